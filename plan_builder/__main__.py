@@ -1,0 +1,3 @@
+from plan_builder.cli import main
+
+raise SystemExit(main())

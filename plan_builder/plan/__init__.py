@@ -1,0 +1,1 @@
+"""The plan model: plans, measures, KPIs and fiscal years."""

@@ -1,0 +1,22 @@
+"""Text hygiene shared by every path that stores user text.
+
+Control characters and characters XML 1.0 cannot carry are removed here, once, so that nothing
+a planner types can break the Word export or a database driver.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise, unify newlines, drop control and XML-invalid characters, strip ends."""
+    s = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    s = _INVALID.sub("", s)
+    s = _BIDI_CONTROLS.sub("", s)
+    return s.strip()
