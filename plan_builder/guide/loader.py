@@ -52,7 +52,9 @@ def _read_yaml(file: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.line + 1}行目" if mark else ""
-        raise GuideLoadError(file, where, f"YAML として読めません（{getattr(exc, 'problem', exc)}）") from None
+        raise GuideLoadError(
+            file, where, f"YAML として読めません（{getattr(exc, 'problem', exc)}）"
+        ) from None
 
 
 def _resolve_includes(node: Any, base: Path, file: Path, path: str, depth: int = 0) -> Any:
@@ -62,9 +64,14 @@ def _resolve_includes(node: Any, base: Path, file: Path, path: str, depth: int =
                 raise GuideLoadError(file, path, "$include の入れ子が深すぎます")
             target = (base / str(node[INCLUDE])).resolve()
             if base.resolve() not in target.parents:
-                raise GuideLoadError(file, path, f"$include は手引フォルダの中のファイルに限ります: {node[INCLUDE]}")
+                raise GuideLoadError(
+                    file, path, f"$include は手引フォルダの中のファイルに限ります: {node[INCLUDE]}"
+                )
             return _resolve_includes(_read_yaml(target), base, target, path, depth + 1)
-        return {k: _resolve_includes(v, base, file, f"{path}.{k}" if path else str(k), depth) for k, v in node.items()}
+        return {
+            k: _resolve_includes(v, base, file, f"{path}.{k}" if path else str(k), depth)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_resolve_includes(v, base, file, f"{path}[{i}]", depth) for i, v in enumerate(node)]
     return node

@@ -186,7 +186,9 @@ class Guide(_Strict):
         ref_ids = {r.id for r in self.references}
         for q in self.questions():
             if q.options_from and q.options_from not in ref_ids:
-                raise ValueError(f"設問 {q.key} の options_from「{q.options_from}」が references にありません")
+                raise ValueError(
+                    f"設問 {q.key} の options_from「{q.options_from}」が references にありません"
+                )
         articles = [p.article for p in self.pillars]
         if len(set(articles)) != len(articles):
             raise ValueError("柱の法条番号が重複しています")
@@ -244,5 +246,3 @@ class Guide(_Strict):
 
 def is_valid_key(key: str) -> bool:
     return bool(_KEY_RE.match(key))
-
-

@@ -100,11 +100,15 @@ def parse_fiscal_year(text: str | int) -> int:
             nxt = _next_era(era)
             # 平成31年度 exists (FY2019); 平成32年度 does not.
             if nxt is not None and fy > nxt.first_year:
-                raise ValueError(f"「{text}」は存在しない年度です（{era.name}は{nxt.first_year}年に終わりました）。")
+                raise ValueError(
+                    f"「{text}」は存在しない年度です（{era.name}は{nxt.first_year}年に終わりました）。"
+                )
         elif (m := _FY_WESTERN.match(s)) or (m := _FY_PREFIXED.match(s)):
             fy = int(m.group(1))
         else:
-            raise ValueError(f"「{text}」を年度として読み取れません。「令和5年度」や「2023」の形式で入力してください。")
+            raise ValueError(
+                f"「{text}」を年度として読み取れません。「令和5年度」や「2023」の形式で入力してください。"
+            )
     if not MIN_FY <= fy <= MAX_FY:
         raise ValueError(f"年度 {fy} は範囲外です（{MIN_FY}〜{MAX_FY}年度）。")
     return fy

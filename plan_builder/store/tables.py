@@ -1,0 +1,61 @@
+"""SQLModel tables. Plan content is stored as validated JSON; every saved state is a row in
+`plan_revision`, and `plan.version` guards against stale writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class LocalGovernment(SQLModel, table=True):
+    __tablename__ = "local_government"
+
+    code6: str = Field(primary_key=True, max_length=6)
+    code5: str = Field(max_length=5)
+    pref_code: str = Field(max_length=2, index=True)
+    prefecture: str
+    name: str = Field(index=True)
+    name_kana: str
+    prefecture_kana: str
+    level: str  # prefecture | municipality | ward
+    type: str  # prefecture | designated_city | core_city | city | special_ward | town | village | ward
+    parent_code6: str | None = Field(default=None, max_length=6)
+    northern_territories: bool = False
+    population: int | None = None
+
+
+class PlanRecord(SQLModel, table=True):
+    __tablename__ = "plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lg_code: str = Field(foreign_key="local_government.code6", index=True, max_length=6)
+    guide_id: str = Field(max_length=100)
+    title: str
+    status: str = Field(max_length=20, index=True)
+    is_training: bool = Field(default=False, index=True)
+    version: int = Field(default=1)
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(default="", max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="", max_length=100)
+
+
+class PlanRevisionRecord(SQLModel, table=True):
+    __tablename__ = "plan_revision"
+    __table_args__ = (UniqueConstraint("plan_id", "version", name="uq_plan_revision_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    version: int
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(default="", max_length=100)
+    note: str = Field(default="", max_length=500)
