@@ -96,7 +96,6 @@ _TEXT: dict[str, str] = {
         "町長を本部長とし、副町長及び各課長で構成する「{lg}DX推進本部」を設置し、全庁横断的に計画を"
         "推進します。事務局は総務課情報政策係が担い、各課にはDX推進員を配置します。"
     ),
-    "structure.cio": "副町長（CIO）。外部のデジタル人材をCIO補佐官として委嘱します。",
     "structure.pdca": (
         "各施策の進捗とKPIの達成状況を毎年度DX推進本部で評価し、その結果を町のホームページで"
         "公表します。評価の結果は翌年度の取組と予算に反映し、PDCAサイクルによって計画を着実に"
@@ -326,34 +325,40 @@ def _content_key(pillar_key: str, i: int) -> str:
 
 
 def _round(value: float, unit: str) -> float:
-    return round(value, 1) if unit == "%" or value < 20 else float(round(value))
+    """Shares keep one decimal; counts (件, 人, 回, 時間 ...) are whole numbers."""
+    return round(value, 1) if unit == "%" else float(round(value))
 
 
-def _kpis(pillars: list[str], n: int, rng: random.Random, years: list[int]) -> list[Kpi]:
+def _spread(pillars: list[str], n: int) -> list[tuple[str, int]]:
+    """(pillar, index within pillar) for n items, as evenly as possible, grouped by pillar."""
+    if not pillars:
+        return []
+    per, extra = divmod(n, len(pillars))
+    return [(p, j) for i, p in enumerate(pillars) for j in range(per + (1 if i < extra else 0))]
+
+
+def _kpis(pillars: list[str], n: int, rng: random.Random, years: list[int], jitter: float) -> list[Kpi]:
     out: list[Kpi] = []
-    for i in range(n):
-        pillar = pillars[i % len(pillars)]
+    for i, (pillar, j) in enumerate(_spread(pillars, n)):
         pool = _KPIS[_content_key(pillar, pillars.index(pillar))]
-        round_no, j = divmod(i // len(pillars), len(pool))
+        round_no, j = divmod(j, len(pool))
         name, unit, base, final, kind = pool[j]
         if round_no:
             name = f"{name}（重点地区{round_no}）"
-        base_v = base * (1 + rng.uniform(-0.05, 0.05)) if base else 0.0
-        base_v = _round(base_v, unit)
-        final_v = _round(final * (1 + rng.uniform(-0.05, 0.05)), unit)
+        base_v = _round(base * (1 + rng.uniform(-jitter, jitter)), unit)
+        final_v = _round(final * (1 + rng.uniform(-jitter, jitter)), unit)
         if unit == "%":
             final_v = min(final_v, 100.0)
-        target_years = years[1:] or years
-        targets: dict[int, float] = {}
-        for k, fy in enumerate(target_years, 1):
-            targets[fy] = _round(base_v + (final_v - base_v) * k / len(target_years), unit)
+        target_years = years
+        targets = {
+            fy: _round(base_v + (final_v - base_v) * k / len(target_years), unit)
+            for k, fy in enumerate(target_years, 1)
+        }
         actuals: dict[int, float] = {}
         for fy in ACTUAL_YEARS:
-            if fy not in years:
-                continue
-            step = years.index(fy) + 1
-            planned = base_v + (final_v - base_v) * step / len(years)
-            actuals[fy] = _round(max(0.0, planned * rng.uniform(0.8, 1.1)), unit)
+            if fy in years:
+                planned = base_v + (final_v - base_v) * (years.index(fy) + 1) / len(years)
+                actuals[fy] = _round(max(0.0, planned * rng.uniform(0.8, 1.1)), unit)
         out.append(
             Kpi(
                 key=f"K{i + 1:02d}",
@@ -378,29 +383,21 @@ def _measures(
     kpis_by_pillar: dict[str, list[Kpi]] = {}
     for k in kpis:
         kpis_by_pillar.setdefault(k.pillar or "", []).append(k)
-    linked: set[str] = set()
-    for i in range(n):
-        pillar = pillars[i % len(pillars)]
+    for i, (pillar, j) in enumerate(_spread(pillars, n)):
         pool = _MEASURES[_content_key(pillar, pillars.index(pillar))]
-        round_no, j = divmod(i // len(pillars), len(pool))
-        name, summary, dept, national = pool[j]
+        round_no, jj = divmod(j, len(pool))
+        name, summary, dept, national = pool[jj]
         if round_no:
             name = f"{name}（第{round_no + 1}期）"
-        start = years[min(len(years) - 1, rng.randrange(0, 2))]
+        start = years[min(len(years) - 1, 0 if j == 0 else rng.randrange(0, 3))]
         schedule = [
             ScheduleEntry(fy=fy, activity=_SCHEDULE_STEPS[min(k, len(_SCHEDULE_STEPS) - 1)])
             for k, fy in enumerate(y for y in years if y >= start)
         ]
         own = kpis_by_pillar.get(pillar, [])
-        # Link KPIs of the same pillar: first an unlinked one, so every KPI belongs somewhere.
-        chosen = (
-            [k for k in own if k.key not in linked][:1] or own[(i // len(pillars)) % len(own) :][:1]
-            if own
-            else []
-        )
-        linked.update(k.key for k in chosen)
+        chosen = [own[j % len(own)]] if own else []
         try:
-            article = guide.pillar(pillar).article
+            article: int | None = guide.pillar(pillar).article
         except KeyError:
             article = None
         out.append(
@@ -417,14 +414,14 @@ def _measures(
                 national_ref=national,
             )
         )
-    # Any KPI still unlinked (more KPIs than measures) joins the first measure of its pillar.
+    # KPIs left over (more KPIs than measures in a pillar) join the pillar's first measure.
+    linked = {k for m in out for k in m.kpi_keys}
     for k in kpis:
         if k.key in linked:
             continue
         for idx, m in enumerate(out):
             if m.pillar == k.pillar:
                 out[idx] = m.model_copy(update={"kpi_keys": [*m.kpi_keys, k.key]})
-                linked.add(k.key)
                 break
     return out
 
@@ -486,7 +483,7 @@ def sample_plan(
     period = PlanPeriod(start_fy=START_FY, end_fy=END_FY)
     years = period.years
     pillars = _core_pillar_keys(guide)
-    kpis = _kpis(pillars, n_kpis, rng, years)
+    kpis = _kpis(pillars, n_kpis, rng, years, jitter=0.0 if seed == 0 else 0.08)
     measures = _measures(guide, pillars, n_measures, kpis, rng, years)
 
     answers: dict[str, Any] = {}
@@ -521,6 +518,6 @@ def sample_plan(
         ),
         history=[
             Revision(on=ADOPTED_ON, note="策定"),
-            Revision(on=REVISED_ON, note="KPIの実績値を更新し、施策「生成AIの業務活用」を追加"),
+            Revision(on=REVISED_ON, note="令和6年度の実績値を反映し、KPIの目標値を一部見直し"),
         ],
     )

@@ -1,0 +1,146 @@
+"""Shared fixtures: a fresh Store on SQLite (and on PostgreSQL when TEST_DATABASE_URL is set),
+and the two shipped guide variants.
+
+Why it is built this way:
+- SQLite: every test gets its own database file. The migrated schema with the local-government
+  list is built once per session and copied, so a test pays for a file copy, not a migration.
+- PostgreSQL: the schema is dropped, recreated and migrated once per session; before each test
+  every table except `alembic_version` and `local_government` (read-only reference data) is
+  truncated with its identities restarted, so a test sees an empty, fully migrated schema.
+  Tests that change the schema itself (migration tests) must use `fresh_database_url` instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from plan_builder.guide import Guide, get_guide, get_guides
+from plan_builder.store import Store
+
+PG_URL_ENV = "TEST_DATABASE_URL"
+MUNICIPALITY_GUIDE = "kanmin-2019-municipality"
+PREFECTURE_GUIDE = "kanmin-2019-prefecture"
+_KEEP_TABLES = {"alembic_version", "local_government"}
+
+
+def pg_url() -> str | None:
+    url = os.environ.get(PG_URL_ENV, "").strip()
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or None
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    store = Store.open(f"sqlite:///{path}")
+    store.engine.dispose()  # closing the last connection checkpoints the WAL into the file
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_prepared() -> str:
+    url = pg_url()
+    if url is None:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_ENV}")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    store = Store.open(url)
+    store.engine.dispose()
+    return url
+
+
+def _pg_truncate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        names = [t for t in inspect(engine).get_table_names() if t not in _KEEP_TABLES]
+        if names:
+            quoted = ", ".join(f'"{n}"' for n in names)
+            with engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty, migrated database with local governments loaded."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("_pg_prepared")
+    _pg_truncate(url)
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """A fresh Store: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set."""
+    s = Store.open(db_url)
+    try:
+        yield s
+    finally:
+        s.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a completely empty database (no tables): for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    base = pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_ENV}")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- guides ---------------------------------------------------------------------------------
+
+
+def _guide_of_variant(guide_id: str, variant: str) -> Guide:
+    guides = get_guides()
+    if guide_id in guides:
+        return get_guide(guide_id)
+    for g in guides.values():
+        if g.variant == variant:
+            return g
+    pytest.skip(f"no {variant} guide in guide_templates/ yet")
+
+
+@pytest.fixture(scope="session")
+def guide() -> Guide:
+    """The municipal variant of the shipped guide (手引 2017, rev. 2019)."""
+    return _guide_of_variant(MUNICIPALITY_GUIDE, "municipality")
+
+
+@pytest.fixture(scope="session")
+def pref_guide() -> Guide:
+    """The prefectural variant of the shipped guide."""
+    return _guide_of_variant(PREFECTURE_GUIDE, "prefecture")
