@@ -2,23 +2,34 @@
 
 Pages, the CLI, import and export all call this, never the store directly, so authorization
 cannot be skipped by taking another path. A plan the actor may not read is reported as not
-found, so guessing ids reveals nothing.
+found, so guessing ids reveals nothing. Every change is written to the audit log.
 """
 
 from __future__ import annotations
 
-from plan_builder.auth import policy
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.store.repo import PlanSummary, RevisionInfo, Store, StoredPlan
+from plan_builder.uploads import UploadError, load_plan_json, safe_filename
 
 
 class PlanService:
     def __init__(self, store: Store, actor: Actor) -> None:
         self.store, self.actor = store, actor
 
-    # Reads -------------------------------------------------------------------------------
+    def _audit(self, action: str, plan_id: int | None, **detail: Any) -> None:
+        target = f"plan:{plan_id}" if plan_id is not None else ""
+        audit.record(self.store.engine, self.actor.username, action, target, **detail)
+
+    # Checks ------------------------------------------------------------------------------
     def _check_read(self, plan_id: int) -> None:
         rec = self.store.plan_meta(plan_id)
         if not policy.can_read(
@@ -32,15 +43,36 @@ class PlanService:
         if not policy.can_write(self.actor, lg_code=rec.lg_code, is_training=rec.is_training):
             raise PermissionDeniedError(f"計画（ID {plan_id}）を変更する権限がありません")
 
+    def can_read(self, plan_id: int) -> bool:
+        try:
+            self._check_read(plan_id)
+        except NotFoundError:
+            return False
+        return True
+
+    def can_write(self, plan_id: int) -> bool:
+        try:
+            self._check_write(plan_id)
+        except (NotFoundError, PermissionDeniedError):
+            return False
+        return True
+
+    # Reads -------------------------------------------------------------------------------
     def list_plans(self, **filters) -> list[PlanSummary]:
         a = self.actor
         if a.role is Role.PLANNER:
-            filters["lg_codes"] = [a.org_code or "-"]
+            wanted = filters.get("lg_codes")
+            own = a.org_code or "-"
+            filters["lg_codes"] = [own] if wanted is None or own in wanted else []
         elif a.role is Role.TRAINER:
+            if filters.get("training") is False:
+                return []
             filters["training"] = True
         elif a.role is Role.REVIEWER:
             if a.scope != NATIONAL:
-                filters["pref_codes"] = [a.scope or "--"]
+                wanted_prefs = filters.get("pref_codes")
+                own_pref = a.scope or "--"
+                filters["pref_codes"] = [own_pref] if wanted_prefs is None or own_pref in wanted_prefs else []
             wanted = filters.get("statuses") or list(PlanStatus)
             filters["statuses"] = [s for s in wanted if s is not PlanStatus.DRAFT]
         return self.store.list_plans(**filters)
@@ -50,8 +82,11 @@ class PlanService:
         return self.store.get_plan(plan_id)
 
     def revisions(self, plan_id: int) -> list[RevisionInfo]:
+        """The plan's storage history (every saved state), newest first."""
         self._check_read(plan_id)
         return self.store.revisions(plan_id)
+
+    history = revisions
 
     def revision(self, plan_id: int, version: int) -> StoredPlan:
         self._check_read(plan_id)
@@ -61,7 +96,11 @@ class PlanService:
     def create(self, plan: Plan) -> StoredPlan:
         if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
             raise PermissionDeniedError(f"{plan.lg_name}の計画を作成する権限がありません")
-        return self.store.create_plan(plan, self.actor.username)
+        if plan.status is not PlanStatus.DRAFT and self.actor.role is not Role.ADMIN:
+            raise PermissionDeniedError("新しい計画は「作成中」の状態で作成してください")
+        stored = self.store.create_plan(plan, self.actor.username)
+        self._audit("plan.create", stored.id, lg_code=plan.lg_code, title=plan.title)
+        return stored
 
     def save(self, plan_id: int, plan: Plan, *, expected_version: int, note: str = "") -> StoredPlan:
         self._check_write(plan_id)
@@ -72,18 +111,92 @@ class PlanService:
             raise PermissionDeniedError("研修用の区分は変更できません")
         if plan.status.value != current.status:
             raise PermissionDeniedError("計画の状態は提出・審査の操作でのみ変更できます")
-        return self.store.save_plan(
+        stored = self.store.save_plan(
             plan_id, plan, expected_version=expected_version, actor=self.actor.username, note=note
         )
+        self._audit("plan.save", plan_id, version=stored.version)
+        return stored
 
     def restore(self, plan_id: int, version: int, *, expected_version: int) -> StoredPlan:
         self._check_write(plan_id)
-        return self.store.restore(
+        stored = self.store.restore(
             plan_id, version, expected_version=expected_version, actor=self.actor.username
         )
+        self._audit("plan.restore", plan_id, restored=version, version=stored.version)
+        return stored
 
     def duplicate(self, plan_id: int, *, title: str | None = None) -> StoredPlan:
         src = self.get(plan_id)
         if not policy.can_create(self.actor, lg_code=src.plan.lg_code, is_training=src.plan.is_training):
             raise PermissionDeniedError("この計画を複製する権限がありません")
-        return self.store.duplicate(plan_id, self.actor.username, title=title)
+        stored = self.store.duplicate(plan_id, self.actor.username, title=title)
+        self._audit("plan.duplicate", stored.id, source=plan_id)
+        return stored
+
+    # Exchange ----------------------------------------------------------------------------
+    def export_json(self, plan_id: int) -> str:
+        """The plan as an exchange file (UTF-8 JSON), for another installation or a backup."""
+        stored = self.get(plan_id)
+        self._audit("plan.export", plan_id, fmt="json", version=stored.version)
+        return json.dumps(stored.plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+    def import_json(self, data: bytes | str, *, title: str | None = None) -> StoredPlan:
+        """Create a new plan (状態「作成中」) from an exchange file.
+
+        Planners may only import plans of their own organisation; the file's workflow state is
+        not trusted (a file cannot make a plan "approved").
+        """
+        raw = load_plan_json(data)
+        raw.pop("status", None)
+        raw.pop("created_at", None)
+        try:
+            plan = Plan.model_validate(raw)
+        except ValidationError as exc:
+            raise UploadError(f"計画のファイルとして正しくありません：{_describe(exc)}") from None
+        if title:
+            plan = plan.model_copy(update={"title": title})
+        if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
+            if self.actor.role is Role.PLANNER:
+                raise PermissionDeniedError(
+                    f"他の団体（{plan.lg_name}、団体コード {plan.lg_code}）の計画は取り込めません"
+                )
+            raise PermissionDeniedError("計画を取り込む権限がありません")
+        stored = self.store.create_plan(plan, self.actor.username, note="ファイルから取込み")
+        self._audit("plan.import", stored.id, lg_code=plan.lg_code)
+        return stored
+
+    def export(self, plan_id: int, fmt: str, out: Path | str, **options: Any) -> Any:
+        """Write the plan as a document (docx, xlsx, …) with plan_builder.export."""
+        stored = self.get(plan_id)
+        from plan_builder.export import export_plan  # lazy: export pulls in python-docx, plotly
+
+        result = export_plan(stored.plan, fmt, out, **options)
+        self._audit("plan.export", plan_id, fmt=fmt, version=stored.version)
+        return result
+
+    def download_name(self, plan_id: int, ext: str) -> str:
+        """A harmless file name for a download of this plan (the title may contain anything)."""
+        stored = self.get(plan_id)
+        stem = safe_filename(f"{stored.plan.lg_name}_{stored.plan.title}", default="plan", max_length=100)
+        return f"{stem}_v{stored.version}.{ext.lstrip('.')}"
+
+    # Audit -------------------------------------------------------------------------------
+    def audit_log(self, **filters: Any) -> list[audit.AuditEntry]:
+        """Who changed what and when. Admins only."""
+        if self.actor.role is not Role.ADMIN:
+            raise PermissionDeniedError("操作記録は管理者だけが閲覧できます")
+        return audit.entries(self.store.engine, **filters)
+
+    def record(self, action: str, plan_id: int, **detail: Any) -> None:
+        """Let workflow code (review, comments) log an action on a plan the actor may read."""
+        self._check_read(plan_id)
+        self._audit(action, plan_id, **detail)
+
+
+def _describe(exc: ValidationError) -> str:
+    from plan_builder.plan.edit import validation_message
+
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    msg = validation_message(exc)
+    return f"{msg}（{where}）" if where else msg

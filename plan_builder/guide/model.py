@@ -173,8 +173,11 @@ class Guide(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Guide:
-        keys = [q.key for c in self.chapters for q in c.questions]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        where: dict[str, list[str]] = {}
+        for ci, c in enumerate(self.chapters):
+            for qi, q in enumerate(c.questions):
+                where.setdefault(q.key, []).append(f"chapters[{ci}].questions[{qi}].key")
+        dupes = [f"{k}（{', '.join(locs)}）" for k, locs in sorted(where.items()) if len(locs) > 1]
         if dupes:
             raise ValueError(f"設問キーが重複しています: {', '.join(dupes)}")
         chapter_keys = [c.key for c in self.chapters]
@@ -184,11 +187,13 @@ class Guide(_Strict):
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError(f"章番号は1から連番にしてください（現在 {numbers}）")
         ref_ids = {r.id for r in self.references}
-        for q in self.questions():
-            if q.options_from and q.options_from not in ref_ids:
-                raise ValueError(
-                    f"設問 {q.key} の options_from「{q.options_from}」が references にありません"
-                )
+        for ci, c in enumerate(self.chapters):
+            for qi, q in enumerate(c.questions):
+                if q.options_from and q.options_from not in ref_ids:
+                    raise ValueError(
+                        f"設問 {q.key}（chapters[{ci}].questions[{qi}].options_from）の "
+                        f"options_from「{q.options_from}」が references にありません"
+                    )
         articles = [p.article for p in self.pillars]
         if len(set(articles)) != len(articles):
             raise ValueError("柱の法条番号が重複しています")

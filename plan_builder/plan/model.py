@@ -34,6 +34,21 @@ MAX_NUMBER = 1e15
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_strings(cls, data: object) -> object:
+        """Every text field and list of texts goes through clean_text (nested models do their own)."""
+        if not isinstance(data, dict):
+            return data
+        out = {}
+        for k, v in data.items():
+            if isinstance(v, str):
+                v = clean_text(v)
+            elif isinstance(v, list) and all(isinstance(x, str) for x in v):
+                v = [clean_text(x) for x in v]
+            out[k] = v
+        return out
+
 
 class PlanStatus(StrEnum):
     DRAFT = "draft"
@@ -143,9 +158,13 @@ def _coerce_number(v: object, field: str) -> KpiValue:
         s = v.strip().replace(",", "").replace("，", "")
         s = s.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
         try:
-            return float(s) if s else v
+            number = float(s) if s else None
         except ValueError:
             return clean_text(v)
+        # "nan" and "inf" parse as floats but are not numbers anyone means; keep them as text.
+        return number if number is not None and math.isfinite(number) else clean_text(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"{field}が数値として正しくありません")
     return v  # type: ignore[return-value]
 
 

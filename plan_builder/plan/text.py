@@ -16,7 +16,9 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def clean_text(value: str) -> str:
     """NFC-normalise, unify newlines, drop control and XML-invalid characters, strip ends."""
-    s = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    # Remove first, normalise after: a control character between a letter and its combining
+    # mark would otherwise block composition, and a second cleaning would change the text.
+    s = value.replace("\r\n", "\n").replace("\r", "\n")
     s = _INVALID.sub("", s)
     s = _BIDI_CONTROLS.sub("", s)
-    return s.strip()
+    return unicodedata.normalize("NFC", s).strip()

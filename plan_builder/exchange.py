@@ -1,0 +1,208 @@
+"""The plan exchange format: one JSON file per plan, carrying `schema_version`.
+
+The file is the plan model serialised as JSON, so `schema/plan.schema.json` (generated from the
+model) describes it exactly. Import is all or nothing: the whole file is checked (size, UTF-8,
+JSON syntax, schema version, control characters, the full model, the local government and the
+guide) before anything is written, and a bad file is refused with a Japanese message naming
+what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from plan_builder.creation import ensure_guide_fits
+from plan_builder.errors import NotFoundError, PlanBuilderError
+from plan_builder.guide.loader import get_guides
+from plan_builder.plan.model import SCHEMA_VERSION, Plan, PlanStatus
+from plan_builder.plan.validation import describe_validation_error, location_label
+from plan_builder.service import PlanService
+from plan_builder.store.repo import StoredPlan
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "plan.schema.json"
+SCHEMA_ID = "https://plan-builder.invalid/schema/plan.schema.json"
+
+# Control characters other than tab and newlines, lone surrogates, U+FFFE/FFFF, bidi overrides.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+class PlanImportError(PlanBuilderError):
+    """A plan file that cannot be imported; the message says why, in Japanese."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"計画ファイルを読み込めません。{reason}")
+
+
+def export_json(plan: Plan) -> str:
+    """The plan as exchange JSON (UTF-8 text, readable, stable key order)."""
+    return json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the exchange file, generated from the plan model."""
+    schema = Plan.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json_schema_text(), encoding="utf-8", newline="\n")
+    return path
+
+
+def parse_plan_json(text: str | bytes) -> Plan:
+    """Validate a whole exchange file and return the plan, or raise PlanImportError."""
+    raw = text.encode("utf-8", errors="surrogatepass") if isinstance(text, str) else bytes(text)
+    if len(raw) > MAX_BYTES:
+        raise PlanImportError(
+            f"ファイルが大きすぎます（{len(raw) / 1024 / 1024:.1f} MB。上限は {MAX_BYTES // 1024 // 1024} MB です）。"
+        )
+    if not raw.strip():
+        raise PlanImportError("ファイルが空です。")
+    data = _parse_json(_decode(raw))
+    if not isinstance(data, dict):
+        raise PlanImportError("ファイルの最上位は項目名と値の組（JSONのオブジェクト）にしてください。")
+    _check_schema_version(data)
+    _check_depth(data)
+    _check_characters(data, ())
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        detail = describe_validation_error(exc, Plan, data)
+        raise PlanImportError(f"内容に誤りがあります（{exc.error_count()} 件）。\n{detail}") from None
+
+
+def import_plan(service: PlanService, text: str | bytes) -> StoredPlan:
+    """Parse, check against the stored local governments and the guides, then create the plan.
+
+    The imported plan starts as a draft: a file cannot carry a submission or an approval.
+    """
+    plan = parse_plan_json(text)
+    try:
+        lg = service.store.local_government(plan.lg_code)
+    except NotFoundError:
+        raise PlanImportError(f"団体コード「{plan.lg_code}」の地方公共団体が見つかりません。") from None
+    if lg.name != plan.lg_name:
+        raise PlanImportError(
+            f"団体名「{plan.lg_name}」が団体コード {plan.lg_code} の団体名「{lg.name}」と一致しません。"
+        )
+    guides = get_guides()
+    guide = guides.get(plan.guide_id)
+    if guide is None:
+        raise PlanImportError(
+            f"手引「{plan.guide_id}」はこの環境にありません（利用できる手引: {', '.join(guides)}）。"
+        )
+    try:
+        ensure_guide_fits(lg, guide)
+    except PlanBuilderError as exc:
+        raise PlanImportError(str(exc)) from None
+    plan = plan.model_copy(update={"status": PlanStatus.DRAFT})
+    return service.create(plan)
+
+
+# --- steps of parse_plan_json ----------------------------------------------------------------
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")  # a BOM (Windows メモ帳) is accepted
+    except UnicodeDecodeError as exc:
+        raise PlanImportError(
+            f"文字コードが UTF-8 ではありません（{exc.start + 1} バイト目）。UTF-8 で保存し直してください。"
+        ) from None
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "値がありません",
+    "Expecting property name enclosed in double quotes": "項目名は二重引用符（\"）で囲んでください",
+    "Expecting ',' delimiter": "区切りのカンマ（,）がありません",
+    "Expecting ':' delimiter": "コロン（:）がありません",
+    "Unterminated string starting at": "文字列が閉じられていません",
+    "Invalid control character at": "文字列の中に制御文字があります",
+    "Invalid \\escape": "不正なエスケープ（\\）があります",
+    "Extra data": "JSONの後に余分なデータがあります",
+}
+
+
+def _reject_constant(name: str) -> Any:
+    raise PlanImportError(f"JSONでは使えない値 {name} が含まれています。")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise PlanImportError(f"項目名「{k}」が同じ場所に2回以上あります。")
+        out[k] = v
+    return out
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        msg = next((ja for en, ja in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
+        raise PlanImportError(f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列：{msg}）。") from None
+    except RecursionError:
+        raise PlanImportError("入れ子が深すぎます。") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise PlanImportError(f"JSONの値が正しくありません（{exc}）。") from None
+
+
+def _check_schema_version(data: dict[str, Any]) -> None:
+    if "schema_version" not in data:
+        raise PlanImportError("schema_version がありません。このツールで書き出した計画ファイルを指定してください。")
+    v = data["schema_version"]
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise PlanImportError(f"schema_version は整数にしてください（「{v}」）。")
+    if v > SCHEMA_VERSION:
+        raise PlanImportError(
+            f"schema_version {v} のファイルは、このツールより新しい版で作成されています"
+            f"（このツールが読めるのは {SCHEMA_VERSION} まで）。ツールを更新してください。"
+        )
+    if v != SCHEMA_VERSION:
+        raise PlanImportError(f"schema_version {v} には対応していません（対応しているのは {SCHEMA_VERSION}）。")
+
+
+def _check_depth(node: Any, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise PlanImportError("入れ子が深すぎます。")
+    if isinstance(node, dict):
+        for v in node.values():
+            _check_depth(v, depth + 1)
+    elif isinstance(node, list):
+        for v in node:
+            _check_depth(v, depth + 1)
+
+
+def _check_characters(node: Any, loc: tuple[Any, ...], data: Any = None) -> None:
+    """Refuse control characters anywhere (JSON escapes like \\u0000 included), naming the place."""
+    root = node if data is None else data
+    if isinstance(node, str):
+        m = _FORBIDDEN.search(node)
+        if m:
+            where = location_label(loc, Plan, root) or "ファイル"
+            raise PlanImportError(
+                f"「{where}」に使えない制御文字（U+{ord(m.group()):04X}）が含まれています。"
+            )
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            if _FORBIDDEN.search(k):
+                where = location_label(loc, Plan, root) or "ファイル"
+                raise PlanImportError(f"「{where}」の項目名に使えない制御文字が含まれています。")
+            _check_characters(v, (*loc, k), root)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _check_characters(v, (*loc, i), root)

@@ -1,0 +1,253 @@
+"""Reviewer comments on a chapter or a question (optionally a measure or KPI) of a plan.
+
+Reviewers in scope (and admins) open comments; planners of the plan's organisation reply to
+them. Reviewers resolve and reopen. The wizard shows a planner the open comments at the
+question they concern: `CommentService(store, actor).open_comments_for(plan_id, question_key)`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from plan_builder.auth import policy
+from plan_builder.auth.actor import Actor, Role
+from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
+from plan_builder.plan.model import PlanStatus
+from plan_builder.plan.text import clean_text
+from plan_builder.review.tables import ReviewCommentRecord, SubmissionRecord
+from plan_builder.review.workflow import REVIEWER_SIDE, may_act
+from plan_builder.store.repo import Store
+from plan_builder.store.tables import utcnow
+
+MAX_BODY = 5000
+_CHAPTER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_QUESTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_ITEM_RE = re.compile(r"^[MK]\d{2,4}$")
+
+
+class CommentError(PlanBuilderError):
+    """Bad comment input (the message names the field)."""
+
+
+@dataclass
+class Comment:
+    id: int
+    plan_id: int
+    chapter_key: str
+    question_key: str | None
+    item_key: str | None
+    body: str
+    author: str
+    author_role: str
+    created_at: datetime
+    round: int | None
+    resolved: bool
+    resolved_at: datetime | None
+    resolved_by: str | None
+    replies: list[Comment] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Where the comment is attached: the question key, or the chapter key."""
+        return self.question_key or self.chapter_key
+
+
+def _comment(r: ReviewCommentRecord) -> Comment:
+    return Comment(
+        r.id,  # type: ignore[arg-type]
+        r.plan_id,
+        r.chapter_key,
+        r.question_key,
+        r.item_key,
+        r.body,
+        r.author,
+        r.author_role,
+        r.created_at,
+        r.round,
+        r.resolved,
+        r.resolved_at,
+        r.resolved_by,
+    )
+
+
+def _clean_body(body: str) -> str:
+    text = clean_text(body or "")
+    if not text:
+        raise CommentError("コメントの本文を入力してください")
+    if len(text) > MAX_BODY:
+        raise CommentError(f"コメントの本文は{MAX_BODY:,}字以内にしてください（現在 {len(text):,}字）")
+    return text
+
+
+class CommentService:
+    def __init__(self, store: Store, actor: Actor) -> None:
+        self.store, self.actor = store, actor
+
+    def _meta(self, plan_id: int):
+        rec = self.store.plan_meta(plan_id)
+        if not policy.can_read(
+            self.actor, lg_code=rec.lg_code, status=PlanStatus(rec.status), is_training=rec.is_training
+        ):
+            raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
+        return rec
+
+    def _may_review(self, rec) -> bool:
+        return may_act(self.actor, REVIEWER_SIDE, lg_code=rec.lg_code, is_training=rec.is_training)
+
+    def _may_reply(self, rec) -> bool:
+        if self._may_review(rec):
+            return True
+        return self.actor.role is Role.PLANNER and self.actor.org_code == rec.lg_code
+
+    # Writes ------------------------------------------------------------------------------
+    def add(
+        self,
+        plan_id: int,
+        *,
+        chapter_key: str | None = None,
+        question_key: str | None = None,
+        item_key: str | None = None,
+        body: str,
+    ) -> Comment:
+        """A new comment by a reviewer on a chapter or a question (the chapter is derived from it)."""
+        rec = self._meta(plan_id)
+        if not self._may_review(rec):
+            raise PermissionDeniedError("コメントを付けられるのは所管の審査担当者と管理者です（計画担当者は返信できます）")
+        question_key = (question_key or "").strip() or None
+        if question_key and not _QUESTION_RE.match(question_key):
+            raise CommentError(f"設問キー「{question_key}」の形式が正しくありません")
+        chapter_key = (chapter_key or "").strip() or (question_key.split(".", 1)[0] if question_key else "")
+        if not _CHAPTER_RE.match(chapter_key):
+            raise CommentError("コメントを付ける章または設問を指定してください")
+        if question_key and not question_key.startswith(chapter_key + "."):
+            raise CommentError(f"設問「{question_key}」は章「{chapter_key}」の設問ではありません")
+        item_key = (item_key or "").strip() or None
+        if item_key and not _ITEM_RE.match(item_key):
+            raise CommentError(f"施策・KPIの番号「{item_key}」は M01 や K01 の形式で指定してください")
+        text = _clean_body(body)
+        with self.store.session() as s:
+            round_no = s.exec(
+                select(func.max(SubmissionRecord.round)).where(SubmissionRecord.plan_id == plan_id)
+            ).one()
+            row = ReviewCommentRecord(
+                plan_id=plan_id,
+                round=round_no,
+                chapter_key=chapter_key,
+                question_key=question_key,
+                item_key=item_key,
+                body=text,
+                author=self.actor.username,
+                author_role=self.actor.role.value,
+                created_at=utcnow(),
+            )
+            s.add(row)
+            s.commit()
+            return _comment(row)
+
+    def reply(self, comment_id: int, body: str) -> Comment:
+        parent = self._get(comment_id)
+        rec = self._meta(parent.plan_id)
+        if not self._may_reply(rec):
+            raise PermissionDeniedError("このコメントに返信する権限がありません")
+        text = _clean_body(body)
+        with self.store.session() as s:
+            row = ReviewCommentRecord(
+                plan_id=parent.plan_id,
+                parent_id=parent.id,
+                round=parent.round,
+                chapter_key=parent.chapter_key,
+                question_key=parent.question_key,
+                item_key=parent.item_key,
+                body=text,
+                author=self.actor.username,
+                author_role=self.actor.role.value,
+                created_at=utcnow(),
+            )
+            s.add(row)
+            s.commit()
+            return _comment(row)
+
+    def resolve(self, comment_id: int) -> Comment:
+        return self._set_resolved(comment_id, True)
+
+    def reopen(self, comment_id: int) -> Comment:
+        return self._set_resolved(comment_id, False)
+
+    def _set_resolved(self, comment_id: int, resolved: bool) -> Comment:
+        row = self._get(comment_id)
+        if row.parent_id is not None:
+            raise CommentError("返信ではなく、元のコメントを解決済み・未解決にしてください")
+        if not self._may_review(self._meta(row.plan_id)):
+            raise PermissionDeniedError("コメントを解決済み・未解決にできるのは所管の審査担当者と管理者です")
+        with self.store.session() as s:
+            db = s.get(ReviewCommentRecord, comment_id)
+            assert db is not None
+            db.resolved = resolved
+            db.resolved_at = utcnow() if resolved else None
+            db.resolved_by = self.actor.username if resolved else None
+            s.add(db)
+            s.commit()
+            return _comment(db)
+
+    def _get(self, comment_id: int) -> ReviewCommentRecord:
+        with self.store.session() as s:
+            row = s.get(ReviewCommentRecord, comment_id)
+        if row is None:
+            raise NotFoundError(f"コメント（ID {comment_id}）が見つかりません")
+        self._meta(row.plan_id)  # the plan must be visible to the actor
+        return row
+
+    # Reads -------------------------------------------------------------------------------
+    def comments(self, plan_id: int, *, include_resolved: bool = True) -> list[Comment]:
+        """Top-level comments (oldest first), each with its replies."""
+        self._meta(plan_id)
+        with self.store.session() as s:
+            rows = list(
+                s.exec(
+                    select(ReviewCommentRecord)
+                    .where(ReviewCommentRecord.plan_id == plan_id)
+                    .order_by(ReviewCommentRecord.id)
+                )
+            )
+        tops: dict[int, Comment] = {}
+        for r in rows:
+            if r.parent_id is None:
+                tops[r.id] = _comment(r)  # type: ignore[index]
+        for r in rows:
+            if r.parent_id is not None and r.parent_id in tops:
+                tops[r.parent_id].replies.append(_comment(r))
+        return [c for c in tops.values() if include_resolved or not c.resolved]
+
+    def open_comments(self, plan_id: int) -> dict[str, list[Comment]]:
+        """Open comments by where they are attached (question key, or chapter key)."""
+        out: dict[str, list[Comment]] = {}
+        for c in self.comments(plan_id, include_resolved=False):
+            out.setdefault(c.key, []).append(c)
+        return out
+
+    def open_comments_for(self, plan_id: int, question_key: str) -> list[Comment]:
+        """Open comments on this question, and on its chapter as a whole."""
+        chapter = question_key.split(".", 1)[0]
+        return [
+            c
+            for c in self.comments(plan_id, include_resolved=False)
+            if c.question_key == question_key or (c.question_key is None and c.chapter_key == chapter)
+        ]
+
+
+def open_comment_counts(store: Store, plan_ids: list[int] | None = None) -> dict[int, int]:
+    """Open top-level comments per plan, in one query (for the queue; no authorization here)."""
+    with store.session() as s:
+        q = (
+            select(ReviewCommentRecord.plan_id, func.count())
+            .where(ReviewCommentRecord.resolved == False, ReviewCommentRecord.parent_id == None)  # noqa: E711, E712
+            .group_by(ReviewCommentRecord.plan_id)
+        )
+        if plan_ids is not None:
+            q = q.where(ReviewCommentRecord.plan_id.in_(plan_ids))
+        return {pid: n for pid, n in s.exec(q)}

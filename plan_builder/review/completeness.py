@@ -1,0 +1,70 @@
+"""Completeness of a plan against its guide, for the queue and the coverage matrix.
+
+Uses `plan_builder.checks.check_plan` (the checks engineer's module) when it is installed; until
+then, and for plans whose guide is unknown, falls back to the share of required questions that
+are answered, computed from the stored JSON without building a pydantic Plan (fast enough for
+1,741 plans at once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plan_builder.guide.model import Guide, Question, QuestionType, Requirement
+from plan_builder.plan.model import Plan
+
+_STRUCTURED = {
+    QuestionType.PLAN_PERIOD: "period",
+    QuestionType.PILLARS: "pillars",
+    QuestionType.MEASURES: "measures",
+    QuestionType.KPIS: "kpis",
+}
+
+
+@dataclass(frozen=True)
+class Completeness:
+    value: float  # 0–1
+    findings: int
+
+
+def raw_answer(data: dict[str, Any], q: Question) -> Any:
+    """`get_answer` on the stored JSON of a plan (no validation)."""
+    if q.field:
+        obj: Any = data
+        for part in q.field.split("."):
+            obj = obj.get(part) if isinstance(obj, dict) else None
+        return obj
+    if q.type in _STRUCTURED:
+        return data.get(_STRUCTURED[q.type])
+    return (data.get("answers") or {}).get(q.key)
+
+
+def answered(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | dict):
+        return bool(value)
+    return True
+
+
+def required_questions(guide: Guide) -> list[Question]:
+    return [q for q in guide.questions() if q.required is Requirement.REQUIRED]
+
+
+def fast_completeness(data: dict[str, Any], guide: Guide) -> Completeness:
+    req = required_questions(guide)
+    missing = sum(1 for q in req if not answered(raw_answer(data, q)))
+    return Completeness(1.0 - missing / len(req) if req else 1.0, missing)
+
+
+def plan_completeness(plan: Plan, guide: Guide) -> Completeness:
+    """The checks engine's completeness when available, else the required-answer share."""
+    try:
+        from plan_builder.checks import check_plan  # noqa: PLC0415 (optional until it exists)
+    except ImportError:
+        return fast_completeness(plan.model_dump(mode="json"), guide)
+    report = check_plan(plan, guide)
+    return Completeness(float(report.completeness), len(report.findings))

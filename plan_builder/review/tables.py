@@ -1,0 +1,69 @@
+"""Review tables: status transitions, frozen submissions and reviewer comments.
+
+Kept apart from the plan tables so the review workflow can grow without touching the store;
+`plan_builder.store.migrations.env` imports this module so Alembic sees these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from plan_builder.store.tables import utcnow
+
+
+class ReviewTransitionRecord(SQLModel, table=True):
+    """One status change of a plan: who did it, when, and from which state to which."""
+
+    __tablename__ = "review_transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    from_status: str = Field(max_length=20)
+    to_status: str = Field(max_length=20)
+    round: int | None = None  # the submission round the change belongs to
+    revision_version: int  # the plan version written by the change
+    actor: str = Field(max_length=100)
+    actor_role: str = Field(default="", max_length=20)
+    at: datetime = Field(default_factory=utcnow)
+    note: str = Field(default="", max_length=2000)
+
+
+class SubmissionRecord(SQLModel, table=True):
+    """A submission round: the revision the planner handed in, frozen for the reviewer."""
+
+    __tablename__ = "review_submission"
+    __table_args__ = (UniqueConstraint("plan_id", "round", name="uq_review_submission_round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    round: int
+    revision_version: int
+    submitted_at: datetime = Field(default_factory=utcnow)
+    submitted_by: str = Field(max_length=100)
+    # Results of the checks on the frozen revision, computed once at submission time.
+    completeness: float | None = None
+    findings_count: int | None = None
+
+
+class ReviewCommentRecord(SQLModel, table=True):
+    """A reviewer's comment on a chapter or question (optionally a measure or KPI), or a reply."""
+
+    __tablename__ = "review_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="review_comment.id", index=True)
+    round: int | None = None
+    chapter_key: str = Field(max_length=100)
+    question_key: str | None = Field(default=None, max_length=200)
+    item_key: str | None = Field(default=None, max_length=20)  # M01 / K01
+    body: str = Field(max_length=5000)
+    author: str = Field(max_length=100)
+    author_role: str = Field(default="", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    resolved: bool = Field(default=False, index=True)
+    resolved_at: datetime | None = None
+    resolved_by: str | None = Field(default=None, max_length=100)

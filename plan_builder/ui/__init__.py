@@ -1,0 +1,1 @@
+"""The Streamlit user interface. Only this package and app.py import streamlit."""

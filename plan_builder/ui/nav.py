@@ -1,0 +1,82 @@
+"""The app's navigation: planner sections, plus pages other packages add when present.
+
+Other engineers add sections without editing this file: `plan_builder.ui.review_pages.pages()`
+and `plan_builder.ui.auth_pages.pages()` are imported when they exist, and each section is shown
+to the roles that use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import streamlit as st
+
+from plan_builder.auth.actor import Actor, Role
+
+# key: (module, title, icon, url_path)
+PLANNER_PAGES: dict[str, tuple[str, str, str]] = {
+    "home": ("ホーム", "🏠", "home"),
+    "wizard": ("計画の入力", "📝", "wizard"),
+    "measures": ("個別施策", "🧩", "measures"),
+    "kpis": ("指標（KPI）", "📈", "kpis"),
+    "open_data": ("オープンデータ", "🗂️", "open-data"),
+    "schedule": ("工程表", "🗓️", "schedule"),
+    "check": ("点検", "✅", "check"),
+    "preview": ("プレビュー", "👁️", "preview"),
+    "history": ("変更履歴", "🕘", "history"),
+    "export": ("出力", "📤", "export"),
+}
+SECTIONS: dict[str, list[str]] = {
+    "計画": ["home"],
+    "入力": ["wizard", "measures", "kpis", "open_data", "schedule"],
+    "確認と出力": ["check", "preview", "history", "export"],
+}
+PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN}
+REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN}
+
+_pages: dict[str, st.Page] = {}
+
+
+def _renderer(key: str) -> Callable[[], None]:
+    def run() -> None:
+        importlib.import_module(f"plan_builder.ui.pages.{key}").render()
+
+    run.__name__ = f"page_{key}"
+    return run
+
+
+def page(key: str) -> st.Page:
+    """The st.Page of a planner page (for st.switch_page and st.page_link)."""
+    if key not in _pages:
+        title, icon, url = PLANNER_PAGES[key]
+        _pages[key] = st.Page(_renderer(key), title=title, icon=icon, url_path=url, default=key == "home")
+    return _pages[key]
+
+
+def _optional_pages(module: str) -> list[st.Page]:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return []
+    return list(mod.pages())
+
+
+def sections(actor: Actor) -> dict[str, list[st.Page]]:
+    out: dict[str, list[st.Page]] = {}
+    if actor.role in PLANNING_ROLES:
+        out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
+    if actor.role in REVIEW_ROLES:
+        review = _optional_pages("plan_builder.ui.review_pages")
+        if review:
+            out["審査"] = review
+    account = _optional_pages("plan_builder.ui.auth_pages")
+    if account:
+        out["アカウント"] = account
+    if not out:  # a role with no section of its own still gets the home page
+        out = {"計画": [page("home")]}
+    return out
+
+
+def run(actor: Actor) -> None:
+    st.navigation(sections(actor), position="sidebar", expanded=True).run()

@@ -1,0 +1,1 @@
+"""One module per page of the planner's app; each exposes `render()`."""
