@@ -95,9 +95,7 @@ def check_plan(plan: Plan, guide: Guide) -> CheckReport:
         findings=sorted(ctx.findings, key=lambda f: order.get(f.chapter_key, len(order))),
         completeness=ctx.ratio(ctx.answered_total, ctx.counted_total),
         chapter_keys=tuple(c.key for c in guide.chapters),
-        _chapter_completeness={
-            k: ctx.ratio(ctx.answered.get(k, 0), n) for k, n in ctx.counted.items()
-        },
+        _chapter_completeness={k: ctx.ratio(ctx.answered.get(k, 0), n) for k, n in ctx.counted.items()},
     )
 
 
@@ -128,9 +126,7 @@ class _Context:
     def chapter_of(self, q: Question | None) -> str:
         return q.key.split(".", 1)[0] if q else self.fallback_chapter
 
-    def add(
-        self, severity: Severity, q: Question | None, message: str, target: str | None = None
-    ) -> None:
+    def add(self, severity: Severity, q: Question | None, message: str, target: str | None = None) -> None:
         self.findings.append(Finding(severity, self.chapter_of(q), q.key if q else None, message, target))
 
     # rules ----------------------------------------------------------------------------------
@@ -184,7 +180,9 @@ class _Context:
                 self.add("error", q, f"{label}の「{value}」は日付（YYYY-MM-DD）として読み取れません。")
         elif q.type is QuestionType.URL:
             text = str(value)
-            if not (text.startswith("http://") or text.startswith("https://")) or any(c.isspace() for c in text):
+            if not (text.startswith("http://") or text.startswith("https://")) or any(
+                c.isspace() for c in text
+            ):
                 self.add("error", q, f"{label}は http:// または https:// で始まるURLにしてください。")
         elif q.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT) and isinstance(value, str):
             n = len(value.strip())
@@ -193,7 +191,9 @@ class _Context:
                     "warning", q, f"{label}の記述が短すぎます（{n}文字。目安は{q.min_length}文字以上）。"
                 )
             if q.max_length and n > q.max_length:
-                self.add("warning", q, f"{label}の記述が長すぎます（{n}文字。目安は{q.max_length}文字以内）。")
+                self.add(
+                    "warning", q, f"{label}の記述が長すぎます（{n}文字。目安は{q.max_length}文字以内）。"
+                )
 
     def check_period(self) -> None:
         q = self.by_type.get(QuestionType.PLAN_PERIOD)
@@ -214,13 +214,17 @@ class _Context:
         url_q = self.by_field.get("publication_url")
         if not self.plan.publication_url:
             sev = _MISSING_SEVERITY[url_q.required] if url_q else "error"
-            self.add(sev, url_q, "計画を公表するURLが設定されていません（官民データ活用推進基本法第9条第4項）。")
+            self.add(
+                sev, url_q, "計画を公表するURLが設定されていません（官民データ活用推進基本法第9条第4項）。"
+            )
         if self.plan.contact.is_empty():
             contact_q = next(
                 (q for f, q in self.by_field.items() if f.startswith("contact.")),
                 url_q,
             )
-            self.add("error", contact_q, "問い合わせ先（担当部署・電話番号・メールアドレス）が設定されていません。")
+            self.add(
+                "error", contact_q, "問い合わせ先（担当部署・電話番号・メールアドレス）が設定されていません。"
+            )
 
     def check_pillars(self) -> None:
         q = self.by_type.get(QuestionType.PILLARS)
@@ -324,7 +328,12 @@ class _Context:
                 if chapter not in {c.key for c in self.guide.chapters}:
                     chapter = self.fallback_chapter
                 self.findings.append(
-                    Finding("info", chapter, key, f"回答「{key}」はこの手引の設問にありません（表示・出力されません）。")
+                    Finding(
+                        "info",
+                        chapter,
+                        key,
+                        f"回答「{key}」はこの手引の設問にありません（表示・出力されません）。",
+                    )
                 )
 
 

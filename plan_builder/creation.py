@@ -38,9 +38,7 @@ def default_title(lg: LocalGovernment, guide: Guide) -> str:
     return f"{lg.name}{guide.plan_kind}"
 
 
-def new_plan(
-    lg: LocalGovernment, guide: Guide, *, title: str | None = None, training: bool = False
-) -> Plan:
+def new_plan(lg: LocalGovernment, guide: Guide, *, title: str | None = None, training: bool = False) -> Plan:
     """An empty plan for `lg` on `guide` (validated; nothing is stored)."""
     ensure_guide_fits(lg, guide)
     return Plan(

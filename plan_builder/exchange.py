@@ -126,7 +126,7 @@ def _decode(raw: bytes) -> str:
 
 _JSON_MESSAGES = {
     "Expecting value": "値がありません",
-    "Expecting property name enclosed in double quotes": "項目名は二重引用符（\"）で囲んでください",
+    "Expecting property name enclosed in double quotes": '項目名は二重引用符（"）で囲んでください',
     "Expecting ',' delimiter": "区切りのカンマ（,）がありません",
     "Expecting ':' delimiter": "コロン（:）がありません",
     "Unterminated string starting at": "文字列が閉じられていません",
@@ -154,7 +154,9 @@ def _parse_json(text: str) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         msg = next((ja for en, ja in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
-        raise PlanImportError(f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列：{msg}）。") from None
+        raise PlanImportError(
+            f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列：{msg}）。"
+        ) from None
     except RecursionError:
         raise PlanImportError("入れ子が深すぎます。") from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
@@ -163,7 +165,9 @@ def _parse_json(text: str) -> Any:
 
 def _check_schema_version(data: dict[str, Any]) -> None:
     if "schema_version" not in data:
-        raise PlanImportError("schema_version がありません。このツールで書き出した計画ファイルを指定してください。")
+        raise PlanImportError(
+            "schema_version がありません。このツールで書き出した計画ファイルを指定してください。"
+        )
     v = data["schema_version"]
     if not isinstance(v, int) or isinstance(v, bool):
         raise PlanImportError(f"schema_version は整数にしてください（「{v}」）。")
@@ -173,7 +177,9 @@ def _check_schema_version(data: dict[str, Any]) -> None:
             f"（このツールが読めるのは {SCHEMA_VERSION} まで）。ツールを更新してください。"
         )
     if v != SCHEMA_VERSION:
-        raise PlanImportError(f"schema_version {v} には対応していません（対応しているのは {SCHEMA_VERSION}）。")
+        raise PlanImportError(
+            f"schema_version {v} には対応していません（対応しているのは {SCHEMA_VERSION}）。"
+        )
 
 
 def _check_depth(node: Any, depth: int = 0) -> None:

@@ -11,14 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.store.repo import PlanSummary, RevisionInfo, Store, StoredPlan
-from plan_builder.uploads import UploadError, load_plan_json, safe_filename
+from plan_builder.uploads import load_plan_json, safe_filename
 
 
 class PlanService:
@@ -140,44 +138,45 @@ class PlanService:
         self._audit("plan.export", plan_id, fmt="json", version=stored.version)
         return json.dumps(stored.plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
-    def import_json(self, data: bytes | str, *, title: str | None = None) -> StoredPlan:
+    def import_json(self, data: bytes | str) -> StoredPlan:
         """Create a new plan (状態「作成中」) from an exchange file.
 
-        Planners may only import plans of their own organisation; the file's workflow state is
-        not trusted (a file cannot make a plan "approved").
+        The file is screened for hostile content first (size, nesting, absurd numbers), then
+        checked in full by plan_builder.exchange. Planners may only import plans of their own
+        organisation; the file's workflow state is not trusted (a file cannot make a plan
+        "approved").
         """
-        raw = load_plan_json(data)
-        raw.pop("status", None)
-        raw.pop("created_at", None)
-        try:
-            plan = Plan.model_validate(raw)
-        except ValidationError as exc:
-            raise UploadError(f"計画のファイルとして正しくありません：{_describe(exc)}") from None
-        if title:
-            plan = plan.model_copy(update={"title": title})
+        from plan_builder.exchange import import_plan, parse_plan_json  # exchange builds on this module
+
+        load_plan_json(data)
+        plan = parse_plan_json(data)
         if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
             if self.actor.role is Role.PLANNER:
                 raise PermissionDeniedError(
                     f"他の団体（{plan.lg_name}、団体コード {plan.lg_code}）の計画は取り込めません"
                 )
             raise PermissionDeniedError("計画を取り込む権限がありません")
-        stored = self.store.create_plan(plan, self.actor.username, note="ファイルから取込み")
+        stored = import_plan(self, data)
         self._audit("plan.import", stored.id, lg_code=plan.lg_code)
         return stored
 
-    def export(self, plan_id: int, fmt: str, out: Path | str, **options: Any) -> Any:
-        """Write the plan as a document (docx, xlsx, …) with plan_builder.export."""
-        stored = self.get(plan_id)
+    def export(
+        self, plan_id: int, fmt: str, out: Path | str, *, version: int | None = None, **options: Any
+    ) -> Any:
+        """Write the plan (or an older version) as a document with plan_builder.export."""
+        stored = self.revision(plan_id, version) if version else self.get(plan_id)
         from plan_builder.export import export_plan  # lazy: export pulls in python-docx, plotly
+        from plan_builder.guide import get_guide
 
-        result = export_plan(stored.plan, fmt, out, **options)
+        result = export_plan(stored.plan, get_guide(stored.plan.guide_id), fmt, Path(out), **options)
         self._audit("plan.export", plan_id, fmt=fmt, version=stored.version)
         return result
 
     def download_name(self, plan_id: int, ext: str) -> str:
         """A harmless file name for a download of this plan (the title may contain anything)."""
         stored = self.get(plan_id)
-        stem = safe_filename(f"{stored.plan.lg_name}_{stored.plan.title}", default="plan", max_length=100)
+        raw = f"{stored.plan.lg_name}_{stored.plan.title}".replace("/", "_").replace("\\", "_")
+        stem = safe_filename(raw, default="plan", max_length=100)
         return f"{stem}_v{stored.version}.{ext.lstrip('.')}"
 
     # Audit -------------------------------------------------------------------------------
@@ -191,12 +190,3 @@ class PlanService:
         """Let workflow code (review, comments) log an action on a plan the actor may read."""
         self._check_read(plan_id)
         self._audit(action, plan_id, **detail)
-
-
-def _describe(exc: ValidationError) -> str:
-    from plan_builder.plan.edit import validation_message
-
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err.get("loc", ()))
-    msg = validation_message(exc)
-    return f"{msg}（{where}）" if where else msg

@@ -27,8 +27,8 @@ from defusedxml.common import DefusedXmlException
 
 from plan_builder.errors import PlanBuilderError
 
-MAX_JSON_BYTES = 2 * 1024 * 1024  # a full sample plan is ~60 KB
-MAX_JSON_DEPTH = 20  # a plan nests ~6 levels
+MAX_JSON_BYTES = 5 * 1024 * 1024  # as plan_builder.exchange.MAX_BYTES; a full sample plan is ~25 KB
+MAX_JSON_DEPTH = 32  # a plan nests ~6 levels
 MAX_JSON_NUMBER = 1e15  # same bound as plan_builder.plan.model.MAX_NUMBER
 MAX_JSON_STRING = 100_000
 MAX_JSON_ITEMS = 5_000  # longest list or object

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from plan_builder.guide import Guide, get_guide, get_guides
-from plan_builder.store import Store
+from plan_builder.store import Store, make_engine
 
 PG_URL_ENV = "TEST_DATABASE_URL"
 MUNICIPALITY_GUIDE = "kanmin-2019-municipality"
@@ -52,7 +52,8 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _pg_prepared() -> str:
+def _pg_prepared() -> Iterator[tuple[str, Engine, list[str]]]:
+    """(url, an engine for housekeeping, the tables to empty before each test)."""
     url = pg_url()
     if url is None:
         pytest.skip(f"PostgreSQL tests need {PG_URL_ENV}")
@@ -60,22 +61,18 @@ def _pg_prepared() -> str:
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
     store = Store.open(url)
     store.engine.dispose()
-    return url
+    tables = [t for t in inspect(engine).get_table_names() if t not in _KEEP_TABLES]
+    yield url, engine, tables
+    engine.dispose()
 
 
-def _pg_truncate(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        names = [t for t in inspect(engine).get_table_names() if t not in _KEEP_TABLES]
-        if names:
-            quoted = ", ".join(f'"{n}"' for n in names)
-            with engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
+def _pg_truncate(engine: Engine, tables: list[str]) -> None:
+    if tables:
+        quoted = ", ".join(f'"{n}"' for n in tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -85,15 +82,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         path = tmp_path / "test.db"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         return f"sqlite:///{path}"
-    url = request.getfixturevalue("_pg_prepared")
-    _pg_truncate(url)
+    url, engine, tables = request.getfixturevalue("_pg_prepared")
+    _pg_truncate(engine, tables)
     return url
 
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
-    """A fresh Store: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set."""
-    s = Store.open(db_url)
+    """A fresh Store: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
+
+    The database behind `db_url` is already migrated and loaded, so the Store is built on a new
+    engine directly (Store.open would only repeat the migration check).
+    """
+    s = Store(make_engine(db_url))
     try:
         yield s
     finally:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from plan_builder.auth.actor import Actor, Role
-from plan_builder.errors import InvalidTransitionError, NotFoundError, PermissionDeniedError, StaleVersionError
+from plan_builder.errors import (
+    InvalidTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    StaleVersionError,
+)
 from plan_builder.guide import Guide
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.workflow import TRANSITIONS, ReviewService
@@ -39,9 +44,7 @@ def test_full_cycle_records_every_transition_with_actor_and_date(store: Store, g
     path = [S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED, S.IN_REVIEW, S.APPROVED]
     _walk(store, pid, path)
     hist = ReviewService(store, ADMIN).history(pid)
-    assert [(t.from_status, t.to_status) for t in hist] == list(
-        zip([S.DRAFT, *path[:-1]], path, strict=True)
-    )
+    assert [(t.from_status, t.to_status) for t in hist] == list(zip([S.DRAFT, *path[:-1]], path, strict=True))
     assert [t.actor for t in hist] == ["yahaba", "iwate", "iwate", "yahaba", "iwate", "iwate"]
     assert all(t.at is not None for t in hist)
     assert [t.round for t in hist] == [1, 1, 1, 2, 2, 2]
@@ -52,14 +55,17 @@ def test_full_cycle_records_every_transition_with_actor_and_date(store: Store, g
     assert [t.revision_version for t in hist] == sorted(versions)[1:]
 
 
-@pytest.mark.parametrize(("current", "path"), [
-    (S.DRAFT, []),
-    (S.SUBMITTED, [S.SUBMITTED]),
-    (S.IN_REVIEW, [S.SUBMITTED, S.IN_REVIEW]),
-    (S.RETURNED, [S.SUBMITTED, S.IN_REVIEW, S.RETURNED]),
-    (S.RESUBMITTED, [S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED]),
-    (S.APPROVED, [S.SUBMITTED, S.IN_REVIEW, S.APPROVED]),
-])
+@pytest.mark.parametrize(
+    ("current", "path"),
+    [
+        (S.DRAFT, []),
+        (S.SUBMITTED, [S.SUBMITTED]),
+        (S.IN_REVIEW, [S.SUBMITTED, S.IN_REVIEW]),
+        (S.RETURNED, [S.SUBMITTED, S.IN_REVIEW, S.RETURNED]),
+        (S.RESUBMITTED, [S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED]),
+        (S.APPROVED, [S.SUBMITTED, S.IN_REVIEW, S.APPROVED]),
+    ],
+)
 def test_illegal_transitions_are_refused_and_change_nothing(
     store: Store, guide: Guide, current: PlanStatus, path: list[PlanStatus]
 ) -> None:
@@ -77,16 +83,24 @@ def test_illegal_transitions_are_refused_and_change_nothing(
     assert len(ReviewService(store, ADMIN).history(pid)) == len(path)
 
 
-@pytest.mark.parametrize(("path", "to", "allowed", "refused"), [
-    ([], S.SUBMITTED, [PLANNER, ADMIN], [OTHER_PLANNER, REVIEWER, NATIONAL]),  # drafts are invisible
-    ([S.SUBMITTED], S.IN_REVIEW, [REVIEWER, NATIONAL, ADMIN], [PLANNER]),
-    ([S.SUBMITTED, S.IN_REVIEW], S.RETURNED, [REVIEWER, NATIONAL, ADMIN], [PLANNER]),
-    ([S.SUBMITTED, S.IN_REVIEW], S.APPROVED, [REVIEWER, NATIONAL, ADMIN], [PLANNER]),
-    ([S.SUBMITTED, S.IN_REVIEW, S.RETURNED], S.RESUBMITTED, [PLANNER, ADMIN], [REVIEWER, NATIONAL]),
-    ([S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED], S.IN_REVIEW, [REVIEWER, ADMIN], [PLANNER]),
-])
+@pytest.mark.parametrize(
+    ("path", "to", "allowed", "refused"),
+    [
+        ([], S.SUBMITTED, [PLANNER, ADMIN], [OTHER_PLANNER, REVIEWER, NATIONAL]),  # drafts are invisible
+        ([S.SUBMITTED], S.IN_REVIEW, [REVIEWER, NATIONAL, ADMIN], [PLANNER]),
+        ([S.SUBMITTED, S.IN_REVIEW], S.RETURNED, [REVIEWER, NATIONAL, ADMIN], [PLANNER]),
+        ([S.SUBMITTED, S.IN_REVIEW], S.APPROVED, [REVIEWER, NATIONAL, ADMIN], [PLANNER]),
+        ([S.SUBMITTED, S.IN_REVIEW, S.RETURNED], S.RESUBMITTED, [PLANNER, ADMIN], [REVIEWER, NATIONAL]),
+        ([S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED], S.IN_REVIEW, [REVIEWER, ADMIN], [PLANNER]),
+    ],
+)
 def test_who_may_make_each_transition(
-    store: Store, guide: Guide, path: list[PlanStatus], to: PlanStatus, allowed: list[Actor], refused: list[Actor]
+    store: Store,
+    guide: Guide,
+    path: list[PlanStatus],
+    to: PlanStatus,
+    allowed: list[Actor],
+    refused: list[Actor],
 ) -> None:
     for actor in refused:
         pid = _plan(store, guide)
@@ -120,7 +134,9 @@ def test_submission_freezes_the_revision_while_the_planner_keeps_drafting(store:
     planner = PlanService(store, PLANNER)
     ReviewService(store, PLANNER).submit(pid)
     cur = planner.get(pid)
-    edited = cur.plan.model_copy(update={"answers": {**cur.plan.answers, "current.overview": "書き直し中の文章"}})
+    edited = cur.plan.model_copy(
+        update={"answers": {**cur.plan.answers, "current.overview": "書き直し中の文章"}}
+    )
     planner.save(pid, edited, expected_version=cur.version)
     frozen = ReviewService(store, REVIEWER).submitted_plan(pid)
     assert frozen.plan.answers["current.overview"] != "書き直し中の文章"

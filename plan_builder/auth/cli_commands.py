@@ -216,7 +216,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_wrap(_audit))
 
     for sp in [*user_sub.choices.values(), p]:
-        sp.add_argument("--database-url", help="接続先（省略時は環境変数 DATABASE_URL）")
+        sp.add_argument(
+            "--database-url", default=argparse.SUPPRESS, help="接続先（省略時は環境変数 DATABASE_URL）"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

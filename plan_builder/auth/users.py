@@ -238,6 +238,8 @@ def active_actor(store: Store, username: str) -> Actor | None:
     Called on every page run in shared mode, so a role change or a disabled account takes effect
     at once, not at the next login.
     """
+    if not USERNAME_RE.match(username or ""):
+        return None  # also keeps NUL and other junk away from the database driver
     with store.session() as s:
         row = s.exec(select(UserRecord).where(UserRecord.username == username)).first()
     if row is None or not row.active:

@@ -27,6 +27,7 @@ from plan_builder.plan.model import (
     Plan,
     PlanPeriod,
 )
+from plan_builder.plan.validation import describe_validation_error
 
 OPEN_DATA_LIST = "open_data_sets"
 NATIONAL_MEASURES_LIST = "national_measures"
@@ -37,22 +38,16 @@ class EditError(PlanBuilderError):
     """An edit was refused; `str(err)` is a Japanese message naming the field."""
 
 
-def validation_message(exc: ValidationError) -> str:
-    """Japanese text for a pydantic error (the shared describer when it exists)."""
-    try:
-        from plan_builder.plan.validation import describe_validation_error
-    except ImportError:  # pragma: no cover - the shared describer is written in parallel
-        err = exc.errors()[0]
-        ctx = err.get("ctx") or {}
-        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
-    return describe_validation_error(exc)
+def validation_message(exc: ValidationError, data: Any = None) -> str:
+    """Japanese text for a pydantic error, naming the field (see plan.validation)."""
+    return describe_validation_error(exc, Plan, data)
 
 
 def _validated(data: dict[str, Any]) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        raise EditError(validation_message(exc)) from None
+        raise EditError(validation_message(exc, data)) from None
 
 
 # Answers -------------------------------------------------------------------------------------
@@ -141,7 +136,7 @@ def _period(raw: Any) -> PlanPeriod | None:
     try:
         return PlanPeriod(start_fy=parse_fiscal_year(start), end_fy=parse_fiscal_year(end))
     except ValueError as exc:
-        msg = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
+        msg = describe_validation_error(exc, PlanPeriod) if isinstance(exc, ValidationError) else str(exc)
         raise EditError(msg) from None
 
 
@@ -373,7 +368,9 @@ def set_open_data(plan: Plan, guide: Guide, values: list[str]) -> Plan:
 
 def baseline_from_count(plan: Plan, kpi_key: str, count: int, as_of: date) -> Plan:
     """Use the number of checked data sets as the baseline of an open-data KPI."""
-    return update_kpi(plan, kpi_key, baseline_value=float(count), baseline_as_of=as_of, nature=KpiNature.QUANTITATIVE)
+    return update_kpi(
+        plan, kpi_key, baseline_value=float(count), baseline_as_of=as_of, nature=KpiNature.QUANTITATIVE
+    )
 
 
 # Comparing revisions -------------------------------------------------------------------------
@@ -446,24 +443,3 @@ def diff_plans(old: Plan, new: Plan, guide: Guide) -> list[Change]:
         if old.answers.get(key) != new.answers.get(key):
             changes.append(Change(f"回答 {key}", _show(old.answers.get(key)), _show(new.answers.get(key))))
     return changes
-
-
-# New plans -----------------------------------------------------------------------------------
-
-
-def variant_for_level(level: str) -> str:
-    """都道府県 write the prefectural plan; every other local government the municipal one."""
-    return "prefecture" if level == "prefecture" else "municipality"
-
-
-def new_plan(guide: Guide, *, lg_code: str, lg_name: str, title: str = "") -> Plan:
-    """An empty plan for a local government, titled after the guide's plan kind."""
-    return _validated(
-        {
-            "lg_code": lg_code,
-            "lg_name": lg_name,
-            "guide_id": guide.id,
-            "guide_edition": guide.edition,
-            "title": title.strip() or f"{lg_name}{guide.plan_kind}",
-        }
-    )

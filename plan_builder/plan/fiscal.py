@@ -75,7 +75,7 @@ def format_date(day: date) -> str:
     return f"{era.name}{_year_label(day.year - era.first_year + 1)}年{day.month}月{day.day}日"
 
 
-_FY_WAREKI = re.compile(r"^(令和|平成|昭和|大正|明治|[RHSTM])\.?\s*(元|\d{1,2})\s*(?:年度?)?$")
+_FY_WAREKI = re.compile(r"^(令和|平成|昭和|大正|明治|[RHSTM])\.?\s*(元|\d{1,3})\s*(?:年度?)?$")
 _FY_WESTERN = re.compile(r"^(\d{4})\s*(?:年度|年|fy)?$", re.IGNORECASE)
 _FY_PREFIXED = re.compile(r"^fy\s*(\d{4})$", re.IGNORECASE)
 

@@ -72,9 +72,7 @@ _UNION_NOUNS: dict[str, str] = {
 }
 
 
-def describe_validation_error(
-    exc: ValidationError, model: type[BaseModel] = Plan, data: Any = None
-) -> str:
+def describe_validation_error(exc: ValidationError, model: type[BaseModel] = Plan, data: Any = None) -> str:
     """One Japanese line per error. Pass the input `data` to have items named by their key."""
     return "\n".join(describe_errors(exc, model, data))
 

@@ -117,7 +117,9 @@ class CommentService:
         """A new comment by a reviewer on a chapter or a question (the chapter is derived from it)."""
         rec = self._meta(plan_id)
         if not self._may_review(rec):
-            raise PermissionDeniedError("コメントを付けられるのは所管の審査担当者と管理者です（計画担当者は返信できます）")
+            raise PermissionDeniedError(
+                "コメントを付けられるのは所管の審査担当者と管理者です（計画担当者は返信できます）"
+            )
         question_key = (question_key or "").strip() or None
         if question_key and not _QUESTION_RE.match(question_key):
             raise CommentError(f"設問キー「{question_key}」の形式が正しくありません")

@@ -1,9 +1,9 @@
 """Completeness of a plan against its guide, for the queue and the coverage matrix.
 
-Uses `plan_builder.checks.check_plan` (the checks engineer's module) when it is installed; until
-then, and for plans whose guide is unknown, falls back to the share of required questions that
-are answered, computed from the stored JSON without building a pydantic Plan (fast enough for
-1,741 plans at once).
+A submission is scored once with `plan_builder.checks.check_plan` (the score is stored with the
+frozen round). For plans without a stored score (drafts, in an admin's view) the coverage matrix
+uses `fast_completeness`: the share of required questions answered, computed from the stored
+JSON without building a pydantic Plan, fast enough for 1,741 plans at once.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from plan_builder.checks import check_plan
 from plan_builder.guide.model import Guide, Question, QuestionType, Requirement
 from plan_builder.plan.model import Plan
 
@@ -61,10 +62,6 @@ def fast_completeness(data: dict[str, Any], guide: Guide) -> Completeness:
 
 
 def plan_completeness(plan: Plan, guide: Guide) -> Completeness:
-    """The checks engine's completeness when available, else the required-answer share."""
-    try:
-        from plan_builder.checks import check_plan  # noqa: PLC0415 (optional until it exists)
-    except ImportError:
-        return fast_completeness(plan.model_dump(mode="json"), guide)
+    """The checks engine's completeness (0–1) and number of findings."""
     report = check_plan(plan, guide)
     return Completeness(float(report.completeness), len(report.findings))

@@ -7,8 +7,9 @@ Kept apart from the plan tables so the review workflow can grow without touching
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from plan_builder.store.tables import utcnow
@@ -46,6 +47,8 @@ class SubmissionRecord(SQLModel, table=True):
     # Results of the checks on the frozen revision, computed once at submission time.
     completeness: float | None = None
     findings_count: int | None = None
+    # A light copy of the frozen content (plan_builder.review.digest) for the national views.
+    digest: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ReviewCommentRecord(SQLModel, table=True):

@@ -25,6 +25,7 @@ from plan_builder.errors import (
 from plan_builder.guide import get_guide
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.review.completeness import Completeness, plan_completeness
+from plan_builder.review.digest import digest
 from plan_builder.review.tables import ReviewTransitionRecord, SubmissionRecord
 from plan_builder.store.repo import Store, StoredPlan
 from plan_builder.store.tables import PlanRecord, PlanRevisionRecord, utcnow
@@ -92,7 +93,13 @@ def _transition(r: ReviewTransitionRecord) -> Transition:
 
 def _submission(r: SubmissionRecord) -> Submission:
     return Submission(
-        r.plan_id, r.round, r.revision_version, r.submitted_at, r.submitted_by, r.completeness, r.findings_count
+        r.plan_id,
+        r.round,
+        r.revision_version,
+        r.submitted_at,
+        r.submitted_by,
+        r.completeness,
+        r.findings_count,
     )
 
 
@@ -110,10 +117,14 @@ def may_act(actor: Actor, side: str, *, lg_code: str, is_training: bool) -> bool
 
 def _illegal(current: PlanStatus, to: PlanStatus) -> InvalidTransitionError:
     nexts = [t.label for (f, t) in TRANSITIONS if f is current]
-    hint = f"「{current.label}」の計画は「{'」「'.join(nexts)}」にのみ変更できます" if nexts else (
-        f"「{current.label}」の計画の状態は変更できません"
+    hint = (
+        f"「{current.label}」の計画は「{'」「'.join(nexts)}」にのみ変更できます"
+        if nexts
+        else (f"「{current.label}」の計画の状態は変更できません")
     )
-    return InvalidTransitionError(f"計画の状態を「{current.label}」から「{to.label}」に変更することはできません。{hint}。")
+    return InvalidTransitionError(
+        f"計画の状態を「{current.label}」から「{to.label}」に変更することはできません。{hint}。"
+    )
 
 
 class ReviewService:
@@ -155,7 +166,11 @@ class ReviewService:
     def submissions(self, plan_id: int) -> list[Submission]:
         self._meta(plan_id)
         with self.store.session() as s:
-            q = select(SubmissionRecord).where(SubmissionRecord.plan_id == plan_id).order_by(SubmissionRecord.round)
+            q = (
+                select(SubmissionRecord)
+                .where(SubmissionRecord.plan_id == plan_id)
+                .order_by(SubmissionRecord.round)
+            )
             return [_submission(r) for r in s.exec(q)]
 
     def submitted_plan(self, plan_id: int, round: int | None = None) -> StoredPlan:
@@ -267,6 +282,7 @@ class ReviewService:
                         submitted_by=actor,
                         completeness=checked.value if checked else None,
                         findings_count=checked.findings if checked else None,
+                        digest=digest(data),
                     )
                 )
             row = ReviewTransitionRecord(

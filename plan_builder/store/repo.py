@@ -121,7 +121,7 @@ class Store:
         self, text: str = "", *, pref_code: str | None = None, limit: int = 50, include_wards: bool = False
     ) -> list[LocalGovernment]:
         """Match name (漢字), kana (カタカナ or ひらがな) or code; prefixes of codes work too."""
-        needle = _kana_to_katakana(text.strip())
+        needle = _kana_to_katakana(text.replace("\x00", "").strip())  # PostgreSQL refuses NUL in text
         with self.session() as s:
             q = select(LocalGovernment).where(LocalGovernment.northern_territories == False)  # noqa: E712
             if not include_wards:

@@ -22,7 +22,7 @@ def show_flash() -> None:
 def stale_banner() -> None:
     if state.is_stale():
         with st.container(border=True):
-            st.error(STALE_MESSAGE, icon="⚠️")
+            st.error(STALE_MESSAGE, icon=":material/warning:")
             st.button("最新の内容を読み込む", key="reload_stale", on_click=state.reload_plan, type="primary")
 
 
@@ -49,5 +49,5 @@ def require_plan() -> OpenPlan | None:
         st.info("計画が開かれていません。ホームで計画を作成するか、一覧から開いてください。")
         from plan_builder.ui import nav
 
-        st.page_link(nav.page("home"), label="ホームへ", icon="🏠")
+        st.page_link(nav.page("home"), label="ホームへ", icon=":material/home:")
     return op

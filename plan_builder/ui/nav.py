@@ -8,24 +8,25 @@ to the roles that use it.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
 from plan_builder.auth.actor import Actor, Role
 
-# key: (module, title, icon, url_path)
+# Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
+PAGES_DIR = Path(__file__).parent / "pages"
 PLANNER_PAGES: dict[str, tuple[str, str, str]] = {
-    "home": ("ホーム", "🏠", "home"),
-    "wizard": ("計画の入力", "📝", "wizard"),
-    "measures": ("個別施策", "🧩", "measures"),
-    "kpis": ("指標（KPI）", "📈", "kpis"),
-    "open_data": ("オープンデータ", "🗂️", "open-data"),
-    "schedule": ("工程表", "🗓️", "schedule"),
-    "check": ("点検", "✅", "check"),
-    "preview": ("プレビュー", "👁️", "preview"),
-    "history": ("変更履歴", "🕘", "history"),
-    "export": ("出力", "📤", "export"),
+    "home": ("ホーム", ":material/home:", "home"),
+    "wizard": ("計画の入力", ":material/edit_note:", "wizard"),
+    "measures": ("個別施策", ":material/list_alt:", "measures"),
+    "kpis": ("指標（KPI）", ":material/trending_up:", "kpis"),
+    "open_data": ("オープンデータ", ":material/dataset:", "open-data"),
+    "schedule": ("工程表", ":material/calendar_month:", "schedule"),
+    "check": ("点検", ":material/fact_check:", "check"),
+    "preview": ("プレビュー", ":material/visibility:", "preview"),
+    "history": ("変更履歴", ":material/history:", "history"),
+    "export": ("出力", ":material/download:", "export"),
 }
 SECTIONS: dict[str, list[str]] = {
     "計画": ["home"],
@@ -38,19 +39,13 @@ REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN}
 _pages: dict[str, st.Page] = {}
 
 
-def _renderer(key: str) -> Callable[[], None]:
-    def run() -> None:
-        importlib.import_module(f"plan_builder.ui.pages.{key}").render()
-
-    run.__name__ = f"page_{key}"
-    return run
-
-
 def page(key: str) -> st.Page:
     """The st.Page of a planner page (for st.switch_page and st.page_link)."""
     if key not in _pages:
         title, icon, url = PLANNER_PAGES[key]
-        _pages[key] = st.Page(_renderer(key), title=title, icon=icon, url_path=url, default=key == "home")
+        _pages[key] = st.Page(
+            PAGES_DIR / f"{key}.py", title=title, icon=icon, url_path=url, default=key == "home"
+        )
     return _pages[key]
 
 
@@ -79,4 +74,16 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
 
 
 def run(actor: Actor) -> None:
+    style()
     st.navigation(sections(actor), position="sidebar", expanded=True).run()
+
+
+_CSS = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 3rem;}
+[class*="st-key-guide_"] p, [class*="st-key-guide_"] li {font-size: 0.9rem; line-height: 1.6;}
+</style>"""
+
+
+def style() -> None:
+    """A fixed style sheet (never user text): less empty space above the page on small screens."""
+    st.html(_CSS)

@@ -23,6 +23,12 @@ def md_escape(text: object) -> str:
     return s.replace("\n", "  \n")
 
 
+def prose(text: str) -> str:
+    """Join the hard-wrapped lines of guide text into paragraphs (Japanese needs no spaces)."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join("".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
 def _value(plan: Plan, guide: Guide, q) -> str:
     v = get_answer(plan, q)
     if v is None or v == "" or v == []:

@@ -20,7 +20,7 @@ from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.fiscal import format_date
 from plan_builder.plan.model import Plan
 from plan_builder.service import PlanService
-from plan_builder.store import Store
+from plan_builder.store import Store, database_url
 
 JST = ZoneInfo("Asia/Tokyo")
 QP = "plan"
@@ -30,9 +30,13 @@ K_ERRORS, K_NONCE, K_FLASH, K_CHAPTER = "pb_errors", "pb_nonce", "pb_flash", "pb
 
 
 @st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store.open(url)
+
+
 def get_store() -> Store:
-    """One Store per process (it honours DATABASE_URL / PLAN_BUILDER_HOME)."""
-    return Store.open()
+    """One Store per process and database (DATABASE_URL, else PLAN_BUILDER_HOME's SQLite file)."""
+    return _store(database_url())
 
 
 def actor() -> Actor:

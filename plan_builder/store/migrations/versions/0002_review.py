@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('submitted_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('completeness', sa.Float(), nullable=True),
     sa.Column('findings_count', sa.Integer(), nullable=True),
+    sa.Column('digest', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('plan_id', 'round', name='uq_review_submission_round')

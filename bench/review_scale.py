@@ -1,0 +1,66 @@
+"""Measure the national review views over the plans written by bench/gen_plans.py.
+
+Usage: .venv/bin/python bench/review_scale.py [/tmp/review_bench.db]
+
+Each figure includes reading the plans from SQLite (a fresh read, as a page would do), so it is
+what a national reviewer waits for. Peak memory is the process's maximum resident set size
+(resource.getrusage), which includes the interpreter and every import. Targets: ≤ 1 s each,
+≤ 500 MB.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from plan_builder.auth.actor import Actor, Role
+from plan_builder.guide import get_guide
+from plan_builder.review.coverage import coverage_matrix
+from plan_builder.review.kpi import benchmark, kinds, kpi_index
+from plan_builder.review.snapshots import load_snapshots
+from plan_builder.store import Store
+
+GUIDE_ID = "kanmin-2019-municipality"
+
+
+def main() -> int:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/review_bench.db")
+    if not path.exists():
+        print(f"{path} がありません。先に bench/gen_plans.py を実行してください。", file=sys.stderr)
+        return 2
+    store = Store.open(f"sqlite:///{path}")
+    guide = get_guide(GUIDE_ID)
+    reviewer = Actor("admin", Role.ADMIN)  # every plan, drafts included
+    store.plan_meta(1)  # warm the connection pool, not the data
+
+    t = time.perf_counter()
+    snaps = load_snapshots(store, reviewer, content="digest")
+    matrix = coverage_matrix(snaps, guide)
+    t_matrix = time.perf_counter() - t
+    del snaps
+
+    t = time.perf_counter()
+    snaps = load_snapshots(store, reviewer, content="digest")
+    index = kpi_index(snaps)
+    results = [
+        benchmark(index, tag, group_by=g) for tag, _, _ in kinds(index, min_plans=5) for g in ("type", "band")
+    ]
+    t_kpi = time.perf_counter() - t
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"plans: {len(matrix.rows)} (columns: {len(matrix.columns)})")
+    print(f"kpi_kinds: {len(results) // 2} (points: {sum(len(b.points) for b in results) // 2})")
+    print(f"coverage_matrix_seconds: {t_matrix:.2f} s")
+    print(f"kpi_benchmark_seconds: {t_kpi:.2f} s")
+    print(f"peak_memory: {peak_mb:.0f} MB")
+    ok = t_matrix <= 1 and t_kpi <= 1 and peak_mb <= 500
+    print("result: " + ("OK" if ok else "目標を超えました（1秒以内・500MB以内）"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

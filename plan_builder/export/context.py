@@ -1,0 +1,271 @@
+"""The template context: a plan and its guide flattened into plain data for the document templates.
+
+Templates see only dicts, lists, strings and numbers (no model objects, no methods), so a
+template can read anything it needs and change nothing. Answers are addressed by the guide's
+stable question keys: `answers["current.overview"]`. Every question key of the guide is present
+(an unanswered question gives ""), so a misspelt key is an error rather than a silent blank.
+
+Variables (see guide_templates/templates/kanmin-2019/README.md for the full list):
+  lg, title, guide, period, answers, choices, questions, chapters, pillars, measures, kpis,
+  history, adopted, issued, contact, publication_url, open_data_sets
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from plan_builder.guide.model import Guide, Question, QuestionType
+from plan_builder.plan.answers import get_answer
+from plan_builder.plan.fiscal import fiscal_year_of, format_date, format_fiscal_year
+from plan_builder.plan.model import Kpi, KpiValue, Measure, Plan
+
+_PLACEHOLDERS = ("○○市町村", "○○都道府県", "○○市", "○○町", "○○村", "○○県", "○○都", "○○府", "○○道")
+
+
+def fill_name(text: str, lg_name: str) -> str:
+    """A guide heading such as 「○○市の現状及び課題」 with the plan's own name put in."""
+    for p in _PLACEHOLDERS:
+        text = text.replace(p, lg_name)
+    return text
+
+
+def format_value(value: KpiValue | None) -> str:
+    """120 → "120", 14.8 → "14.8", 1800 → "1,800"; text values as they are; None → "－"."""
+    if value is None or value == "":
+        return "－"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        f = float(value)
+        if f.is_integer():
+            return f"{int(f):,}"
+        return f"{f:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def with_unit(value: KpiValue | None, unit: str) -> str:
+    text = format_value(value)
+    return text if text == "－" or not unit else f"{text}{unit}"
+
+
+def month_label(day: date) -> str:
+    """令和2年3月 (as printed on a cover)."""
+    full = format_date(day)
+    return full[: full.index("月") + 1]
+
+
+def _kpi(k: Kpi, measures_of: dict[str, list[Measure]], pillar_names: dict[str, str]) -> dict[str, Any]:
+    final = k.final_target
+    as_of = k.baseline.as_of
+    return {
+        "key": k.key,
+        "name": k.name,
+        "unit": k.unit,
+        "kind": k.kind.label,
+        "nature": k.nature.label,
+        "pillar": k.pillar or "",
+        "pillar_name": pillar_names.get(k.pillar or "", ""),
+        "baseline": format_value(k.baseline.value),
+        "baseline_date": format_date(as_of) if as_of else "",
+        "baseline_fy": format_fiscal_year(fiscal_year_of(as_of)) if as_of else "",
+        "targets": [
+            {"fy": fy, "year": format_fiscal_year(fy), "value": format_value(v)}
+            for fy, v in sorted(k.targets.items())
+        ],
+        "actuals": [
+            {"fy": fy, "year": format_fiscal_year(fy), "value": format_value(v)}
+            for fy, v in sorted(k.actuals.items())
+        ],
+        "final_target": format_value(final[1]) if final else "－",
+        "final_year": format_fiscal_year(final[0]) if final else "",
+        "source": k.source,
+        "method": k.method,
+        "measures": [m.name for m in measures_of.get(k.key, [])],
+        "measure_keys": [m.key for m in measures_of.get(k.key, [])],
+    }
+
+
+def _schedule_lines(m: Measure) -> list[str]:
+    """One line per fiscal year: 「令和2年度　検討・準備」."""
+    by_year: dict[int, list[str]] = {}
+    for e in m.schedule:
+        by_year.setdefault(e.fy, []).append(e.activity)
+    return [f"{format_fiscal_year(fy)}　{'、'.join(acts)}" for fy, acts in sorted(by_year.items())]
+
+
+def _measure(m: Measure, plan: Plan, pillar_names: dict[str, str]) -> dict[str, Any]:
+    kpis = [plan.kpi(k) for k in m.kpi_keys if any(x.key == k for x in plan.kpis)]
+    years = m.schedule_years
+    return {
+        "key": m.key,
+        "name": m.name,
+        "summary": m.summary,
+        "department": m.department,
+        "pillar": m.pillar,
+        "pillar_name": pillar_names.get(m.pillar, m.pillar),
+        "article": m.article,
+        "origin": m.origin.label,
+        "national_ref": m.national_ref,
+        "schedule": [
+            {"fy": e.fy, "year": format_fiscal_year(e.fy), "activity": e.activity} for e in m.schedule
+        ],
+        "schedule_lines": _schedule_lines(m),
+        "schedule_span": (
+            f"{format_fiscal_year(years[0])}〜{format_fiscal_year(years[-1])}"
+            if len(years) > 1
+            else (format_fiscal_year(years[0]) if years else "")
+        ),
+        "kpi_keys": [k.key for k in kpis],
+        "kpi_names": [k.name for k in kpis],
+    }
+
+
+def _choice_labels(guide: Guide, q: Question, value: Any) -> list[str]:
+    if q.type not in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE, QuestionType.CHECKLIST):
+        return []
+    labels = {o.value: o.label for o in guide.options_for(q)}
+    values = value if isinstance(value, list) else ([value] if value else [])
+    return [labels.get(str(v), str(v)) for v in values]
+
+
+def _plain_answer(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str | int | float | bool):
+        return value
+    return ""
+
+
+def build_context(plan: Plan, guide: Guide, *, today: date | None = None) -> dict[str, Any]:
+    """Everything the templates may use, as plain data."""
+    pillar_names = {p.key: p.name for p in guide.pillars}
+    measures_of: dict[str, list[Measure]] = {}
+    for m in plan.measures:
+        for k in m.kpi_keys:
+            measures_of.setdefault(k, []).append(m)
+
+    answers: dict[str, Any] = {}
+    choices: dict[str, list[str]] = {}
+    questions: dict[str, dict[str, Any]] = {}
+    for q in guide.questions():
+        value = get_answer(plan, q)
+        if q.type in (
+            QuestionType.PLAN_PERIOD,
+            QuestionType.PILLARS,
+            QuestionType.MEASURES,
+            QuestionType.KPIS,
+        ):
+            answers[q.key] = ""  # structured answers: use period / pillars / measures / kpis
+        else:
+            answers[q.key] = _plain_answer(value)
+        choices[q.key] = _choice_labels(guide, q, value)
+        questions[q.key] = {
+            "key": q.key,
+            "label": q.label,
+            "type": q.type.value,
+            "required": q.required.label,
+        }
+
+    measures = [_measure(m, plan, pillar_names) for m in plan.measures]
+    kpis = [_kpi(k, measures_of, pillar_names) for k in plan.kpis]
+
+    # Pillars taken up, in the guide's order, plus any pillar that has measures.
+    used = set(plan.pillars) | {m.pillar for m in plan.measures}
+    pillars: list[dict[str, Any]] = []
+    for p in guide.pillars:
+        if p.key not in used:
+            continue
+        pillars.append(
+            {
+                "key": p.key,
+                "name": p.name,
+                "short_name": p.short_name,
+                "article": p.article,
+                "article_label": p.article_label,
+                "article_title": p.article_title,
+                "policy": answers.get(f"policy.{p.key}", ""),
+                "measures": [m for m in measures if m["pillar"] == p.key],
+                "kpis": [k for k in kpis if k["pillar"] == p.key],
+            }
+        )
+    for key in sorted(used - {p.key for p in guide.pillars}):
+        pillars.append(
+            {
+                "key": key,
+                "name": key,
+                "short_name": key,
+                "article": None,
+                "article_label": "",
+                "article_title": "",
+                "policy": "",
+                "measures": [m for m in measures if m["pillar"] == key],
+                "kpis": [k for k in kpis if k["pillar"] == key],
+            }
+        )
+
+    history = [{"date": format_date(r.on), "month": month_label(r.on), "note": r.note} for r in plan.history]
+    adopted = plan.history[0].on if plan.history else None
+    issued = plan.history[-1].on if plan.history else (today or date.today())
+    period = plan.period
+    open_sets: list[dict[str, str]] = []
+    for q in guide.questions():
+        if q.options_from == "open_data_sets":
+            chosen = set(plan.answers.get(q.key) or [])
+            open_sets = [
+                {"value": o.value, "label": o.label, "chosen": o.value in chosen}
+                for o in guide.options_for(q)
+            ]
+    return {
+        "lg": plan.lg_name,
+        "lg_code": plan.lg_code,
+        "title": plan.title,
+        "plan_kind": guide.plan_kind,
+        "variant": guide.variant,
+        "guide": {
+            "id": guide.id,
+            "title": guide.title,
+            "edition": guide.edition,
+            "variant_label": guide.variant_label,
+        },
+        "period": {
+            "label": period.label() if period else "",
+            "start": format_fiscal_year(period.start_fy) if period else "",
+            "end": format_fiscal_year(period.end_fy) if period else "",
+            "length": period.length if period else 0,
+            "years": [format_fiscal_year(y) for y in period.years] if period else [],
+        },
+        "answers": answers,
+        "choices": choices,
+        "questions": questions,
+        "chapters": [
+            {
+                "key": c.key,
+                "number": c.number,
+                "title": fill_name(c.title, plan.lg_name),
+                "intro": c.intro,
+                "question_keys": [q.key for q in c.questions],
+            }
+            for c in guide.chapters
+        ],
+        "pillars": pillars,
+        "measures": measures,
+        "kpis": kpis,
+        "history": history,
+        "adopted": format_date(adopted) if adopted else "",
+        "adopted_month": month_label(adopted) if adopted else "",
+        "issued": format_date(issued),
+        "issued_month": month_label(issued),
+        "revised": len(plan.history) > 1,
+        "contact": {
+            "department": plan.contact.department,
+            "phone": plan.contact.phone,
+            "email": plan.contact.email,
+            "address": plan.contact.address,
+        },
+        "publication_url": plan.publication_url,
+        "open_data_sets": open_sets,
+        "has_schedule": any(m.schedule for m in plan.measures),
+    }

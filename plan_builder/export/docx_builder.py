@@ -1,0 +1,428 @@
+"""Build the Word document natively with python-docx from the rendered document tree.
+
+The document starts from a reference .docx (the guide's, or an organisation's own), whose styles,
+page setup and theme are kept; the body is emptied and rebuilt:
+
+- section 1: the cover page and the table of contents (a TOC field Word updates on opening,
+  whose cached result is a readable list of the chapters), without page numbers;
+- section 2: the chapters, with page numbers "- 1 -" in the footer and the plan title in the
+  header.
+
+Charts are placed in two steps so the export can build the document while the browser draws:
+`build()` leaves an empty paragraph per chart and returns these slots, `fill_charts()` puts each
+picture (or a short note when there is none) in its slot.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from plan_builder.export.styles import TEXT_WIDTH, ensure_styles, insert_ordered, paragraph_border
+from plan_builder.export.text import children, clean, heading_text, inline_runs, inline_text, toc_entries
+
+HEADER_FILL = "D9E2F3"
+ROW_HEADER_FILL = "EDF1F9"
+BORDER_COLOR = "7F7F7F"
+_ALIGN = {
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+}
+
+
+@dataclass
+class ChartSlot:
+    index: int  # position in document order (matches text.chart_elements)
+    paragraph: Paragraph
+    width: Emu
+    label: str  # 図3 ○○の推移
+
+
+# Schema successors (see styles.insert_ordered) for the elements set here.
+_AFTER = {
+    "w:tblW": ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"),
+    "w:tblBorders": ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"),
+    "w:tblLayout": ("w:tblCellMar", "w:tblLook"),
+    "w:cantSplit": ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
+    "w:tblHeader": ("w:tblCellSpacing", "w:jc", "w:hidden"),
+    "w:pgNumType": ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings"),
+    "w:updateFields": ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"),
+}  # fmt: skip
+
+
+def _set(el, tag: str, **attrs: str):
+    child = el.find(qn(tag))
+    if child is None:
+        child = insert_ordered(el, OxmlElement(tag), _AFTER.get(tag, ()))
+    for k, v in attrs.items():
+        child.set(qn(f"w:{k}"), v)
+    return child
+
+
+def _add_field(paragraph: Paragraph, instr: str, placeholder: str = "1") -> None:
+    """A simple field (PAGE, NUMPAGES ...) with a cached result."""
+    for kind, text in (
+        ("begin", None),
+        ("instr", instr),
+        ("separate", None),
+        ("text", placeholder),
+        ("end", None),
+    ):
+        run = paragraph.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+            run._r.append(el)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+
+
+def _fld_char(paragraph: Paragraph, kind: str, dirty: bool = False) -> None:
+    run = paragraph.add_run()
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), kind)
+    if dirty:
+        fld.set(qn("w:dirty"), "true")
+    run._r.append(fld)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _borders(table: Table, *, color: str = BORDER_COLOR, size: int = 4, none: bool = False) -> None:
+    tblpr = table._tbl.tblPr
+    old = tblpr.find(qn("w:tblBorders"))
+    if old is not None:
+        tblpr.remove(old)
+    borders = insert_ordered(tblpr, OxmlElement("w:tblBorders"), _AFTER["w:tblBorders"])
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        b = OxmlElement(f"w:{edge}")
+        if none:
+            b.set(qn("w:val"), "nil")
+        else:
+            b.set(qn("w:val"), "single")
+            b.set(qn("w:sz"), str(size))
+            b.set(qn("w:space"), "0")
+            b.set(qn("w:color"), color)
+        borders.append(b)
+
+
+def _fix_widths(table: Table, widths: list[Emu]) -> None:
+    """Fixed layout with explicit grid and cell widths (Word and LibreOffice both honour them)."""
+    table.autofit = False
+    tblpr = table._tbl.tblPr
+    _set(tblpr, "w:tblLayout", type="fixed")
+    _set(tblpr, "w:tblW", w=str(int(sum(widths) / 635)), type="dxa")
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+        col.set(qn("w:w"), str(int(w / 635)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths, strict=False):
+            cell.width = w
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    _set(trpr, "w:tblHeader", val="true")
+
+
+def _cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    _set(trpr, "w:cantSplit", val="true")
+
+
+class DocxBuilder:
+    def __init__(self, reference: Path, *, title: str = "", author: str = "") -> None:
+        self.doc: DocxDocument = Document(str(reference))
+        self._clear_body()
+        self.added_styles = ensure_styles(self.doc)
+        self._title = title
+        props = self.doc.core_properties
+        props.title = title
+        props.author = author
+        props.last_modified_by = author
+        props.comments = ""
+        props.keywords = "官民データ活用推進計画"
+        self.slots: list[ChartSlot] = []
+        self._first_h1 = False
+        self._charts_seen = 0
+
+    # Setup --------------------------------------------------------------------------------
+    def _clear_body(self) -> None:
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+
+    def _para(self, style: str, text: str = "", *, align: str | None = None) -> Paragraph:
+        p = self.doc.add_paragraph(style=style)
+        if text:
+            self._runs(p, [(text, False)])
+        if align in _ALIGN:
+            p.alignment = _ALIGN[align]
+        return p
+
+    @staticmethod
+    def _runs(p: Paragraph, runs: list[tuple[str, bool]]) -> None:
+        for text, bold in runs:
+            parts = clean(text).split("\n")
+            for i, part in enumerate(parts):
+                if i:
+                    p.add_run().add_break()
+                if part:
+                    run = p.add_run(part)
+                    if bold:
+                        run.bold = True
+
+    # Build ----------------------------------------------------------------------------------
+    def build(self, root: Element) -> list[ChartSlot]:
+        body_started = False
+        for el in root:
+            if el.tag in ("h1", "h2", "h3", "h4", "p", "ul", "table", "chart", "charts") and not body_started:
+                self._start_body()
+                body_started = True
+            match el.tag:
+                case "cover":
+                    self._cover(el)
+                case "toc":
+                    self._toc(el, root)
+                case "pagebreak":
+                    self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                case "h1" | "h2" | "h3" | "h4":
+                    p = self._para(f"Heading {el.tag[1]}", heading_text(el))
+                    if el.tag == "h1" and self._first_h1:
+                        p.paragraph_format.page_break_before = False  # the section break did it
+                        self._first_h1 = False
+                case "p":
+                    self._paragraph(el)
+                case "ul":
+                    for li in children(el, ["li"]):
+                        p = self._para("List Item")
+                        self._runs(p, [("・", False), *inline_runs(li)])
+                case "table":
+                    self._table(el)
+                case "chart":
+                    self._chart(el, TEXT_WIDTH)
+                case "charts":
+                    self._chart_grid(el)
+        if not body_started:
+            self._start_body()
+        return self.slots
+
+    def _paragraph(self, el: Element) -> None:
+        cls = el.get("class", "")
+        style = "Note" if "note" in cls else "Body Text"
+        p = self._para(style)
+        self._runs(p, inline_runs(el))
+        if "noindent" in cls:
+            p.paragraph_format.first_line_indent = Pt(0)
+        for name, align in _ALIGN.items():
+            if name in cls.split():
+                p.alignment = align
+                p.paragraph_format.first_line_indent = Pt(0)
+
+    def _cover(self, el: Element) -> None:
+        parts = {c.tag: inline_text(c) for c in el}
+        top = self._para("Subtitle", "")
+        top.paragraph_format.space_before = Pt(150)
+        title = self._para("Title", parts.get("title", self._title))
+        line = {"val": "single", "sz": "12", "space": "12", "color": "1F3864"}
+        paragraph_border(title._p.get_or_add_pPr(), {"top": line, "bottom": line})
+        title.paragraph_format.space_after = Pt(24)
+        if parts.get("subtitle"):
+            self._para("Subtitle", parts["subtitle"])
+        if parts.get("note"):
+            self._para("Cover Date", parts["note"])
+        date = self._para("Cover Date", parts.get("date", ""))
+        date.paragraph_format.space_before = Pt(230)
+        self._para("Cover Org", parts.get("org", ""))
+
+    def _toc(self, el: Element, root: Element) -> None:
+        heading = self._para("TOC Heading", el.get("title", "目次"))
+        heading.paragraph_format.page_break_before = True
+        entries = toc_entries(root, max_level=2)
+        tab_pos = TEXT_WIDTH - Mm(1)
+        paragraphs: list[Paragraph] = []
+        if not entries:
+            entries = [(1, "（見出しがありません）")]
+        for level, _text in entries:
+            p = self.doc.add_paragraph(style=f"TOC {min(level, 2)}")
+            p.paragraph_format.tab_stops.add_tab_stop(tab_pos, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            paragraphs.append(p)
+        # Field: begin + instruction + separate in the first paragraph, end in the last.
+        first = paragraphs[0]
+        _fld_char(first, "begin", dirty=True)
+        run = first.add_run()
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = ' TOC \\o "1-2" \\h \\z \\u '
+        run._r.append(instr)
+        _fld_char(first, "separate")
+        for p, (_, text) in zip(paragraphs, entries, strict=True):
+            self._runs(p, [(text, False)])
+        _fld_char(paragraphs[-1], "end")
+        self.toc_paragraphs = list(zip(paragraphs, [t for _, t in entries], strict=True))
+        note = self._para("Note", "")
+        note.paragraph_format.space_before = Pt(12)
+
+    def _start_body(self) -> None:
+        """End section 1 (cover, contents) and start the numbered body."""
+        first = self.doc.sections[0]
+        self.doc.add_section(WD_SECTION.NEW_PAGE)
+        body = self.doc.sections[-1]
+        for section in (first, body):
+            section.different_first_page_header_footer = False
+        first.footer.is_linked_to_previous = False
+        first.header.is_linked_to_previous = False
+        for part in (first.footer, first.header):
+            for p in part.paragraphs:
+                for r in list(p.runs):
+                    r._r.getparent().remove(r._r)
+        body.footer.is_linked_to_previous = False
+        body.header.is_linked_to_previous = False
+        _set(body._sectPr, "w:pgNumType", start="1", fmt="decimal")
+        footer = body.footer.paragraphs[0] if body.footer.paragraphs else body.footer.add_paragraph()
+        footer.style = self.doc.styles["Footer"]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("- ")
+        _add_field(footer, "PAGE")
+        footer.add_run(" -")
+        header = body.header.paragraphs[0] if body.header.paragraphs else body.header.add_paragraph()
+        header.style = self.doc.styles["Footer"]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if self._title:
+            run = header.add_run(clean(self._title))
+            run.font.size = Pt(8)
+            run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+        # The first chapter opens the section: no extra page break before it.
+        self._first_h1 = True
+
+    def _table(self, el: Element) -> None:
+        rows = children(el, ["tr"])
+        if not rows:
+            return
+        if el.get("caption"):
+            self._para("Table Caption", f"{el.get('number', '')}　{el.get('caption')}".strip())
+        ncols = max(len(children(r, ["th", "td"])) for r in rows)
+        if ncols == 0:
+            return
+        table = self.doc.add_table(rows=len(rows), cols=ncols)
+        if "Table Grid" in [s.name for s in self.doc.styles]:
+            table.style = self.doc.styles["Table Grid"]
+        _borders(table)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        raw = [float(x) for x in el.get("widths", "").split(",") if x.strip()] or [1.0] * ncols
+        raw = (raw + [raw[-1]] * ncols)[:ncols]
+        total = sum(raw)
+        widths = [Emu(int(TEXT_WIDTH * w / total)) for w in raw]
+        for r_el, row in zip(rows, table.rows, strict=True):
+            cells = children(r_el, ["th", "td"])
+            is_header = r_el.get("header") == "true" or (cells and all(c.tag == "th" for c in cells))
+            _cant_split(row)
+            if is_header:
+                _repeat_header(row)
+            for c_el, cell in zip(cells, row.cells, strict=False):
+                heading = c_el.tag == "th"
+                p = cell.paragraphs[0]
+                p.style = self.doc.styles["Table Heading" if heading else "Table Text"]
+                self._runs(p, inline_runs(c_el))
+                align = c_el.get("align")
+                if align in _ALIGN:
+                    p.alignment = _ALIGN[align]
+                elif heading and not is_header:
+                    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                if heading:
+                    _shade(cell, HEADER_FILL if is_header else ROW_HEADER_FILL)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _fix_widths(table, widths)
+        spacer = self.doc.add_paragraph(style="Table Text")
+        spacer.paragraph_format.space_after = Pt(4)
+
+    def _slot(self, p: Paragraph, width: Emu, el: Element) -> None:
+        self.slots.append(ChartSlot(self._charts_seen, p, width, el.get("number", "")))
+        self._charts_seen += 1
+
+    def _chart(self, el: Element, width: Emu) -> None:
+        p = self._para("Figure")
+        self._slot(p, Emu(int(width)), el)
+        self._para("Caption", f"{el.get('number', '')}　{el.get('caption', '')}".strip())
+
+    def _chart_grid(self, el: Element) -> None:
+        charts = children(el, ["chart"])
+        if not charts:
+            return
+        cols = max(1, min(3, int(el.get("columns", "2") or 2)))
+        nrows = (len(charts) + cols - 1) // cols
+        table = self.doc.add_table(rows=nrows, cols=cols)
+        _borders(table, none=True)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        col_w = Emu(int(TEXT_WIDTH / cols))
+        for i, chart in enumerate(charts):
+            cell = table.rows[i // cols].cells[i % cols]
+            p = cell.paragraphs[0]
+            p.style = self.doc.styles["Figure"]
+            self._slot(p, Emu(int(col_w - Mm(3))), chart)
+            cap = cell.add_paragraph(style="Caption")
+            self._runs(cap, [(f"{chart.get('number', '')}　{chart.get('caption', '')}".strip(), False)])
+        for row in table.rows:
+            _cant_split(row)
+        _fix_widths(table, [col_w] * cols)
+        self.doc.add_paragraph(style="Table Text")
+
+    # Charts ---------------------------------------------------------------------------------
+    def fill_charts(self, images: list[bytes | None], note: str) -> int:
+        """Put each picture in its slot, or a short note. Returns the number of pictures placed."""
+        placed = 0
+        for slot in self.slots:
+            image = images[slot.index] if slot.index < len(images) else None
+            if image:
+                slot.paragraph.add_run().add_picture(io.BytesIO(image), width=slot.width)
+                placed += 1
+            else:
+                slot.paragraph.style = self.doc.styles["Figure Note"]
+                self._box(slot.paragraph)
+                self._runs(
+                    slot.paragraph,
+                    [
+                        (
+                            f"［{slot.label}のグラフは省略しました：{note or '画像を作成できませんでした'}］",
+                            False,
+                        )
+                    ],
+                )
+        return placed
+
+    @staticmethod
+    def _box(p: Paragraph) -> None:
+        line = {"val": "dashed", "sz": "4", "space": "6", "color": "A6A6A6"}
+        paragraph_border(p._p.get_or_add_pPr(), dict.fromkeys(("top", "left", "bottom", "right"), line))
+
+    def save(self, out: Path | io.BytesIO) -> None:
+        settings = self.doc.settings.element
+        _set(settings, "w:updateFields", val="true")  # Word refreshes the TOC on opening
+        self.doc.save(out if isinstance(out, io.BytesIO) else str(out))

@@ -1,0 +1,106 @@
+"""Word → PDF with LibreOffice (headless), when it is installed.
+
+Each conversion gets its own LibreOffice profile (`-env:UserInstallation=file:///tmp/...`):
+two conversions sharing one profile make one of them silently produce nothing. A private
+fontconfig file maps the document's Windows font names (ＭＳ 明朝 / ＭＳ ゴシック) to the
+installed Noto CJK faces, so the PDF keeps the 明朝 body and ゴシック headings on Linux.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from plan_builder.errors import PlanBuilderError
+from plan_builder.export.styles import GOTHIC, LATIN_SANS, LATIN_SERIF, MINCHO
+
+TIMEOUT = 180
+
+_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  {aliases}
+</fontconfig>
+"""
+_ALIAS = """<alias binding="same"><family>{name}</family><prefer>{faces}</prefer></alias>"""
+_SERIF = ["Noto Serif CJK JP", "IPAexMincho", "IPAMincho"]
+_SANS = ["Noto Sans CJK JP", "IPAexGothic", "IPAGothic"]
+
+
+class PdfUnavailableError(PlanBuilderError):
+    """LibreOffice is not installed (or failed); the message is meant for the user."""
+
+
+def find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _fonts_conf(directory: Path) -> Path:
+    aliases = []
+    for name, faces in (
+        (MINCHO, _SERIF),
+        ("MS Mincho", _SERIF),
+        ("游明朝", _SERIF),
+        ("Yu Mincho", _SERIF),
+        (LATIN_SERIF, ["Noto Serif", "DejaVu Serif", *_SERIF]),
+        (GOTHIC, _SANS),
+        ("MS Gothic", _SANS),
+        ("游ゴシック", _SANS),
+        ("Yu Gothic", _SANS),
+        (LATIN_SANS, ["Noto Sans", "DejaVu Sans", *_SANS]),
+    ):
+        prefer = "".join(f"<family>{f}</family>" for f in faces)
+        aliases.append(_ALIAS.format(name=name, faces=prefer))
+    path = directory / "fonts.conf"
+    path.write_text(_FONTS_CONF.format(aliases="\n  ".join(aliases)), encoding="utf-8")
+    return path
+
+
+def docx_to_pdf(docx: Path, pdf: Path, *, timeout: float = TIMEOUT) -> Path:
+    """Convert `docx` to `pdf` (overwriting it). Raises PdfUnavailableError with the reason."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfUnavailableError(
+            "PDF を作成するには LibreOffice が必要ですが、このサーバーにはありません。"
+            "Word 形式（.docx）で出力し、Word 等で PDF に変換してください。"
+        )
+    with tempfile.TemporaryDirectory(prefix="plan-builder-pdf-") as tmp:
+        work = Path(tmp)
+        src = work / "plan.docx"
+        shutil.copyfile(docx, src)
+        env = dict(os.environ)
+        env["FONTCONFIG_FILE"] = str(_fonts_conf(work))
+        env["HOME"] = str(work)  # LibreOffice writes caches under $HOME
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(work / "out"),
+            str(src),
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, check=False)
+        except subprocess.TimeoutExpired:
+            raise PdfUnavailableError(f"PDF への変換が {int(timeout)} 秒以内に終わりませんでした。") from None
+        produced = work / "out" / "plan.pdf"
+        if proc.returncode != 0 or not produced.exists() or produced.stat().st_size == 0:
+            detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[-300:]
+            raise PdfUnavailableError(
+                f"LibreOffice で PDF に変換できませんでした（{detail or '出力なし'}）。"
+            )
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), pdf)
+    return pdf

@@ -1,0 +1,92 @@
+"""Tables to .xlsx and CSV following the Digital Agency's 機械可読性ルール.
+
+One header row, then one row per record; no merged cells, no blank spacer rows, no notes
+inside the table; one value per cell (numbers as numbers, booleans as 1/0 so any tool reads
+them, dates as ISO 8601); UTF-8. Text that a spreadsheet would run as a formula (=, +, -, @)
+is written as text in .xlsx and prefixed with an apostrophe in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.utils import get_column_letter
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_value(v: Any) -> str | int | float | None:
+    """One plain value for a cell."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return 1 if v else 0
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, datetime):
+        return v.isoformat(timespec="seconds")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, list | tuple | set | dict):
+        raise TypeError("1つのセルには1つの値だけを入れてください（一覧は列か行に分けてください）")
+    return str(v)
+
+
+def _check(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    if not header or any(not str(h).strip() for h in header):
+        raise ValueError("見出し行の項目名に空欄があります")
+    if len(set(header)) != len(header):
+        raise ValueError("見出し行の項目名が重複しています")
+    for i, r in enumerate(rows, 2):
+        if len(r) != len(header):
+            raise ValueError(f"{i}行目の列数（{len(r)}）が見出し（{len(header)}）と合いません")
+
+
+def to_xlsx(header: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "data") -> bytes:
+    _check(header, rows)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append([str(h) for h in header])
+    for r in rows:
+        ws.append([cell_value(v) for v in r])
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith(_FORMULA_START):
+                c.data_type = TYPE_STRING  # text, never a formula
+    ws.freeze_panes = "A2"
+    for i, h in enumerate(header, 1):
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, len(str(h)) * 2 + 2))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _csv_text(v: Any) -> str:
+    x = cell_value(v)
+    if x is None:
+        return ""
+    if isinstance(x, str) and x.startswith(_FORMULA_START):
+        return "'" + x
+    return str(x)
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]], *, bom: bool = False) -> bytes:
+    """UTF-8 CSV (RFC 4180, CRLF). `bom=True` adds a BOM for older Excel versions."""
+    _check(header, rows)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([str(h) for h in header])
+    for r in rows:
+        w.writerow([_csv_text(v) for v in r])
+    data = buf.getvalue().encode("utf-8")
+    return (b"\xef\xbb\xbf" + data) if bom else data

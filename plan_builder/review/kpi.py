@@ -1,0 +1,300 @@
+"""KPI benchmarking: KPIs of the same kind across plans, as distributions and per 1,000 residents.
+
+Plans name their KPIs freely, so KPIs are matched to a kind by rules on the normalised name
+(NFKC, without brackets and spaces). A KPI no rule knows is grouped with KPIs of the same
+normalised name. Shares (unit %) are compared as they are; counts also per 1,000 residents,
+using the population of `local_government` (data/local_governments.csv).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from plan_builder.review.snapshots import BAND_LABELS, LG_TYPE_LABELS, Snapshot
+
+
+@dataclass(frozen=True)
+class KindRule:
+    tag: str
+    label: str
+    match: Callable[[str], bool]
+
+
+def _has(*words: str) -> Callable[[str], bool]:
+    return lambda n: all(w in n for w in words)
+
+
+def _any(*preds: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda n: any(p(n) for p in preds)
+
+
+# Order matters: the first rule that matches wins.
+KIND_RULES: list[KindRule] = [
+    KindRule(
+        "online_rate", "オンライン利用率", _any(_has("オンライン", "利用率"), _has("オンライン", "利用割合"))
+    ),
+    KindRule("online_procedures", "オンライン化した手続の数", _any(_has("オンライン", "手続", "数"))),
+    KindRule(
+        "open_data_views",
+        "オープンデータの閲覧・ダウンロード数",
+        _any(
+            _has("オープンデータ", "閲覧"), _has("カタログ", "閲覧"), _has("オープンデータ", "ダウンロード")
+        ),
+    ),
+    KindRule("recommended_datasets", "推奨データセットの公開数", _has("推奨データセット")),
+    KindRule(
+        "open_data_count",
+        "オープンデータ公開件数",
+        _any(_has("オープンデータ", "数"), _has("データセット", "数"), _has("オープンデータ", "件")),
+    ),
+    KindRule(
+        "my_number_rate",
+        "マイナンバーカード保有率",
+        _any(
+            _has("マイナンバーカード", "保有率"),
+            _has("マイナンバーカード", "交付率"),
+            _has("マイナンバーカード", "取得率"),
+        ),
+    ),
+    KindRule("convenience_store", "コンビニ交付の割合", _has("コンビニ")),
+    KindRule("cashless", "キャッシュレス決済の導入数", _has("キャッシュレス")),
+    KindRule(
+        "smartphone_class",
+        "スマートフォン教室の参加者数",
+        _any(_has("スマートフォン", "参加"), _has("スマホ", "参加")),
+    ),
+    KindRule("digital_consultation", "デジタル相談の件数", _has("相談", "件数")),
+    KindRule("public_wifi", "公衆無線LANの整備率", _any(_has("無線LAN"), _has("WI-FI"), _has("WIFI"))),
+    KindRule(
+        "standard_systems",
+        "標準準拠・共同利用システムへ移行した業務の数",
+        _any(_has("標準準拠システム"), _has("共同利用システム")),
+    ),
+    KindRule("rpa_hours", "RPAによる削減時間", _has("RPA")),
+    KindRule("paperless", "紙資料の削減率", _has("紙", "削減")),
+]
+RULE_LABELS = {r.tag: r.label for r in KIND_RULES}
+
+_BRACKETS = re.compile(r"[（(【\[［][^）)】\]］]*[）)】\]］]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(name: str) -> str:
+    n = unicodedata.normalize("NFKC", name or "").upper()
+    n = _BRACKETS.sub("", n)
+    return _SPACES.sub("", n).strip("・、。")
+
+
+@lru_cache(maxsize=4096)
+def kind_of(name: str) -> str:
+    """The kind tag of a KPI name (cached: across 1,741 plans the same names recur)."""
+    n = normalise_name(name)
+    for rule in KIND_RULES:
+        if rule.match(n):
+            return rule.tag
+    return f"name:{n}"
+
+
+def kind_label(tag: str) -> str:
+    return RULE_LABELS.get(tag) or tag.removeprefix("name:")
+
+
+VALUE_KINDS = {"final_target": "最終目標値", "baseline": "現状値", "latest_actual": "直近の実績値"}
+GROUPINGS = {"type": "団体区分", "band": "人口規模"}
+
+
+@dataclass(frozen=True)
+class KpiPoint:
+    plan_id: int
+    lg_code: str
+    lg_name: str
+    prefecture: str
+    lg_type: str
+    band: str | None
+    population: int | None
+    kpi_key: str
+    kpi_name: str
+    unit: str
+    baseline: float | None
+    final_target: float | None
+    latest_actual: float | None
+
+    def value(self, which: str) -> float | None:
+        return getattr(self, which)
+
+    def per_1000(self, which: str) -> float | None:
+        v = self.value(which)
+        if v is None or not self.population:
+            return None
+        return v / self.population * 1000
+
+
+@dataclass(frozen=True)
+class GroupStat:
+    group: str
+    label: str
+    n: int
+    min: float
+    q1: float
+    median: float
+    q3: float
+    max: float
+    mean: float
+
+
+@dataclass(frozen=True)
+class KpiBenchmark:
+    tag: str
+    label: str
+    unit: str
+    value_kind: str
+    per_capita: bool  # values are per 1,000 residents
+    points: list[KpiPoint]
+    values: list[float]  # aligned with points
+    groups: list[GroupStat]
+    other_units: int  # KPIs of this kind left out because their unit differs
+    group_by: str = "type"
+
+    def group_of(self, p: KpiPoint) -> str:
+        return p.lg_type if self.group_by == "type" else (p.band or "unknown")
+
+    def header(self) -> list[str]:
+        v = VALUE_KINDS[self.value_kind]
+        return [
+            "計画ID", "団体コード", "団体名", "都道府県", "団体区分", "人口規模", "人口",
+            "KPI番号", "指標名", "単位", v, f"{v}（人口千人当たり）",
+        ]  # fmt: skip
+
+    def records(self) -> list[list[Any]]:
+        return [
+            [
+                p.plan_id,
+                p.lg_code,
+                p.lg_name,
+                p.prefecture,
+                LG_TYPE_LABELS.get(p.lg_type, p.lg_type),
+                BAND_LABELS.get(p.band or "", ""),
+                p.population,
+                p.kpi_key,
+                p.kpi_name,
+                p.unit,
+                p.value(self.value_kind),
+                p.per_1000(self.value_kind),
+            ]
+            for p in self.points
+        ]
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _point(s: Snapshot, k: dict[str, Any]) -> KpiPoint:
+    targets = k.get("targets") or {}
+    actuals = k.get("actuals") or {}
+    final = _num(targets[max(targets, key=int)]) if targets else None
+    latest = _num(actuals[max(actuals, key=int)]) if actuals else None
+    return KpiPoint(
+        s.plan_id,
+        s.lg_code,
+        s.lg_name,
+        s.prefecture,
+        s.lg_type,
+        s.band,
+        s.population,
+        k.get("key", ""),
+        k.get("name", ""),
+        k.get("unit", ""),
+        _num((k.get("baseline") or {}).get("value")),
+        final,
+        latest,
+    )
+
+
+def kpi_index(snapshots: list[Snapshot]) -> dict[str, list[KpiPoint]]:
+    """KPIs by kind, one per plan and kind (the first one the plan lists)."""
+    out: dict[str, list[KpiPoint]] = {}
+    for s in snapshots:
+        seen: set[str] = set()
+        for k in s.data.get("kpis") or ():
+            if k.get("nature", "quantitative") != "quantitative":
+                continue
+            tag = kind_of(k.get("name", ""))
+            if tag in seen:
+                continue
+            seen.add(tag)
+            out.setdefault(tag, []).append(_point(s, k))
+    return out
+
+
+def kinds(index: dict[str, list[KpiPoint]], *, min_plans: int = 1) -> list[tuple[str, str, int]]:
+    """(tag, label, number of plans), rule-matched kinds first, then by frequency."""
+    rows = [(t, kind_label(t), len(p)) for t, p in index.items() if len(p) >= min_plans]
+    return sorted(rows, key=lambda r: (r[0].startswith("name:"), -r[2], r[1]))
+
+
+def _stat(group: str, label: str, xs: list[float]) -> GroupStat:
+    xs = sorted(xs)
+    if len(xs) >= 2:
+        q1, med, q3 = statistics.quantiles(xs, n=4, method="inclusive")
+    else:
+        q1 = med = q3 = xs[0]
+    return GroupStat(group, label, len(xs), xs[0], q1, med, q3, xs[-1], statistics.fmean(xs))
+
+
+def benchmark(
+    index: dict[str, list[KpiPoint]],
+    tag: str,
+    *,
+    value_kind: str = "final_target",
+    group_by: str = "type",
+    per_capita: bool | None = None,
+) -> KpiBenchmark:
+    """Distribution of one kind of KPI, by 団体区分 or 人口規模.
+
+    `per_capita=None` divides counts by population (per 1,000 residents) and leaves shares (%)
+    as they are.
+    """
+    if value_kind not in VALUE_KINDS:
+        raise ValueError(f"値の種類「{value_kind}」は選べません（{'、'.join(VALUE_KINDS.values())}）")
+    if group_by not in GROUPINGS:
+        raise ValueError(f"集計の単位「{group_by}」は選べません（{'、'.join(GROUPINGS.values())}）")
+    points = index.get(tag, [])
+    units = Counter(p.unit for p in points)
+    unit = units.most_common(1)[0][0] if units else ""
+    same = [p for p in points if p.unit == unit]
+    if per_capita is None:
+        per_capita = unit != "%"
+    kept: list[KpiPoint] = []
+    values: list[float] = []
+    for p in same:
+        v = p.per_1000(value_kind) if per_capita else p.value(value_kind)
+        if v is not None:
+            kept.append(p)
+            values.append(v)
+    by_group: dict[str, list[float]] = {}
+    for p, v in zip(kept, values, strict=True):
+        g = p.lg_type if group_by == "type" else (p.band or "unknown")
+        by_group.setdefault(g, []).append(v)
+    order = list(LG_TYPE_LABELS) if group_by == "type" else [*BAND_LABELS, "unknown"]
+    labels = LG_TYPE_LABELS if group_by == "type" else {**BAND_LABELS, "unknown": "人口不明"}
+    groups = [_stat(g, labels.get(g, g), by_group[g]) for g in sorted(by_group, key=order.index)]
+    return KpiBenchmark(
+        tag,
+        kind_label(tag),
+        unit,
+        value_kind,
+        per_capita,
+        kept,
+        values,
+        groups,
+        len(points) - len(same),
+        group_by,
+    )

@@ -1,0 +1,160 @@
+"""Home: the actor's plans (status, completeness, last saved), reopen, duplicate, start new."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from plan_builder.checks import check_plan
+from plan_builder.creation import default_title, ensure_guide_fits, new_plan
+from plan_builder.errors import PlanBuilderError
+from plan_builder.ui import common, nav, state
+from plan_builder.ui.render import md_escape
+
+_COMPLETENESS = "pb_home_completeness"
+
+
+def _completeness(plan_id: int, version: int) -> float | None:
+    """Completeness of a stored plan, cached per version in this session."""
+    cache: dict = st.session_state.setdefault(_COMPLETENESS, {})
+    if (plan_id, version) not in cache:
+        try:
+            stored = state.service().get(plan_id)
+            cache[(plan_id, version)] = check_plan(stored.plan, state.guide_for(stored.plan)).completeness
+        except PlanBuilderError:
+            cache[(plan_id, version)] = None
+    return cache[(plan_id, version)]
+
+
+def _open(plan_id: int) -> None:
+    try:
+        state.open_plan(plan_id)
+    except PlanBuilderError as exc:
+        state.flash(str(exc))
+        return
+    st.session_state["pb_go_wizard"] = True
+
+
+def _duplicate(plan_id: int) -> None:
+    try:
+        copy = state.service().duplicate(plan_id)
+    except PlanBuilderError as exc:
+        state.flash(str(exc))
+        return
+    state.flash(f"計画を複製しました：{copy.plan.title}")
+
+
+def _plan_list() -> None:
+    st.markdown("##### 計画の一覧")
+    plans = state.service().list_plans(limit=200)
+    if not plans:
+        st.info("まだ計画がありません。下の「新しい計画を作成」から始めてください。")
+        return
+    head = st.columns([4, 2, 1, 1, 2, 1, 1])
+    for col, text in zip(head, ["計画の名称", "団体", "状態", "記入率", "最終保存", "", ""], strict=True):
+        col.caption(text)
+    for s in plans:
+        row = st.columns([4, 2, 1, 1, 2, 1, 1], vertical_alignment="center")
+        row[0].markdown(md_escape(s.title) + ("　（研修用）" if s.is_training else ""))
+        row[1].markdown(md_escape(s.lg_name))
+        row[2].markdown(s.status.label)
+        c = _completeness(s.id, s.version)
+        row[3].markdown("－" if c is None else f"{round(c * 100)}%")
+        row[4].markdown(state.saved_label(s.updated_at))
+        row[5].button(
+            "開く", key=f"open:{s.id}", on_click=_open, args=(s.id,), help=f"「{s.title}」を開きます"
+        )
+        row[6].button(
+            "複製",
+            key=f"dup:{s.id}",
+            on_click=_duplicate,
+            args=(s.id,),
+            help="この計画を写して新しい計画を作ります",
+        )
+
+
+def _lg_label(lg) -> str:
+    pref = "" if lg.level == "prefecture" else lg.prefecture
+    return f"{pref}{lg.name}（{lg.name_kana}・{lg.code6}）"
+
+
+def _new_plan_form() -> None:
+    st.markdown("##### 新しい計画を作成")
+    store = state.get_store()
+    prefs = store.prefectures()
+    a, b = st.columns([1, 2])
+    pref_names = {p.pref_code: p.name for p in prefs}
+    pref = a.selectbox(
+        "都道府県で絞り込む",
+        [None, *pref_names],
+        format_func=lambda c: "すべての都道府県" if c is None else pref_names[c],
+        key="new_pref",
+    )
+    text = b.text_input(
+        "団体を検索（名称・よみがな・団体コード）", key="new_search", placeholder="例：やはば、矢巾、033227"
+    )
+    if not text and not pref:
+        st.caption("都道府県を選ぶか、名称・よみがな・団体コードを入力すると候補が表示されます。")
+        return
+    found = store.search_local_governments(text, pref_code=pref, limit=100)
+    if not found:
+        st.warning("該当する団体が見つかりません。表記やよみがな（ひらがな・カタカナ）を確かめてください。")
+        return
+    by_code = {lg.code6: lg for lg in found}
+    code = st.selectbox(
+        f"団体を選ぶ（候補 {len(found)}件{'、先頭100件まで' if len(found) == 100 else ''}）",
+        list(by_code),
+        format_func=lambda c: _lg_label(by_code[c]),
+        key="new_lg",
+    )
+    lg = by_code[code]
+    variant = "prefecture" if lg.level == "prefecture" else "municipality"
+    fitting = {g.id: g for g in state.guides().values() if g.variant == variant}
+    label = "都道府県版" if variant == "prefecture" else "市町村版"
+    if not fitting:
+        st.error(f"{label}の手引が登録されていません。管理者に手引ファイルの追加を依頼してください。")
+        return
+    st.caption(
+        f"{lg.name}は{'都道府県' if variant == 'prefecture' else '市区町村'}のため、{label}の手引を使います。"
+    )
+    gid = st.selectbox(
+        "手引",
+        list(fitting),
+        format_func=lambda i: f"{fitting[i].title}（{fitting[i].edition}・{fitting[i].variant_label}）",
+        key="new_guide",
+    )
+    guide = fitting[gid]
+    title = st.text_input(
+        "計画の名称", value=default_title(lg, guide), key=f"new_title:{code}:{gid}", max_chars=200
+    )
+    if st.button("作成して入力を始める", type="primary", key="new_create"):
+        try:
+            ensure_guide_fits(lg, guide)
+            stored = state.service().create(new_plan(lg, guide, title=title.strip() or None))
+        except PlanBuilderError as exc:
+            st.error(str(exc))
+            return
+        state.open_plan(stored.id)
+        st.session_state["pb_chapter"] = guide.chapters[0].key
+        st.switch_page(nav.page("wizard"))
+
+
+def render() -> None:
+    if st.session_state.pop("pb_go_wizard", False):
+        st.switch_page(nav.page("wizard"))
+    st.markdown("### 官民データ活用推進計画 作成支援")
+    st.caption(
+        f"利用者：{state.actor().label}　手引の章に沿って入力すると、計画書（Word など）を作成できます。入力は自動で保存されます。"
+    )
+    common.show_flash()
+    op = state.current()
+    if op is not None:
+        with st.container(border=True):
+            st.markdown(f"開いている計画：**{md_escape(op.plan.title)}**（{md_escape(op.plan.lg_name)}）")
+            st.page_link(nav.page("wizard"), label="入力を続ける", icon=":material/edit_note:")
+    _plan_list()
+    st.divider()
+    _new_plan_form()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,311 @@
+"""KPIs: baseline with reference date, targets (and actuals) by fiscal year, unit, source and
+method, with the chart of baseline → targets beside the editor, redrawn on every change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from plan_builder.plan import edit
+from plan_builder.plan.fiscal import format_date, format_fiscal_year
+from plan_builder.plan.model import Kpi, KpiKind, KpiNature, Plan
+from plan_builder.ui import charts, common, state
+
+SELECTED = "pb_kpi_selected"
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _years(plan: Plan, kpi: Kpi) -> list[int]:
+    years = set(plan.period.years) if plan.period else set()
+    return sorted(years | set(kpi.targets) | set(kpi.actuals))
+
+
+def _save(kpi_key: str, field: str, **changes: Any) -> None:
+    op = state.current()
+    if op is None:
+        return
+    try:
+        plan = edit.update_kpi(op.plan, kpi_key, **changes)
+    except edit.EditError as exc:
+        state.set_error(f"kpi:{kpi_key}:{field}", str(exc))
+        return
+    state.set_error(f"kpi:{kpi_key}:{field}", None)
+    state.commit(plan, note=f"KPI {kpi_key} を変更")
+
+
+def _on_field(kpi_key: str, field: str, wk: str) -> None:
+    value = st.session_state.get(wk)
+    if field == "baseline_value" and isinstance(value, str):
+        value = value.strip() or None
+    _save(kpi_key, field, **{field: value})
+
+
+def _on_series(kpi_key: str, wk: str, years: list[int]) -> None:
+    op = state.current()
+    if op is None:
+        return
+    kpi = op.plan.kpi(kpi_key)
+    targets = {fy: kpi.targets.get(fy) for fy in years}
+    actuals = {fy: kpi.actuals.get(fy) for fy in years}
+    for idx, changes in (st.session_state.get(wk) or {}).get("edited_rows", {}).items():
+        fy = years[int(idx)]
+        if "target" in changes:
+            targets[fy] = changes["target"]
+        if "actual" in changes:
+            actuals[fy] = changes["actual"]
+    _save(kpi_key, "series", targets=targets, actuals=actuals)
+
+
+def _on_add() -> None:
+    op = state.current()
+    if op is None:
+        return
+    ss = st.session_state
+    p = state.wkey("kpi_add:")
+    try:
+        plan = edit.add_kpi(
+            op.plan,
+            name=(ss.get(p + "name") or "").strip(),
+            unit=(ss.get(p + "unit") or "").strip(),
+            pillar=ss.get(p + "pillar"),
+            link_to=ss.get(p + "measure"),
+        )
+    except edit.EditError as exc:
+        state.set_error("kpi_add", str(exc))
+        return
+    state.set_error("kpi_add", None)
+    if state.commit(plan, note="KPIを追加"):
+        ss[SELECTED] = plan.kpis[-1].key
+        for k in ("name", "unit"):
+            ss.pop(p + k, None)
+
+
+def _on_delete(kpi_key: str) -> None:
+    op = state.current()
+    if op is None:
+        return
+    try:
+        plan = edit.remove_kpi(op.plan, kpi_key)
+    except edit.EditError as exc:
+        state.flash(str(exc))
+        return
+    if state.commit(plan, note=f"KPI {kpi_key} を削除"):
+        st.session_state.pop(SELECTED, None)
+
+
+def _err(field: str) -> None:
+    msg = state.error(field)
+    if msg:
+        st.error(msg, icon=":material/error:")
+
+
+def _add_form(op) -> None:
+    p = state.wkey("kpi_add:")
+    pillars = {x.key: x.short_name for x in op.guide.pillars_shown(set(op.plan.pillars))}
+    measures = {m.key: f"{m.key} {m.name}" for m in op.plan.measures}
+    with st.expander("KPIを追加する", expanded=not op.plan.kpis):
+        a, b = st.columns([3, 1])
+        a.text_input(
+            "指標名", key=p + "name", max_chars=200, placeholder="例：オンラインで申請できる手続の数"
+        )
+        b.text_input("単位", key=p + "unit", max_chars=30, placeholder="例：件")
+        c, d = st.columns(2)
+        c.selectbox(
+            "柱",
+            list(pillars),
+            format_func=pillars.get,
+            key=p + "pillar",
+            index=None,
+            placeholder="選択（任意）",
+        )
+        d.selectbox(
+            "関連付ける施策",
+            list(measures),
+            format_func=measures.get,
+            key=p + "measure",
+            index=None,
+            placeholder="選択（任意）",
+        )
+        st.button("追加する", key=p + "go", on_click=_on_add)
+        _err("kpi_add")
+
+
+def _editor(op, kpi: Kpi) -> None:
+    k = kpi.key
+    p = state.wkey(f"kpi:{k}:")
+    ss = st.session_state
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        for field, value in (
+            ("name", kpi.name),
+            ("unit", kpi.unit),
+            ("baseline_value", _num(kpi.baseline.value)),
+            ("baseline_as_of", kpi.baseline.as_of),
+            ("source", kpi.source),
+            ("method", kpi.method),
+            ("kind", kpi.kind),
+            ("nature", kpi.nature),
+            ("pillar", kpi.pillar),
+        ):
+            ss.setdefault(p + field, value)
+        a, b = st.columns([3, 1])
+        a.text_input(
+            "指標名（必須）", key=p + "name", on_change=_on_field, args=(k, "name", p + "name"), max_chars=200
+        )
+        b.text_input("単位", key=p + "unit", on_change=_on_field, args=(k, "unit", p + "unit"), max_chars=30)
+        _err(f"kpi:{k}:name")
+        c, d, e = st.columns(3)
+        c.selectbox(
+            "指標の種類",
+            list(KpiKind),
+            format_func=lambda x: x.label,
+            key=p + "kind",
+            on_change=_on_field,
+            args=(k, "kind", p + "kind"),
+        )
+        d.selectbox(
+            "定量・定性",
+            list(KpiNature),
+            format_func=lambda x: x.label,
+            key=p + "nature",
+            on_change=_on_field,
+            args=(k, "nature", p + "nature"),
+        )
+        pillars = {x.key: x.short_name for x in op.guide.pillars}
+        e.selectbox(
+            "柱",
+            list(pillars),
+            format_func=pillars.get,
+            key=p + "pillar",
+            index=None,
+            placeholder="未設定",
+            on_change=_on_field,
+            args=(k, "pillar", p + "pillar"),
+        )
+        _err(f"kpi:{k}:nature")
+        f, g = st.columns(2)
+        f.text_input(
+            "現状値",
+            key=p + "baseline_value",
+            on_change=_on_field,
+            args=(k, "baseline_value", p + "baseline_value"),
+            help="定量の指標は数値で入力します（例：12、74.2）。",
+        )
+        g.date_input(
+            "現状値の基準日",
+            key=p + "baseline_as_of",
+            format="YYYY/MM/DD",
+            on_change=_on_field,
+            args=(k, "baseline_as_of", p + "baseline_as_of"),
+        )
+        if kpi.baseline.as_of:
+            g.caption(format_date(kpi.baseline.as_of))
+        _err(f"kpi:{k}:baseline_value")
+        _err(f"kpi:{k}:baseline_as_of")
+        years = _years(op.plan, kpi)
+        if years:
+            frame = pd.DataFrame(
+                {
+                    "year": [format_fiscal_year(fy) for fy in years],
+                    "target": [_num(kpi.targets.get(fy)) for fy in years],
+                    "actual": [_num(kpi.actuals.get(fy)) for fy in years],
+                }
+            )
+            wk = state.wkey(f"kpi_series:{k}:{op.version}")
+            st.data_editor(
+                frame,
+                key=wk,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "year": st.column_config.TextColumn("年度", disabled=True),
+                    "target": st.column_config.TextColumn("目標値"),
+                    "actual": st.column_config.TextColumn("実績値"),
+                },
+                on_change=_on_series,
+                args=(k, wk, years),
+            )
+        else:
+            st.info("第3章で計画期間を入力すると、年度ごとの目標値を入力できます。")
+        _err(f"kpi:{k}:series")
+        st.text_input(
+            "データの出典",
+            key=p + "source",
+            on_change=_on_field,
+            args=(k, "source", p + "source"),
+            max_chars=500,
+        )
+        st.text_area(
+            "測定方法",
+            key=p + "method",
+            on_change=_on_field,
+            args=(k, "method", p + "method"),
+            height=80,
+            max_chars=1000,
+        )
+        linked = [m.key for m in op.plan.measures if k in m.kpi_keys]
+        st.caption(
+            "関連する施策："
+            + (
+                "、".join(f"{m} {op.plan.measure(m).name}" for m in linked)
+                or "なし（「個別施策」の表で関連KPIを選べます）"
+            )
+        )
+        with st.popover("このKPIを削除"):
+            st.caption("削除すると、施策との関連付けも外れます。変更履歴から元に戻せます。")
+            st.button("削除する", key=p + "delete", on_click=_on_delete, args=(k,), type="primary")
+    with right:
+        charts.kpi_chart(kpi, op.plan, key=f"kpi_chart:{k}")
+
+
+def render() -> None:
+    op = common.require_plan()
+    if op is None:
+        return
+    common.header(op, "指標（KPI）")
+    plan = op.plan
+    _add_form(op)
+    if not plan.kpis:
+        st.caption("KPIはまだありません。施策の成果を測る指標を追加してください。")
+        return
+    names = {k.key: f"{k.key} {k.name}" for k in plan.kpis}
+    if st.session_state.get(SELECTED) not in names:
+        st.session_state[SELECTED] = plan.kpis[0].key
+    st.selectbox("編集するKPI", list(names), format_func=names.get, key=SELECTED)
+    with st.container(border=True):
+        _editor(op, plan.kpi(st.session_state[SELECTED]))
+    with st.expander(f"KPIの一覧（{len(plan.kpis)}件）"):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "番号": k.key,
+                        "指標名": k.name,
+                        "単位": k.unit,
+                        "現状値": _num(k.baseline.value),
+                        "基準日": format_date(k.baseline.as_of) if k.baseline.as_of else "",
+                        "最終目標": (
+                            f"{_num(k.final_target[1])}（{format_fiscal_year(k.final_target[0])}）"
+                            if k.final_target
+                            else ""
+                        ),
+                    }
+                    for k in plan.kpis
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+if __name__ == "__main__":
+    render()

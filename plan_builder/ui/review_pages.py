@@ -1,0 +1,633 @@
+"""Reviewer pages: 審査キュー, 比較（横並び）, 回次の差分, カバレッジ, KPIベンチマーク.
+
+Thin screens over plan_builder.review: every read and write goes through ReviewService /
+CommentService with the acting user. Planner text is shown through `md_escape` or in data
+tables, never as HTML. `submit_panel(service, plan_id)` is the planner's 提出・再提出 box for the
+wizard.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.errors import PlanBuilderError, StaleVersionError
+from plan_builder.guide import Guide, get_guide, get_guides
+from plan_builder.plan.model import PlanStatus
+from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
+from plan_builder.review.comments import Comment, CommentService
+from plan_builder.review.coverage import coverage_matrix
+from plan_builder.review.diff import RoundDiff, Segment, answer_text, round_diff
+from plan_builder.review.export import to_csv, to_xlsx
+from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
+from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, queue_records, review_queue
+from plan_builder.review.side_by_side import FLAG_LABELS, question_path, side_by_side
+from plan_builder.review.snapshots import (
+    BAND_LABELS,
+    LG_TYPE_LABELS,
+    SnapshotFilter,
+    load_meta,
+    load_snapshots,
+)
+from plan_builder.review.workflow import ACTION_LABELS, PLANNER_SIDE, TRANSITIONS, ReviewService
+from plan_builder.ui import state
+from plan_builder.ui.render import md_escape
+
+K_SELECTED = "rv_selected_plan"
+MUNICIPAL_TYPES = ["designated_city", "core_city", "city", "special_ward", "town", "village"]
+
+
+# Shared helpers -------------------------------------------------------------------------------
+def _ctx() -> tuple[object, Actor]:
+    return state.get_store(), state.actor()
+
+
+def _date(dt: datetime | None) -> str:
+    return state.saved_label(dt) if dt else "－"
+
+
+def segments_markdown(segments: list[Segment]) -> str:
+    """Escaped Markdown for a diff: deletions struck through in red, insertions in green.
+
+    Each line is wrapped on its own, because a line break inside a colour directive breaks it.
+    """
+    out: list[str] = []
+    for seg in segments:
+        parts = seg.text.split("\n")
+        pieces = []
+        for p in parts:
+            esc = md_escape(p) if p else ""
+            if esc and seg.op == "delete":
+                esc = f":red-background[~~{esc}~~]"
+            elif esc and seg.op == "insert":
+                esc = f":green-background[{esc}]"
+            pieces.append(esc)
+        out.append("  \n".join(pieces))
+    return "".join(out)
+
+
+def _downloads(name: str, header: list[str], rows: list[list], key: str) -> None:
+    c1, c2 = st.columns(2)
+    stamp = datetime.now(UTC).astimezone(state.JST).strftime("%Y%m%d")
+    try:
+        c1.download_button(
+            "Excel形式（.xlsx）で保存",
+            to_xlsx(header, rows),
+            file_name=f"{name}_{stamp}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+        )
+        c2.download_button(
+            "CSV形式（UTF-8）で保存",
+            to_csv(header, rows),
+            file_name=f"{name}_{stamp}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+        )
+    except (ValueError, TypeError) as exc:
+        st.error(f"出力できませんでした：{exc}")
+
+
+def _paginate(total: int, key: str, default_size: int = 50) -> tuple[int, int]:
+    c1, c2, c3 = st.columns([1, 1, 3])
+    size = c1.selectbox(
+        "1ページの件数", [25, 50, 100, 200], index=[25, 50, 100, 200].index(default_size), key=f"{key}_size"
+    )
+    pages = max(1, -(-total // size))
+    page = c2.number_input("ページ", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page")
+    c3.caption(f"全{total:,}件（{pages}ページ）")
+    return int(page), int(size)
+
+
+def _filters(actor: Actor, key: str, *, statuses: bool = True) -> SnapshotFilter:
+    """Prefecture (for national reviewers and admins), type, population band and status."""
+    store = state.get_store()
+    cols = st.columns(4)
+    pref_codes = None
+    if actor.role is Role.ADMIN or actor.scope == NATIONAL:
+        prefs = {p.pref_code: p.name for p in store.prefectures()} if hasattr(store, "prefectures") else {}
+        chosen = cols[0].multiselect("都道府県", list(prefs), format_func=prefs.get, key=f"{key}_pref")
+        pref_codes = chosen or None
+    types = cols[1].multiselect(
+        "団体区分", MUNICIPAL_TYPES, format_func=LG_TYPE_LABELS.get, key=f"{key}_type"
+    )
+    bands = cols[2].multiselect("人口規模", list(BAND_LABELS), format_func=BAND_LABELS.get, key=f"{key}_band")
+    sts: list[PlanStatus] | None = None
+    if statuses:
+        options = [s for s in PlanStatus if s is not PlanStatus.DRAFT or actor.role is Role.ADMIN]
+        sts = cols[3].multiselect("状態", options, format_func=lambda s: s.label, key=f"{key}_status") or None
+    return SnapshotFilter(pref_codes=pref_codes, lg_types=types or None, statuses=sts, bands=bands or None)
+
+
+def _guide_picker(key: str) -> Guide:
+    guides = get_guides()
+    ids = sorted(guides, key=lambda g: (guides[g].variant != "municipality", g))
+    gid = st.selectbox("手引", ids, format_func=lambda g: guides[g].title, key=f"{key}_guide")
+    return guides[gid]
+
+
+def _flash() -> None:
+    msg = st.session_state.pop("rv_flash", None)
+    if msg:
+        st.success(msg)
+
+
+# 審査キュー ------------------------------------------------------------------------------------
+def queue_page() -> None:
+    store, actor = _ctx()
+    st.title("審査キュー")
+    _flash()
+    flt = _filters(actor, "rvq")
+    c1, c2, c3, c4 = st.columns([2, 2, 1, 2])
+    sort = c1.selectbox("並べ替え", list(SORT_KEYS), format_func=SORT_KEYS.get, key="rvq_sort")
+    desc = c2.radio("順序", ["降順", "昇順"], horizontal=True, key="rvq_desc") == "降順"
+    only_open = c3.checkbox("未解決コメントあり", key="rvq_open")
+    name = c4.text_input("団体名・団体コードで絞り込み", key="rvq_name")
+    everything = review_queue(
+        store,
+        actor,
+        flt,
+        only_open_comments=only_open,
+        name_contains=name,
+        sort=sort,
+        descending=desc,
+        page_size=10**6,
+    )
+    page, size = _paginate(everything.total, "rvq")
+    rows = everything.rows[(page - 1) * size : page * size]
+    if not rows:
+        st.info("条件に合う提出はありません。")
+        return
+    df = pd.DataFrame(
+        [
+            {
+                "計画ID": r.plan_id,
+                "団体名": r.lg_name,
+                "都道府県": r.prefecture,
+                "団体区分": r.type_label,
+                "状態": r.status.label,
+                "提出回": r.round,
+                "提出日": _date(r.submitted_at),
+                "待ち日数": r.days_waiting,
+                "充足度": None if r.completeness is None else round(r.completeness * 100),
+                "指摘件数": r.findings,
+                "未解決コメント": r.open_comments,
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "充足度": st.column_config.ProgressColumn("充足度", min_value=0, max_value=100, format="%d%%")
+        },
+    )
+    _downloads("審査キュー", QUEUE_HEADER, queue_records(everything.rows), "rvq_dl")
+    ids = [r.plan_id for r in rows]
+    labels = {r.plan_id: f"{r.lg_name}（{r.status.label}・第{r.round}回）" for r in rows}
+    current = st.session_state.get(K_SELECTED)
+    index = ids.index(current) if current in ids else 0
+    pid = st.selectbox("審査する計画", ids, index=index, format_func=labels.get, key="rvq_pick")
+    st.session_state[K_SELECTED] = pid
+    st.divider()
+    review_panel(pid)
+
+
+def review_panel(plan_id: int) -> None:
+    """One plan: actions, the frozen submission with comments at each question, history."""
+    store, actor = _ctx()
+    rs, cs = ReviewService(store, actor), CommentService(store, actor)
+    try:
+        frozen = rs.submitted_plan(plan_id)
+        subs = rs.submissions(plan_id)
+        status = rs.status(plan_id)
+    except PlanBuilderError as exc:
+        st.error(str(exc))
+        return
+    plan, guide = frozen.plan, get_guide(frozen.plan.guide_id)
+    st.subheader(f"{plan.lg_name}　{plan.title}")
+    st.caption(
+        f"状態：{status.label}　第{subs[-1].round}回提出（{_date(subs[-1].submitted_at)}、版 {frozen.version}）"
+    )
+    _actions(rs, plan_id, side=None)
+    tab_plan, tab_comments, tab_hist = st.tabs(["提出された内容", "コメント", "状態の履歴"])
+    with tab_plan:
+        _comment_form(cs, plan_id, guide)
+        open_by_key = cs.open_comments(plan_id)
+        for ch in guide.chapters:
+            with st.expander(f"第{ch.number}章　{ch.title}", expanded=False):
+                for c in open_by_key.get(ch.key, []):
+                    st.warning(f"章へのコメント：{md_escape(c.body)}")
+                for q in ch.questions:
+                    st.markdown(f"**{md_escape(q.label)}**")
+                    text = answer_text(plan, q, guide) if q.type.value not in ("measures", "kpis") else ""
+                    if q.type.value == "measures":
+                        text = "\n".join(f"{m.key} {m.name}" for m in plan.measures)
+                    if q.type.value == "kpis":
+                        text = "\n".join(f"{k.key} {k.name}" for k in plan.kpis)
+                    st.markdown(md_escape(text) if text else "*（未記入）*")
+                    for c in open_by_key.get(q.key, []):
+                        st.warning(f"コメント：{md_escape(c.body)}")
+    with tab_comments:
+        _comment_list(cs, plan_id)
+    with tab_hist:
+        hist = rs.history(plan_id)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "日時": _date(t.at),
+                        "変更前": t.from_status.label,
+                        "変更後": t.to_status.label,
+                        "提出回": t.round,
+                        "操作した人": t.actor,
+                        "メモ": t.note,
+                    }
+                    for t in hist
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _actions(
+    rs: ReviewService, plan_id: int, *, side: str | None, expected_version: int | None = None
+) -> None:
+    allowed = [to for to in rs.allowed(plan_id) if side is None or _side(rs, plan_id, to) == side]
+    if not allowed:
+        return
+    note = st.text_input("メモ（任意）", key=f"rv_note_{plan_id}_{side}")
+    cols = st.columns(len(allowed))
+    for col, to in zip(cols, allowed, strict=True):
+        if col.button(ACTION_LABELS[to], key=f"rv_do_{plan_id}_{to.value}", type="primary"):
+            try:
+                rs.transition(plan_id, to, note=note, expected_version=expected_version)
+            except StaleVersionError:
+                st.error(
+                    "計画がほかの画面で更新されています。最新の内容を読み込み直してから、もう一度操作してください。"
+                )
+                return
+            except PlanBuilderError as exc:
+                st.error(str(exc))
+                return
+            st.session_state["rv_flash"] = f"計画の状態を「{to.label}」にしました。"
+            if side == PLANNER_SIDE and hasattr(state, "reload_plan"):
+                state.reload_plan()
+            st.rerun()
+
+
+def _side(rs: ReviewService, plan_id: int, to: PlanStatus) -> str:
+    return TRANSITIONS[(rs.status(plan_id), to)]
+
+
+def _comment_form(cs: CommentService, plan_id: int, guide: Guide) -> None:
+    targets: dict[str, str] = {}
+    for ch in guide.chapters:
+        targets[ch.key] = f"第{ch.number}章 {ch.title}（章全体）"
+        for q in ch.questions:
+            targets[q.key] = f"　{q.label}"
+    with st.form(f"rv_comment_{plan_id}", clear_on_submit=True):
+        where = st.selectbox(
+            "コメントする箇所", list(targets), format_func=targets.get, key=f"rv_where_{plan_id}"
+        )
+        item = st.text_input("施策・KPIの番号（任意、例：M01、K02）", key=f"rv_item_{plan_id}")
+        body = st.text_area("コメント", key=f"rv_body_{plan_id}")
+        if st.form_submit_button("コメントを追加"):
+            try:
+                if "." in where:
+                    cs.add(plan_id, question_key=where, item_key=item, body=body)
+                else:
+                    cs.add(plan_id, chapter_key=where, item_key=item, body=body)
+            except PlanBuilderError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["rv_flash"] = "コメントを追加しました。"
+                st.rerun()
+
+
+def _comment_list(cs: CommentService, plan_id: int) -> None:
+    comments = cs.comments(plan_id)
+    if not comments:
+        st.info("コメントはまだありません。")
+        return
+    for c in comments:
+        _comment_box(cs, c)
+
+
+def _comment_box(cs: CommentService, c: Comment, *, can_resolve: bool = True) -> None:
+    with st.container(border=True):
+        where = c.question_key or f"{c.chapter_key}（章全体）"
+        item = f"・{c.item_key}" if c.item_key else ""
+        mark = "解決済み" if c.resolved else "未解決"
+        st.markdown(f"**{mark}**　{md_escape(where + item)}　{md_escape(c.author)}（{_date(c.created_at)}）")
+        st.markdown(md_escape(c.body))
+        for r in c.replies:
+            st.markdown(f"> 返信 {md_escape(r.author)}（{_date(r.created_at)}）：{md_escape(r.body)}")
+        c1, c2 = st.columns([3, 1])
+        reply = c1.text_input(
+            "返信", key=f"rv_reply_{c.id}", label_visibility="collapsed", placeholder="返信を入力"
+        )
+        if c1.button("返信する", key=f"rv_reply_btn_{c.id}"):
+            try:
+                cs.reply(c.id, reply)
+                st.rerun()
+            except PlanBuilderError as exc:
+                st.error(str(exc))
+        if can_resolve and cs.actor.role in (Role.REVIEWER, Role.ADMIN, Role.TRAINER):
+            label = "未解決に戻す" if c.resolved else "解決済みにする"
+            if c2.button(label, key=f"rv_resolve_{c.id}"):
+                try:
+                    (cs.reopen if c.resolved else cs.resolve)(c.id)
+                    st.rerun()
+                except PlanBuilderError as exc:
+                    st.error(str(exc))
+
+
+# 比較（横並び） --------------------------------------------------------------------------------
+def side_by_side_page() -> None:
+    store, actor = _ctx()
+    st.title("比較（横並び）")
+    guide = _guide_picker("rvs")
+    qs = {q.key: f"第{guide.chapter_of(q.key).number}章 {q.label}" for q in guide.questions()}
+    key = st.selectbox("設問", list(qs), format_func=qs.get, key="rvs_q")
+    flt = _filters(actor, "rvs")
+    flt = SnapshotFilter(**{**flt.__dict__, "guide_id": guide.id})
+    snaps = load_snapshots(store, actor, flt, paths=[question_path(guide.question(key))])
+    sb = side_by_side(snaps, guide, key)
+    wanted = st.multiselect("表示する回答", list(FLAG_LABELS), format_func=FLAG_LABELS.get, key="rvs_flags")
+    rows = [r for r in sb.rows if not wanted or set(wanted) & set(r.flags)]
+    counts = {f: sum(1 for r in sb.rows if f in r.flags) for f in FLAG_LABELS}
+    st.caption(
+        "　".join(f"{FLAG_LABELS[f]}：{n:,}件" for f, n in counts.items()) + f"　（全{len(sb.rows):,}件）"
+    )
+    page, size = _paginate(len(rows), "rvs")
+    shown = rows[(page - 1) * size : page * size]
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "団体名": r.lg_name,
+                    "都道府県": r.prefecture,
+                    "団体区分": r.type_label,
+                    "状態": r.status_label,
+                    "回答": r.text,
+                    "文字数": r.length,
+                    "注意": "、".join(FLAG_LABELS[f] for f in r.flags),
+                    "酷似する団体": "、".join(r.near_duplicate_of[:3])
+                    + (f" ほか{len(r.near_duplicate_of) - 3}団体" if len(r.near_duplicate_of) > 3 else ""),
+                }
+                for r in shown
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"回答": st.column_config.TextColumn("回答", width="large")},
+    )
+    _downloads(f"横並び_{key}", sb.header(), [sb.records()[sb.rows.index(r)] for r in rows], "rvs_dl")
+
+
+# 回次の差分 ------------------------------------------------------------------------------------
+def diff_page() -> None:
+    store, actor = _ctx()
+    st.title("回次の差分")
+    metas = [m for m in load_meta(store, actor) if m.round]
+    if not metas:
+        st.info("提出された計画はまだありません。")
+        return
+    ids = [m.plan_id for m in metas]
+    labels = {m.plan_id: f"{m.lg_name}（{m.status.label}・第{m.round}回）" for m in metas}
+    sel = st.session_state.get(K_SELECTED)
+    pid = st.selectbox(
+        "計画", ids, index=ids.index(sel) if sel in ids else 0, format_func=labels.get, key="rvd_plan"
+    )
+    rs = ReviewService(store, actor)
+    subs = rs.submissions(pid)
+    if len(subs) < 2:
+        st.info("この計画は1回しか提出されていないため、比べる回がありません。")
+        return
+    rounds = [s.round for s in subs]
+    c1, c2 = st.columns(2)
+    a = c1.selectbox(
+        "比べる元", rounds, index=len(rounds) - 2, format_func=lambda r: f"第{r}回提出", key="rvd_a"
+    )
+    b = c2.selectbox(
+        "比べる先", rounds, index=len(rounds) - 1, format_func=lambda r: f"第{r}回提出", key="rvd_b"
+    )
+    guide = get_guide(rs.submitted_plan(pid, b).plan.guide_id)
+    render_diff(round_diff(rs, pid, a, b, guide))
+    st.divider()
+    _actions(rs, pid, side=None)
+
+
+def render_diff(d: RoundDiff) -> None:
+    if d.empty:
+        st.info(f"{d.old_label}と{d.new_label}の内容に違いはありません。")
+        return
+    st.caption(f"{d.old_label} → {d.new_label}（:red-background[~~削除~~]　:green-background[追加]）")
+    st.subheader(f"回答の変更（{len(d.answers)}件）")
+    for a in d.answers:
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(a.label)}**（{a.kind}）")
+            st.markdown(segments_markdown(a.segments) or "*（空欄）*")
+    if d.measures_added or d.measures_removed or d.measure_changes:
+        st.subheader("施策の変更")
+        for k, n in d.measures_added:
+            st.markdown(f":green-background[追加] {md_escape(k)} {md_escape(n)}")
+        for k, n in d.measures_removed:
+            st.markdown(f":red-background[削除] {md_escape(k)} {md_escape(n)}")
+        if d.measure_changes:
+            st.dataframe(_changes_df(d.measure_changes), hide_index=True, width="stretch")
+    if d.kpis_added or d.kpis_removed or d.kpi_changes:
+        st.subheader("KPIの変更")
+        for k, n in d.kpis_added:
+            st.markdown(f":green-background[追加] {md_escape(k)} {md_escape(n)}")
+        for k, n in d.kpis_removed:
+            st.markdown(f":red-background[削除] {md_escape(k)} {md_escape(n)}")
+        if d.kpi_changes:
+            st.dataframe(_changes_df(d.kpi_changes), hide_index=True, width="stretch")
+
+
+def _changes_df(changes) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"番号": c.key, "名称": c.name, "項目": c.field, "変更前": c.old, "変更後": c.new} for c in changes]
+    )
+
+
+# カバレッジ ------------------------------------------------------------------------------------
+def coverage_page() -> None:
+    store, actor = _ctx()
+    st.title("カバレッジ")
+    guide = _guide_picker("rvc")
+    flt = _filters(actor, "rvc")
+    snaps = load_snapshots(store, actor, flt, content="digest")
+    m = coverage_matrix(snaps, guide)
+    if not m.rows:
+        st.info("条件に合う計画はありません。")
+        return
+    means = m.column_means()
+    st.caption(
+        "柱：施策あり＝1、柱の選択のみ＝0.5、なし＝0／必須項目：記入あり＝1／充足度：点検の結果（0〜1）。"
+        f"　対象 {len(m.rows):,}計画"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"項目": f"{c.group}：{c.label}", "平均": round(v, 3)}
+                for c, v in zip(m.columns, means, strict=True)
+            ]
+        ),
+        hide_index=True,
+        height=200,
+    )
+    page, size = _paginate(len(m.rows), "rvc", default_size=50)
+    from plan_builder.review.coverage import CoverageMatrix
+
+    part = CoverageMatrix(m.columns, m.rows[(page - 1) * size : page * size])
+    event = st.plotly_chart(
+        coverage_heatmap(part), on_select="rerun", key="rvc_chart", config={"displaylogo": False}
+    )
+    picked = None
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
+    if not points and hasattr(event, "selection"):
+        points = event.selection.get("points", [])
+    if points:
+        cd = points[0].get("customdata")
+        picked = cd[0] if isinstance(cd, list) else cd
+    ids = [r.plan_id for r in part.rows]
+    labels = {r.plan_id: f"{r.lg_name}（{r.prefecture}）" for r in part.rows}
+    pid = st.selectbox(
+        "詳しく見る計画",
+        ids,
+        index=ids.index(picked) if picked in ids else 0,
+        format_func=labels.get,
+        key="rvc_pick",
+    )
+    row = next(r for r in part.rows if r.plan_id == pid)
+    missing = [f"{c.group}：{c.label}" for c, v in zip(m.columns, row.values, strict=True) if v < 1]
+    st.markdown(f"**{md_escape(row.lg_name)}**　状態：{row.status_label}　指摘件数：{row.findings}")
+    st.markdown("不足している項目：" + (md_escape("、".join(missing)) if missing else "なし"))
+    if st.button("この計画を審査キューで開く", key="rvc_open"):
+        st.session_state[K_SELECTED] = pid
+        st.switch_page(_PAGES["queue"])
+    _downloads("カバレッジ", m.header(), m.records(), "rvc_dl")
+
+
+# KPIベンチマーク -------------------------------------------------------------------------------
+def kpi_page() -> None:
+    store, actor = _ctx()
+    st.title("KPIベンチマーク")
+    flt = _filters(actor, "rvk")
+    idx = kpi_index(load_snapshots(store, actor, flt, content="digest"))
+    ks = kinds(idx, min_plans=2)
+    if not ks:
+        st.info("比べられるKPIがありません（同じ種類のKPIが2団体以上に必要です）。")
+        return
+    labels = {t: f"{label}（{n:,}団体）" for t, label, n in ks}
+    c1, c2, c3 = st.columns(3)
+    tag = c1.selectbox("KPIの種類", list(labels), format_func=labels.get, key="rvk_kind")
+    vk = c2.selectbox("値", list(VALUE_KINDS), format_func=VALUE_KINDS.get, key="rvk_value")
+    gb = c3.selectbox("集計の単位", list(GROUPINGS), format_func=GROUPINGS.get, key="rvk_group")
+    b = benchmark(idx, tag, value_kind=vk, group_by=gb)
+    if not b.points:
+        st.info("この値が入力されたKPIがありません。")
+        return
+    note = (
+        "人口千人当たりの値です（人口は住民基本台帳、令和4年1月1日現在）。"
+        if b.per_capita
+        else f"単位：{b.unit}"
+    )
+    st.caption(note + (f"　単位が異なる{b.other_units}件は除いています。" if b.other_units else ""))
+    st.plotly_chart(kpi_boxplot(b), key="rvk_chart", config={"displaylogo": False})
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "区分": g.label,
+                    "団体数": g.n,
+                    "最小": g.min,
+                    "第1四分位": g.q1,
+                    "中央値": g.median,
+                    "第3四分位": g.q3,
+                    "最大": g.max,
+                    "平均": g.mean,
+                }  # fmt: skip
+                for g in b.groups
+            ]
+        ).round(3),
+        hide_index=True,
+        width="stretch",
+    )
+    recs = b.records()
+    page, size = _paginate(len(recs), "rvk")
+    st.dataframe(
+        pd.DataFrame(recs[(page - 1) * size : page * size], columns=b.header()),
+        hide_index=True,
+        width="stretch",
+    )
+    _downloads(f"KPI_{b.label}", b.header(), recs, "rvk_dl")
+
+
+# Planner side ----------------------------------------------------------------------------------
+def submit_panel(service, plan_id: int) -> None:
+    """提出・再提出 for the planner (the wizard calls this). `service` is the PlanService in use."""
+    rs = ReviewService(service.store, service.actor)
+    try:
+        status = rs.status(plan_id)
+        subs = rs.submissions(plan_id)
+    except PlanBuilderError as exc:
+        st.error(str(exc))
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**提出の状況**：{status.label}"
+            + (f"（第{subs[-1].round}回提出 {_date(subs[-1].submitted_at)}）" if subs else "")
+        )
+        open_by_key = CommentService(service.store, service.actor).open_comments(plan_id)
+        n_open = sum(len(v) for v in open_by_key.values())
+        if n_open:
+            st.warning(
+                f"審査担当者からの未解決のコメントが{n_open}件あります。該当する設問の画面に表示しています。"
+            )
+        if status in (PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, PlanStatus.RESUBMITTED):
+            st.caption(
+                "提出した内容は固定され、審査担当者はその内容を確認します。引き続き編集しても提出済みの内容は変わりません。"
+            )
+        version = (
+            st.session_state.get(state.K_VERSION) if st.session_state.get(state.K_ID) == plan_id else None
+        )
+        _actions(rs, plan_id, side=PLANNER_SIDE, expected_version=version)
+
+
+def comments_at_question(service, plan_id: int, question_key: str) -> None:
+    """The open reviewer comments at a question, with a reply box (for the wizard)."""
+    cs = CommentService(service.store, service.actor)
+    try:
+        comments = cs.open_comments_for(plan_id, question_key)
+    except PlanBuilderError:
+        return
+    for c in comments:
+        _comment_box(cs, c, can_resolve=False)
+
+
+# Pages -----------------------------------------------------------------------------------------
+_PAGES: dict[str, st.Page] = {}
+
+
+def pages() -> list[st.Page]:
+    if not _PAGES:
+        _PAGES.update(
+            queue=st.Page(queue_page, title="審査キュー", icon="📥", url_path="review-queue"),
+            side=st.Page(
+                side_by_side_page, title="比較（横並び）", icon="🔎", url_path="review-side-by-side"
+            ),
+            diff=st.Page(diff_page, title="回次の差分", icon="🔁", url_path="review-diff"),
+            coverage=st.Page(coverage_page, title="カバレッジ", icon="🧭", url_path="review-coverage"),
+            kpi=st.Page(kpi_page, title="KPIベンチマーク", icon="📊", url_path="review-kpi"),
+        )
+    return list(_PAGES.values())

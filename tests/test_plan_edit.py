@@ -1,0 +1,203 @@
+"""Editing operations used by the wizard: each returns a new validated plan or raises EditError
+with a Japanese message, and never changes the plan it was given."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from plan_builder.guide import Guide
+from plan_builder.plan import edit
+from plan_builder.plan.edit import EditError
+from plan_builder.plan.model import MeasureOrigin, Plan
+from plan_builder.samples import sample_plan
+
+
+@pytest.fixture
+def empty(guide: Guide) -> Plan:
+    return Plan(lg_code="033227", lg_name="矢巾町", guide_id=guide.id, title="矢巾町官民データ活用推進計画")
+
+
+def test_answer_text_and_bound_fields(empty: Plan, guide: Guide) -> None:
+    p = edit.answer_question(empty, guide, "current.overview", "  本町の人口は2万人です。  ")
+    assert p.answers["current.overview"] == "本町の人口は2万人です。"
+    p = edit.answer_question(p, guide, "structure.publication_url", "https://www.town.example.lg.jp/plan")
+    assert p.publication_url == "https://www.town.example.lg.jp/plan"
+    p = edit.answer_question(p, guide, "structure.contact_department", "総務課")
+    assert p.contact.department == "総務課"
+    assert empty.answers == {} and empty.publication_url == ""  # the input is untouched
+
+
+def test_bad_url_names_the_field(empty: Plan, guide: Guide) -> None:
+    with pytest.raises(EditError, match="URL"):
+        edit.answer_question(empty, guide, "structure.publication_url", "javascript:alert(1)")
+
+
+def test_bad_email_names_the_field(empty: Plan, guide: Guide) -> None:
+    with pytest.raises(EditError, match="メールアドレス"):
+        edit.answer_question(empty, guide, "structure.contact_email", "not-an-address")
+
+
+def test_text_longer_than_allowed(empty: Plan, guide: Guide) -> None:
+    q = guide.question("positioning.review")
+    assert q.max_length
+    with pytest.raises(EditError, match=f"{q.max_length}文字以内"):
+        edit.answer_question(empty, guide, q.key, "あ" * (q.max_length + 1))
+
+
+def test_period_needs_both_years_in_order(empty: Plan, guide: Guide) -> None:
+    p = edit.answer_question(empty, guide, "positioning.period", (2025, 2029))
+    assert p.period is not None and p.period.years == [2025, 2026, 2027, 2028, 2029]
+    with pytest.raises(EditError, match="両方"):
+        edit.answer_question(empty, guide, "positioning.period", (2025, None))
+    with pytest.raises(EditError, match="終了年度"):
+        edit.answer_question(empty, guide, "positioning.period", (2029, 2025))
+    assert edit.answer_question(p, guide, "positioning.period", (None, None)).period is None
+
+
+def test_choices_are_checked_and_kept_in_guide_order(empty: Plan, guide: Guide) -> None:
+    q = guide.question("purpose.goals")
+    values = [o.value for o in q.options]
+    p = edit.answer_question(empty, guide, q.key, list(reversed(values)))
+    assert p.answers[q.key] == values
+    with pytest.raises(EditError, match="選択肢"):
+        edit.answer_question(empty, guide, q.key, ["no_such_goal"])
+
+
+def test_pillars_must_exist(empty: Plan, guide: Guide) -> None:
+    p = edit.answer_question(empty, guide, "policy.pillars", ["open_data", "online"])
+    assert p.pillars == ["online", "open_data"]
+    with pytest.raises(EditError, match="柱"):
+        edit.answer_question(empty, guide, "policy.pillars", ["moonshot"])
+
+
+def test_clearing_an_answer_removes_it(empty: Plan, guide: Guide) -> None:
+    p = edit.answer_question(empty, guide, "current.overview", "文章")
+    assert "current.overview" not in edit.answer_question(p, guide, "current.overview", "").answers
+
+
+def test_example_uses_the_plans_name(empty: Plan, guide: Guide) -> None:
+    q = guide.question("positioning.title")
+    text = edit.example_answer(q, empty)
+    assert text and "みどり町" not in text
+
+
+def test_measure_lifecycle(empty: Plan, guide: Guide) -> None:
+    p = edit.add_measure(empty, guide, pillar="online", name="電子申請の拡大", department="総務課")
+    p = edit.add_measure(
+        p,
+        guide,
+        pillar="open_data",
+        name="推奨データセットの公開",
+        origin=MeasureOrigin.NATIONAL,
+        national_ref="オープンデータの推進",
+    )
+    assert [m.key for m in p.measures] == ["M01", "M02"]
+    assert p.measure("M01").article == guide.pillar("online").article
+    assert p.measure("M02").origin is MeasureOrigin.NATIONAL
+    p = edit.update_measure(p, guide, "M01", name="電子申請の対象拡大", pillar="systems")
+    assert p.measure("M01").name == "電子申請の対象拡大"
+    assert p.measure("M01").article == guide.pillar("systems").article
+    p = edit.set_schedule(p, "M01", {2025: "検討", 2026: "実施", 2027: ""})
+    assert [(e.fy, e.activity) for e in p.measure("M01").schedule] == [(2025, "検討"), (2026, "実施")]
+    p = edit.remove_measure(p, "M01")
+    assert [m.key for m in p.measures] == ["M02"]
+    assert edit.add_measure(p, guide, pillar="online", name="x").measures[-1].key == "M01"  # number reused
+
+
+def test_measure_errors(empty: Plan, guide: Guide) -> None:
+    with pytest.raises(EditError, match="施策名"):
+        edit.add_measure(empty, guide, pillar="online", name="  ")
+    with pytest.raises(EditError, match="柱"):
+        edit.add_measure(empty, guide, pillar="nope", name="x")
+    p = edit.add_measure(empty, guide, pillar="online", name="x")
+    with pytest.raises(EditError, match="施策名"):
+        edit.update_measure(p, guide, "M01", name="")
+    with pytest.raises(EditError, match="見つかりません"):
+        edit.remove_measure(p, "M09")
+    with pytest.raises(EditError, match="関連KPI"):
+        edit.update_measure(p, guide, "M01", kpi_keys=["K07"])
+
+
+def test_kpi_lifecycle_and_links(empty: Plan, guide: Guide) -> None:
+    p = edit.add_measure(empty, guide, pillar="online", name="電子申請")
+    p = edit.add_kpi(p, name="オンライン手続数", unit="件", pillar="online", link_to="M01")
+    assert p.measure("M01").kpi_keys == ["K01"]
+    p = edit.update_kpi(
+        p,
+        "K01",
+        baseline_value="１２",
+        baseline_as_of=date(2025, 3, 31),
+        targets={2025: "20", 2026: 30, 2027: None},
+        actuals={2025: 18},
+        source="業務統計",
+    )
+    k = p.kpi("K01")
+    assert k.baseline.value == 12.0 and k.baseline.as_of == date(2025, 3, 31)
+    assert k.targets == {2025: 20.0, 2026: 30.0} and k.actuals == {2025: 18.0}
+    p = edit.remove_kpi(p, "K01")
+    assert p.kpis == [] and p.measure("M01").kpi_keys == []
+
+
+def test_quantitative_kpi_refuses_text(empty: Plan) -> None:
+    p = edit.add_kpi(empty, name="満足度")
+    with pytest.raises(EditError, match="数値"):
+        edit.update_kpi(p, "K01", baseline_value="たくさん")
+    q = edit.update_kpi(p, "K01", nature="qualitative", baseline_value="試行中")
+    assert q.kpi("K01").baseline.value == "試行中"
+
+
+def test_open_data_feeds_a_kpi(empty: Plan, guide: Guide) -> None:
+    q = edit.open_data_question(guide)
+    assert q is not None
+    items = [i.value for i in guide.reference("open_data_sets").items]
+    p = edit.set_open_data(empty, guide, items[:3])
+    assert edit.checked_open_data(p, guide) == items[:3]
+    p = edit.add_kpi(p, name="公開データセット数", unit="件")
+    p = edit.baseline_from_count(p, "K01", len(edit.checked_open_data(p, guide)), date(2026, 4, 1))
+    assert p.kpi("K01").baseline.value == 3.0 and p.kpi("K01").baseline.as_of == date(2026, 4, 1)
+    with pytest.raises(EditError):
+        edit.set_open_data(empty, guide, ["not_a_data_set"])
+
+
+def test_diff_lists_what_changed(guide: Guide) -> None:
+    old = sample_plan(guide, n_measures=3, n_kpis=2)
+    new = edit.answer_question(old, guide, "current.overview", "新しい現状")
+    new = edit.remove_measure(new, "M03")
+    new = edit.update_kpi(new, "K01", baseline_value=99)
+    labels = [c.label for c in edit.diff_plans(old, new, guide)]
+    assert any("地域の現状" in x for x in labels)
+    assert "施策 M03" in labels and "KPI K01" in labels
+    assert edit.diff_plans(old, old, guide) == []
+    removed = next(c for c in edit.diff_plans(old, new, guide) if c.label == "施策 M03")
+    assert removed.after == "（削除）"
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(text=st.text(max_size=300))
+def test_any_text_answer_either_saves_cleanly_or_is_refused(empty: Plan, guide: Guide, text: str) -> None:
+    """Whatever is typed into a long-text question ends up stored (cleaned) or refused in Japanese."""
+    try:
+        p = edit.answer_question(empty, guide, "current.overview", text)
+    except EditError as exc:
+        assert str(exc)
+        return
+    stored = p.answers.get("current.overview", "")
+    assert Plan.model_validate_json(p.model_dump_json()) == p
+    assert all(ord(c) >= 0x20 or c in "\n\t" for c in stored)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(value=st.one_of(st.text(max_size=20), st.floats(allow_nan=True, allow_infinity=True), st.integers()))
+def test_any_baseline_input_is_validated(empty: Plan, value: object) -> None:
+    p = edit.add_kpi(empty, name="指標")
+    try:
+        q = edit.update_kpi(p, "K01", baseline_value=value)
+    except EditError as exc:
+        assert "現状値" in str(exc) or "KPI" in str(exc)
+        return
+    v = q.kpi("K01").baseline.value
+    assert v is None or isinstance(v, float)

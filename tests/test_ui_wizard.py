@@ -1,0 +1,151 @@
+"""The wizard page through Streamlit's AppTest: autosave, validation at the field, examples,
+chapter jumps, refresh, and two tabs on one plan (the stale tab is told; nothing is overwritten)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from plan_builder.auth.actor import Actor
+from plan_builder.creation import new_plan
+from plan_builder.guide import Guide
+from plan_builder.plan import edit
+from plan_builder.service import PlanService
+from plan_builder.store import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+WIZARD = "plan_builder/ui/pages/wizard.py"
+
+
+@pytest.fixture
+def store(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Store]:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("PLAN_BUILDER_HOME", str(tmp_path))
+    s = Store.open(db_url)
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture
+def plan_id(store: Store, guide: Guide) -> int:
+    lg = store.local_government("033227")
+    return PlanService(store, Actor.local()).create(new_plan(lg, guide)).id
+
+
+def open_page(plan_id: int, page: str = WIZARD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["plan"] = str(plan_id)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def by_label(elements, label: str):
+    found = [e for e in elements if e.label == label]
+    assert found, f"no element labelled {label!r}; have {[e.label for e in elements]}"
+    return found[0]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.info, *at.warning])
+
+
+def test_typing_saves_at_once_and_shows_the_time(store: Store, plan_id: int) -> None:
+    at = open_page(plan_id)
+    by_label(at.text_area, "地域の現状（必須）").input("本町の人口は約2万6千人です。").run()
+    stored = store.get_plan(plan_id)
+    assert stored.version == 2
+    assert stored.plan.answers["current.overview"] == "本町の人口は約2万6千人です。"
+    assert "最終保存: 令和" in texts(at) and "（版 2）" in texts(at)
+
+
+def test_invalid_value_is_shown_at_the_field_and_not_saved(store: Store, plan_id: int) -> None:
+    at = open_page(plan_id)
+    at.radio[0].set_value("structure").run()
+    by_label(at.text_input, "計画を公表するWebページのURL（必須）").input("https://ok.example.jp/plan").run()
+    assert store.get_plan(plan_id).plan.publication_url == "https://ok.example.jp/plan"
+    version = store.get_plan(plan_id).version
+    by_label(at.text_input, "計画を公表するWebページのURL（必須）").input("ftp://bad").run()
+    assert any("URL" in e.value for e in at.error)
+    stored = store.get_plan(plan_id)
+    assert stored.version == version and stored.plan.publication_url == "https://ok.example.jp/plan"
+    # the typed value stays visible so it can be corrected
+    assert by_label(at.text_input, "計画を公表するWebページのURL（必須）").value == "ftp://bad"
+
+
+def test_example_button_inserts_the_example(store: Store, plan_id: int, guide: Guide) -> None:
+    at = open_page(plan_id)
+    next(b for b in at.button if b.label == "記載例を挿入").click().run()
+    saved = store.get_plan(plan_id).plan.answers.get("current.overview")
+    assert saved and saved == edit.example_answer(
+        guide.question("current.overview"), store.get_plan(plan_id).plan
+    )
+
+
+def test_jump_to_any_chapter_and_step_through(plan_id: int, guide: Guide) -> None:
+    at = open_page(plan_id)
+    last = guide.chapters[-1]
+    at.radio[0].set_value(last.key).run()
+    assert f"##### 第{last.number}章 {last.title}" in [m.value for m in at.markdown]
+    next(b for b in at.button if b.label.startswith("← 第")).click().run()
+    assert f"##### 第{last.number - 1}章 {guide.chapters[-2].title}" in [m.value for m in at.markdown]
+
+
+def test_period_and_pillars(store: Store, plan_id: int) -> None:
+    at = open_page(plan_id)
+    at.radio[0].set_value("positioning").run()
+    by_label(at.selectbox, "開始年度").set_value(2026).run()
+    assert store.get_plan(plan_id).plan.period is None  # half a period is not saved
+    by_label(at.selectbox, "終了年度").set_value(2030).run()
+    period = store.get_plan(plan_id).plan.period
+    assert period is not None and (period.start_fy, period.end_fy) == (2026, 2030)
+    at.radio[0].set_value("policy").run()
+    by_label(at.multiselect, "取り組む柱（必須）").set_value(["online", "open_data"]).run()
+    assert store.get_plan(plan_id).plan.pillars == ["online", "open_data"]
+
+
+def test_refresh_reopens_the_plan_with_everything_saved(store: Store, plan_id: int) -> None:
+    at = open_page(plan_id)
+    by_label(at.text_area, "地域と行政の課題（必須）").input("窓口の待ち時間が長い。").run()
+    again = open_page(plan_id)  # a new session: the browser was refreshed
+    assert by_label(again.text_area, "地域と行政の課題（必須）").value == "窓口の待ち時間が長い。"
+
+
+def test_stale_tab_is_told_and_overwrites_nothing(store: Store, plan_id: int, guide: Guide) -> None:
+    tab_a = open_page(plan_id)
+    tab_b = open_page(plan_id)
+    by_label(tab_b.text_area, "地域の現状（必須）").input("タブBの内容").run()
+    assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブBの内容"
+    by_label(tab_a.text_area, "地域の現状（必須）").input("タブAの内容").run()
+    assert any("別のタブで更新されています" in e.value for e in tab_a.error)
+    stored = store.get_plan(plan_id)
+    assert stored.plan.answers["current.overview"] == "タブBの内容" and stored.version == 2
+    next(b for b in tab_a.button if b.label == "最新の内容を読み込む").click().run()
+    assert not any("別のタブ" in e.value for e in tab_a.error)
+    assert by_label(tab_a.text_area, "地域の現状（必須）").value == "タブBの内容"
+    by_label(tab_a.text_area, "地域の現状（必須）").input("タブAで書き直し").run()
+    assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブAで書き直し"
+
+
+def test_stale_is_noticed_before_typing(store: Store, plan_id: int, guide: Guide) -> None:
+    at = open_page(plan_id)
+    svc = PlanService(store, Actor.local())
+    cur = svc.get(plan_id)
+    svc.save(
+        plan_id,
+        edit.answer_question(cur.plan, guide, "current.issues", "別の人"),
+        expected_version=cur.version,
+    )
+    at.run()
+    assert any("別のタブで更新されています" in e.value for e in at.error)
+
+
+def test_without_a_plan_the_page_points_home(store: Store) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page(WIZARD).run()
+    assert not at.exception
+    assert any("計画が開かれていません" in i.value for i in at.info)
