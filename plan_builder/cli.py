@@ -483,7 +483,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             if not ref.is_file():
                 raise CliError(f"参照用の Word ファイル「{ref}」が見つかりません。")
             kwargs["reference_docx"] = ref
-        export_plan(stored.plan, guide, args.format, out, **kwargs)
+        result = export_plan(stored.plan, guide, args.format, out, **kwargs)
+        for warning in getattr(result, "warnings", []) or []:
+            _note(f"注意: {warning}")
     _note(f"計画 ID {stored.id}（版 {stored.version}）を {out} に書き出しました（{args.format}）。")
     return 0
 
@@ -552,7 +554,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"エラー: 引数が正しくありません（{message}）。`--help` で使い方を表示できます。\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+AUTH_COMMANDS = ("user", "audit")
+
+
+def _wants_auth_commands(argv: Sequence[str] | None) -> bool:
+    """Importing the account commands costs ~0.6 s (password hashing set-up), so they are only
+    registered when asked for, or when the help is shown."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    positional = next((a for a in args if not a.startswith("-")), None)
+    return positional is None or positional in AUTH_COMMANDS or positional == "help"
+
+
+def build_parser(*, with_auth: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m plan_builder", description="官民データ活用推進計画の作成支援ツール")
     parser.add_argument("--user", help="共有運用: 登録された利用者として操作する（省略時はこの端末の利用者）")
     parser.add_argument(
@@ -633,12 +646,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="書き出さずに、保存済みのファイルが最新か確かめる")
     p.set_defaults(handler=cmd_schema)
 
-    try:  # account administration, provided by plan_builder.auth
-        from plan_builder.auth.cli_commands import register
-    except ImportError:
-        pass
-    else:
-        register(sub)
+    if with_auth:
+        try:  # account administration, provided by plan_builder.auth
+            from plan_builder.auth.cli_commands import register
+        except ImportError:
+            pass
+        else:
+            register(sub)
     return parser
 
 
@@ -651,7 +665,11 @@ def _utf8_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_streams()
-    args = build_parser().parse_args(list(argv) if argv is not None else None)
+    parser = build_parser(with_auth=_wants_auth_commands(argv))
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # --help, or a bad argument (already reported in Japanese)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return args.handler(args)
     except NotFoundError as exc:

@@ -5,17 +5,23 @@ core pillars, gives every KPI a baseline, yearly targets and the actuals reporte
 gives every measure a yearly schedule. It is deterministic: the same arguments give the same
 plan, so tests and benchmarks can compare outputs.
 
-Answers come from the guide's 記載例 (examples) where it has them, so the sample reads like the
-guide's fictional みどり町 (あおば県 for the prefectural guide), and the plan period, baselines
-and KPIs match those examples (令和2年度〜令和6年度, baselines as of 令和元年9月30日). The
-default 団体コード is a real one, used only because the plan validator checks its check digit;
-the plan itself is fictional and says nothing about that municipality.
+Answers come from the guide's 記載例 (examples) where it has them, with the examples' fictional
+みどり町 / あおば県 replaced by the plan's municipality and its prefecture (本町 → 本市 and so on
+for a city or village), and the plan period, baselines and KPIs match those examples
+(令和2年度〜令和6年度, baselines as of 令和元年9月30日). The defaults are 矢巾町 (033227) for
+the municipal guide and 岩手県 (030007) for the prefectural one: real codes, so that the plan
+validator and the local-government list accept them; the plan itself is fictional and says
+nothing about those governments' actual policies.
 """
 
 from __future__ import annotations
 
+import csv
 import random
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
@@ -32,10 +38,10 @@ from plan_builder.plan.model import (
     ScheduleEntry,
 )
 
-# The names are the guide examples' fictional ones; the codes are real (valid check digits).
-DEFAULT_MUNICIPALITY = ("033227", "みどり町")
-DEFAULT_PREFECTURE = ("030007", "あおば県")
-_EXAMPLE_NAMES = {"municipality": "みどり町", "prefecture": "あおば県"}
+DEFAULT_MUNICIPALITY = ("033227", "矢巾町")
+DEFAULT_PREFECTURE = ("030007", "岩手県")
+EXAMPLE_TOWN, EXAMPLE_PREFECTURE = "みどり町", "あおば県"  # the fictional names in the guide's examples
+_LG_CSV = Path(__file__).resolve().parents[1] / "data" / "local_governments.csv"
 
 START_FY = 2020  # 令和2年度, as in the guide's examples
 END_FY = 2024  # 令和6年度
@@ -50,11 +56,59 @@ _PLACEHOLDERS = ("○○市町村", "○○市", "○○町", "○○村", "○�
 _PREFERRED_CHOICE = {"structure.ordinance": "planned"}
 
 
-def _fill(text: str, lg_name: str, example_name: str) -> str:
-    """Put the plan's own name where an example says みどり町 / あおば県 / ○○市."""
+@lru_cache(maxsize=1)
+def _prefectures() -> dict[str, str]:
+    """団体コード → prefecture name, from data/local_governments.csv (empty if missing)."""
+    try:
+        with _LG_CSV.open(encoding="utf-8", newline="") as f:
+            return {row["code6"]: row["prefecture"] for row in csv.DictReader(f)}
+    except OSError:
+        return {}
+
+
+# Words in the examples that name the town itself; for a city or village 町 becomes 市 / 村.
+_TOWN_WORDS = (
+    "副町長",
+    "町長",
+    "本町",
+    "町民",
+    "町内",
+    "町立",
+    "町独自",
+    "町が",
+    "町の",
+    "町と",
+    "町で",
+    "町は",
+    "町に",
+    "町を",
+)
+
+
+@dataclass(frozen=True)
+class _Names:
+    lg: str
+    prefecture: str
+    variant: str
+
+    @property
+    def suffix(self) -> str:
+        return self.lg[-1] if self.lg and self.lg[-1] in "市町村区" else "町"
+
+
+def _fill(text: str, names: _Names) -> str:
+    """The example with the plan's own names in place of みどり町 / あおば県 / ○○市."""
     for p in _PLACEHOLDERS:
-        text = text.replace(p, lg_name)
-    return text.replace(example_name, lg_name).strip()
+        text = text.replace(p, names.lg)
+    if names.variant == "prefecture":
+        text = text.replace(EXAMPLE_PREFECTURE, names.lg)
+    else:
+        text = text.replace(EXAMPLE_TOWN, "\0")
+        if names.suffix != "町":
+            for word in _TOWN_WORDS:
+                text = text.replace(word, word.replace("町", names.suffix))
+        text = text.replace("\0", names.lg).replace(EXAMPLE_PREFECTURE, names.prefecture or "県")
+    return text.strip()
 
 
 # Fallback narrative for questions without examples. `{lg}` is the name. -----------------
@@ -378,15 +432,15 @@ def _measures(
     return out
 
 
-def _answer(guide: Guide, q: Question, lg_name: str, example_name: str) -> Any:
+def _answer(guide: Guide, q: Question, names: _Names) -> Any:
     """An answer for a plain question (stored in plan.answers)."""
-    example = _fill(q.examples[0], lg_name, example_name) if q.examples else None
+    example = _fill(q.examples[0], names) if q.examples else None
     match q.type:
         case QuestionType.LONG_TEXT | QuestionType.SHORT_TEXT:
             if example:
                 return example[: q.max_length] if q.max_length else example
-            text = _TEXT.get(q.key, f"{q.label}について、{lg_name}の実情に応じて取り組みます。")
-            return text.format(lg=lg_name)
+            text = _TEXT.get(q.key, f"{q.label}について、{names.lg}の実情に応じて取り組みます。")
+            return _fill(text.format(lg=names.lg), names)
         case QuestionType.SINGLE_CHOICE:
             values = [o.value for o in guide.options_for(q)]
             preferred = _PREFERRED_CHOICE.get(q.key)
@@ -406,11 +460,11 @@ def _answer(guide: Guide, q: Question, lg_name: str, example_name: str) -> Any:
     return example or q.label
 
 
-def _bound(guide: Guide, field: str, lg_name: str, example_name: str) -> str:
+def _bound(guide: Guide, field: str, names: _Names) -> str:
     """The guide's example for a question bound to a plan field (title, contact ...), if any."""
     for q in guide.questions():
         if q.field == field and q.examples:
-            return _fill(q.examples[0], lg_name, example_name)
+            return _fill(q.examples[0], names)
     return ""
 
 
@@ -438,16 +492,20 @@ def sample_plan(
     default = DEFAULT_PREFECTURE if guide.variant == "prefecture" else DEFAULT_MUNICIPALITY
     lg_code = lg_code or default[0]
     lg_name = lg_name or default[1]
-    example_name = _EXAMPLE_NAMES[guide.variant]
+    names = _Names(lg_name, _prefectures().get(lg_code, ""), guide.variant)
     rng = random.Random(f"sample-plan:{seed}:{n_measures}:{n_kpis}")
     period = PlanPeriod(start_fy=START_FY, end_fy=END_FY)
     years = period.years
     pillars = _core_pillar_keys(guide)
     kpis = _kpis(pillars, n_kpis, rng, years, jitter=0.0 if seed == 0 else 0.08)
-    measures = _measures(guide, pillars, n_measures, kpis, rng, years)
+    measures = [
+        m.model_copy(update={"department": _fill(m.department, names), "summary": _fill(m.summary, names)})
+        for m in _measures(guide, pillars, n_measures, kpis, rng, years)
+    ]
+    kpis = [k.model_copy(update={"name": _fill(k.name, names)}) for k in kpis]
 
     answers = {
-        q.key: _answer(guide, q, lg_name, example_name)
+        q.key: _answer(guide, q, names)
         for q in guide.questions()
         if not q.field and q.type not in _STRUCTURED
     }
@@ -457,19 +515,18 @@ def sample_plan(
         lg_name=lg_name,
         guide_id=guide.id,
         guide_edition=guide.edition,
-        title=_bound(guide, "title", lg_name, example_name) or f"{lg_name}{guide.plan_kind}",
+        title=_bound(guide, "title", names) or f"{lg_name}{guide.plan_kind}",
         period=period,
         answers=answers,
         pillars=pillars,
         measures=measures,
         kpis=kpis,
-        publication_url=_bound(guide, "publication_url", lg_name, example_name)
+        publication_url=_bound(guide, "publication_url", names)
         or f"https://www.{slug}.example.jp/soshiki/somu/kanmin-data.html",
         contact=Contact(
-            department=_bound(guide, "contact.department", lg_name, example_name)
-            or f"{lg_name} 総務課 情報政策係",
-            phone=_bound(guide, "contact.phone", lg_name, example_name) or "0123-45-6789",
-            email=_bound(guide, "contact.email", lg_name, example_name) or f"johosei@{slug}.example.jp",
+            department=_bound(guide, "contact.department", names) or f"{lg_name} 総務課 情報政策係",
+            phone=_bound(guide, "contact.phone", names) or "0123-45-6789",
+            email=_bound(guide, "contact.email", names) or f"johosei@{slug}.example.jp",
         ),
         history=[
             Revision(on=ADOPTED_ON, note="策定"),

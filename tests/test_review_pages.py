@@ -101,3 +101,31 @@ def test_segments_markdown_escapes_and_marks() -> None:
     assert ":red-background[~~古~~]" in md and ":green-background[新し]" in md
     assert "\\*文\\*" in md and "!\\[x\\]\\(http\\:" in md
     assert "  \n" in md  # the line break survives outside the colour directives
+
+
+def _planner_app(plan_id: int) -> None:
+    from plan_builder.ui import review_pages, state
+
+    review_pages.comments_at_question(state.service(), plan_id, "current.issues")
+    review_pages.submit_panel(state.service(), plan_id)
+
+
+def test_planner_sees_comments_and_resubmits(app_store) -> None:
+    store, ids = app_store
+    pid = ids[1]
+    rs = ReviewService(store, ADMIN)
+    rs.start_review(pid)
+    CommentService(store, ADMIN).add(pid, question_key="current.issues", body="数値を挙げてください。")
+    CommentService(store, ADMIN).add(pid, question_key="current.overview", body="別の設問へのコメント")
+    rs.return_plan(pid)
+    at = AppTest.from_function(_planner_app, args=(pid,), default_timeout=30).run()
+    assert not at.exception
+    md = "\n".join(m.value for m in at.markdown)
+    assert "数値を挙げてください。" in md and "別の設問へのコメント" not in md
+    assert any("未解決のコメントが2件" in w.value for w in at.warning)
+    labels = [b.label for b in at.button]
+    assert "解決済みにする" not in labels  # the planner replies; the reviewer resolves
+    next(b for b in at.button if b.label == "再提出する").click().run()
+    assert not at.exception
+    assert store.plan_meta(pid).status == "resubmitted"
+    assert [s.round for s in rs.submissions(pid)] == [1, 2]

@@ -12,6 +12,7 @@ browser session per export, while the Word document is being built.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from plan_builder.errors import PlanBuilderError
 from plan_builder.export import charts, figures
 from plan_builder.export.charts import ChartBatch
 from plan_builder.export.context import build_context
-from plan_builder.export.pdf import PdfUnavailableError, docx_to_pdf
+from plan_builder.export.pdf import PdfUnavailableError, docx_to_pdf, heading_pages, pdf_pages_text
 from plan_builder.export.text import TemplateError, chart_elements, parse_document, render_template
 from plan_builder.guide.loader import default_guide_dir
 from plan_builder.guide.model import Guide
@@ -241,9 +242,19 @@ def export_plan(
         else:
             report(0.9, "PDF に変換しています（LibreOffice）")
             with tempfile.TemporaryDirectory(prefix="plan-builder-export-") as tmp:
-                docx_path = Path(tmp) / "plan.docx"
-                builder.save(docx_path)
-                docx_to_pdf(docx_path, out)
+                first_docx, first_pdf = Path(tmp) / "plan.docx", Path(tmp) / "first.pdf"
+                builder.save(first_docx)
+                docx_to_pdf(first_docx, first_pdf)
+                # Second pass: put the page numbers of the first rendering into the contents.
+                pages = pdf_pages_text(first_pdf) if builder.toc_runs else None
+                numbers = heading_pages(pages, [t for _, t in builder.toc_runs]) if pages else []
+                if any(n is not None for n in numbers):
+                    report(0.95, "目次にページ番号を入れています")
+                    builder.set_toc_pages(numbers)
+                    builder.save(first_docx)
+                    docx_to_pdf(first_docx, out)
+                else:
+                    shutil.move(str(first_pdf), out)
     if fmt == "html":
         result.charts_placed = sum(1 for i in batch.images if i)
     warnings.extend(_chart_warnings(batch, len(specs), missing_specs))

@@ -21,11 +21,15 @@ export puts a short note in place of each chart.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import hashlib
+import json
 import logging
 import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +50,21 @@ SCALE = 1.5  # 440 px wide charts → 660 px, about 220 dpi at 7.6 cm
 _CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 _lock = threading.Lock()  # one browser session at a time, process-wide
+
+# Recently drawn charts by content: exporting the same plan as docx, then pdf, then html
+# draws each chart once. Guarded by _lock.
+CACHE_SIZE = 128
+_cache: OrderedDict[str, bytes] = OrderedDict()
+
+
+def _cache_key(fig: go.Figure | Spec) -> str:
+    text = fig.to_json() if isinstance(fig, go.Figure) else json.dumps(fig, sort_keys=True, default=str)
+    return hashlib.sha256(f"{SCALE}|{text}".encode()).hexdigest()
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
 
 
 @dataclass
@@ -207,6 +226,9 @@ def shutdown() -> None:
             _warm = None
 
 
+atexit.register(shutdown)  # never leave a Chromium behind when the process ends
+
+
 def _reason_for(exc: BaseException) -> str:
     name = type(exc).__name__
     if "ChromeNotFound" in name or isinstance(exc, FileNotFoundError):
@@ -222,6 +244,7 @@ def render_pngs(
     enabled: bool = True,
     keep_warm: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    use_cache: bool = True,
 ) -> ChartBatch:
     """PNG bytes for each figure, drawn in one browser session (None where it failed)."""
     global _warm
@@ -239,7 +262,14 @@ def render_pngs(
     keep = _keep_warm() if keep_warm is None else keep_warm
     images: list[bytes | None] = []
     errors: dict[int, str] = {}
+    keys = [_cache_key(f) for f in figures] if use_cache else [""] * n
     with _lock:
+        if use_cache and all(k in _cache for k in keys):
+            for k in keys:
+                _cache.move_to_end(k)
+            if progress:
+                progress(n, n)
+            return ChartBatch(images=[_cache[k] for k in keys], seconds=time.perf_counter() - t0)
         session = _warm
         _warm = None
         if session is None:
@@ -252,10 +282,20 @@ def render_pngs(
                 )
         try:
             for i, fig in enumerate(figures):
+                if use_cache and keys[i] in _cache:
+                    images.append(_cache[keys[i]])
+                    if progress:
+                        progress(i + 1, n)
+                    continue
                 width, height = spec_size(fig)
                 opts = {"format": "png", "width": width, "height": height, "scale": SCALE}
                 try:
-                    images.append(session.render(fig, opts))
+                    png = session.render(fig, opts)
+                    images.append(png)
+                    if use_cache:
+                        _cache[keys[i]] = png
+                        while len(_cache) > CACHE_SIZE:
+                            _cache.popitem(last=False)
                 except Exception as exc:
                     log.warning("chart %d failed: %r", i, exc)
                     images.append(None)

@@ -77,21 +77,44 @@ def _kpi(k: Kpi, measures_of: dict[str, list[Measure]], pillar_names: dict[str, 
             {"fy": fy, "year": format_fiscal_year(fy), "value": format_value(v)}
             for fy, v in sorted(k.actuals.items())
         ],
+        "baseline_with_unit": with_unit(k.baseline.value, k.unit),
+        "final_with_unit": with_unit(final[1], k.unit) if final else "－",
+        "latest_actual": (
+            {
+                "year": format_fiscal_year(max(k.actuals)),
+                "value": with_unit(k.actuals[max(k.actuals)], k.unit),
+            }
+            if k.actuals
+            else None
+        ),
         "final_target": format_value(final[1]) if final else "－",
         "final_year": format_fiscal_year(final[0]) if final else "",
         "source": k.source,
         "method": k.method,
         "measures": [m.name for m in measures_of.get(k.key, [])],
+        "measure_labels": [f"{m.key} {m.name}" for m in measures_of.get(k.key, [])],
         "measure_keys": [m.key for m in measures_of.get(k.key, [])],
     }
 
 
-def _schedule_lines(m: Measure) -> list[str]:
-    """One line per fiscal year: 「令和2年度　検討・準備」."""
+_ERA_INITIALS = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
+
+
+def short_fiscal_year(fy: int) -> str:
+    """令和6年度 → R6 (table cells where space is tight)."""
+    label = format_fiscal_year(fy)
+    n = label[2:].removesuffix("年度")
+    return f"{_ERA_INITIALS[label[:2]]}{1 if n == '元' else n}"
+
+
+def _schedule_lines(m: Measure, *, short: bool = False) -> list[str]:
+    """One line per fiscal year: 「令和2年度　検討・準備」 (short: 「R2 検討・準備」)."""
     by_year: dict[int, list[str]] = {}
     for e in m.schedule:
         by_year.setdefault(e.fy, []).append(e.activity)
-    return [f"{format_fiscal_year(fy)}　{'、'.join(acts)}" for fy, acts in sorted(by_year.items())]
+    label = short_fiscal_year if short else format_fiscal_year
+    sep = " " if short else "　"
+    return [f"{label(fy)}{sep}{'、'.join(acts)}" for fy, acts in sorted(by_year.items())]
 
 
 def _measure(m: Measure, plan: Plan, pillar_names: dict[str, str]) -> dict[str, Any]:
@@ -111,6 +134,7 @@ def _measure(m: Measure, plan: Plan, pillar_names: dict[str, str]) -> dict[str, 
             {"fy": e.fy, "year": format_fiscal_year(e.fy), "activity": e.activity} for e in m.schedule
         ],
         "schedule_lines": _schedule_lines(m),
+        "schedule_short": _schedule_lines(m, short=True),
         "schedule_span": (
             f"{format_fiscal_year(years[0])}〜{format_fiscal_year(years[-1])}"
             if len(years) > 1

@@ -161,6 +161,9 @@ class DocxBuilder:
         self.doc: DocxDocument = Document(str(reference))
         self._clear_body()
         self.added_styles = ensure_styles(self.doc)
+        # Style ids by name, looked up once: python-docx resolves a style name by scanning
+        # every style on each assignment, which dominated the build time.
+        self._sid = {st.name: st.style_id for st in self.doc.styles if st.name}
         self._title = title
         props = self.doc.core_properties
         props.title = title
@@ -170,6 +173,8 @@ class DocxBuilder:
         props.keywords = "官民データ活用推進計画"
         self.slots: list[ChartSlot] = []
         self._first_h1 = False
+        self._last_para: Paragraph | None = None
+        self.toc_runs: list[tuple[object, str]] = []  # (text run, heading text) per TOC line
         self._charts_seen = 0
 
     # Setup --------------------------------------------------------------------------------
@@ -179,8 +184,18 @@ class DocxBuilder:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
 
+    def _style(self, p: Paragraph, name: str) -> None:
+        p._p.style = self._sid.get(name)
+
+    def _cell_para(self, cell: _Cell, style: str) -> Paragraph:
+        p = cell.add_paragraph()
+        self._style(p, style)
+        return p
+
     def _para(self, style: str, text: str = "", *, align: str | None = None) -> Paragraph:
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph()
+        self._style(p, style)
+        self._last_para = p
         if text:
             self._runs(p, [(text, False)])
         if align in _ALIGN:
@@ -271,7 +286,7 @@ class DocxBuilder:
         if not entries:
             entries = [(1, "（見出しがありません）")]
         for level, _text in entries:
-            p = self.doc.add_paragraph(style=f"TOC {min(level, 2)}")
+            p = self._para(f"TOC {min(level, 2)}")
             p.paragraph_format.tab_stops.add_tab_stop(tab_pos, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
             paragraphs.append(p)
         # Field: begin + instruction + separate in the first paragraph, end in the last.
@@ -283,10 +298,11 @@ class DocxBuilder:
         instr.text = ' TOC \\o "1-2" \\h \\z \\u '
         run._r.append(instr)
         _fld_char(first, "separate")
+        self.toc_runs = []
         for p, (_, text) in zip(paragraphs, entries, strict=True):
             self._runs(p, [(text, False)])
+            self.toc_runs.append((p.runs[-1], text))
         _fld_char(paragraphs[-1], "end")
-        self.toc_paragraphs = list(zip(paragraphs, [t for _, t in entries], strict=True))
         note = self._para("Note", "")
         note.paragraph_format.space_before = Pt(12)
 
@@ -307,13 +323,13 @@ class DocxBuilder:
         body.header.is_linked_to_previous = False
         _set(body._sectPr, "w:pgNumType", start="1", fmt="decimal")
         footer = body.footer.paragraphs[0] if body.footer.paragraphs else body.footer.add_paragraph()
-        footer.style = self.doc.styles["Footer"]
+        self._style(footer, "Footer")
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run("- ")
         _add_field(footer, "PAGE")
         footer.add_run(" -")
         header = body.header.paragraphs[0] if body.header.paragraphs else body.header.add_paragraph()
-        header.style = self.doc.styles["Footer"]
+        self._style(header, "Footer")
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if self._title:
             run = header.add_run(clean(self._title))
@@ -332,8 +348,8 @@ class DocxBuilder:
         if ncols == 0:
             return
         table = self.doc.add_table(rows=len(rows), cols=ncols)
-        if "Table Grid" in [s.name for s in self.doc.styles]:
-            table.style = self.doc.styles["Table Grid"]
+        if "Table Grid" in self._sid:
+            table._tbl.tblPr.style = self._sid["Table Grid"]
         _borders(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         raw = [float(x) for x in el.get("widths", "").split(",") if x.strip()] or [1.0] * ncols
@@ -349,7 +365,7 @@ class DocxBuilder:
             for c_el, cell in zip(cells, row.cells, strict=False):
                 heading = c_el.tag == "th"
                 p = cell.paragraphs[0]
-                p.style = self.doc.styles["Table Heading" if heading else "Table Text"]
+                self._style(p, "Table Heading" if heading else "Table Text")
                 self._runs(p, inline_runs(c_el))
                 align = c_el.get("align")
                 if align in _ALIGN:
@@ -360,7 +376,7 @@ class DocxBuilder:
                     _shade(cell, HEADER_FILL if is_header else ROW_HEADER_FILL)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _fix_widths(table, widths)
-        spacer = self.doc.add_paragraph(style="Table Text")
+        spacer = self._para("Table Text")
         spacer.paragraph_format.space_after = Pt(4)
 
     def _slot(self, p: Paragraph, width: Emu, el: Element) -> None:
@@ -368,9 +384,38 @@ class DocxBuilder:
         self._charts_seen += 1
 
     def _chart(self, el: Element, width: Emu) -> None:
+        side = children(el, ["p"])
+        if side:
+            self._chart_beside_text(el, side)
+            return
+        if self._last_para is not None:  # keep the introducing sentence with its chart
+            self._last_para.paragraph_format.keep_with_next = True
         p = self._para("Figure")
         self._slot(p, Emu(int(width)), el)
         self._para("Caption", f"{el.get('number', '')}　{el.get('caption', '')}".strip())
+
+    def _chart_beside_text(self, el: Element, side: list[Element]) -> None:
+        """A chart on the left and its notes (<p> children) on the right, in a borderless table."""
+        table = self.doc.add_table(rows=1, cols=2)
+        _borders(table, none=True)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        widths = [Emu(int(TEXT_WIDTH * 0.56)), Emu(int(TEXT_WIDTH * 0.44))]
+        left, right = table.rows[0].cells
+        p = left.paragraphs[0]
+        self._style(p, "Figure")
+        self._slot(p, Emu(int(widths[0] - Mm(3))), el)
+        cap = self._cell_para(left, "Caption")
+        self._runs(cap, [(f"{el.get('number', '')}　{el.get('caption', '')}".strip(), False)])
+        for i, child in enumerate(side):
+            q = right.paragraphs[0] if i == 0 else right.add_paragraph()
+            self._style(q, "Table Text")
+            q.paragraph_format.space_after = Pt(3)
+            q.paragraph_format.left_indent = Pt(4)
+            self._runs(q, inline_runs(child))
+        right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _cant_split(table.rows[0])
+        _fix_widths(table, widths)
+        self._para("Table Text")
 
     def _chart_grid(self, el: Element) -> None:
         charts = children(el, ["chart"])
@@ -385,14 +430,14 @@ class DocxBuilder:
         for i, chart in enumerate(charts):
             cell = table.rows[i // cols].cells[i % cols]
             p = cell.paragraphs[0]
-            p.style = self.doc.styles["Figure"]
+            self._style(p, "Figure")
             self._slot(p, Emu(int(col_w - Mm(3))), chart)
-            cap = cell.add_paragraph(style="Caption")
+            cap = self._cell_para(cell, "Caption")
             self._runs(cap, [(f"{chart.get('number', '')}　{chart.get('caption', '')}".strip(), False)])
         for row in table.rows:
             _cant_split(row)
         _fix_widths(table, [col_w] * cols)
-        self.doc.add_paragraph(style="Table Text")
+        self._para("Table Text")
 
     # Charts ---------------------------------------------------------------------------------
     def fill_charts(self, images: list[bytes | None], note: str) -> int:
@@ -404,7 +449,7 @@ class DocxBuilder:
                 slot.paragraph.add_run().add_picture(io.BytesIO(image), width=slot.width)
                 placed += 1
             else:
-                slot.paragraph.style = self.doc.styles["Figure Note"]
+                self._style(slot.paragraph, "Figure Note")
                 self._box(slot.paragraph)
                 self._runs(
                     slot.paragraph,
@@ -421,6 +466,18 @@ class DocxBuilder:
     def _box(p: Paragraph) -> None:
         line = {"val": "dashed", "sz": "4", "space": "6", "color": "A6A6A6"}
         paragraph_border(p._p.get_or_add_pPr(), dict.fromkeys(("top", "left", "bottom", "right"), line))
+
+    def set_toc_pages(self, pages: list[int | None]) -> None:
+        """Write page numbers into the TOC's cached lines (e.g. from a first PDF rendering)."""
+        for (run, _), page in zip(self.toc_runs, pages, strict=False):
+            if page is None:
+                continue
+            r = OxmlElement("w:r")
+            r.append(OxmlElement("w:tab"))
+            t = OxmlElement("w:t")
+            t.text = str(page)
+            r.append(t)
+            run._r.addnext(r)
 
     def save(self, out: Path | io.BytesIO) -> None:
         settings = self.doc.settings.element

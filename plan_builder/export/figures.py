@@ -27,7 +27,7 @@ GRID_COLOR = "#E3E3E3"
 PHASE_COLORS = ["#DDEBF7", "#BDD7EE", "#9DC3E6", "#5B9BD5", "#2E75B6", "#1F4E79", "#A6A6A6"]
 
 # Image sizes in CSS pixels (the export renders them at scale 1.5 for print).
-KPI_SIZE = (440, 300)
+KPI_SIZE = (400, 280)
 KPI_SIZE_LARGE = (720, 400)
 SCHEDULE_WIDTH = 760
 
@@ -137,7 +137,7 @@ def kpi_spec(kpi: Kpi, period: PlanPeriod | None, *, compact: bool = True) -> Sp
                 "width": 0.5,
                 "text": [format_value(v) for v in ay],
                 "textposition": "inside",
-                "insidetextanchor": "end",
+                "insidetextanchor": "start",
                 "textfont": {"size": 9, "color": "white"},
             }
         )

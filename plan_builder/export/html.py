@@ -44,6 +44,8 @@ figure { margin: .8em 0; text-align: center; page-break-inside: avoid; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-family: "Yu Gothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif; font-size: 9.5pt; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: .5em 1em; }
+.beside { display: grid; grid-template-columns: 56% 44%; align-items: center; gap: 0 .5em; }
+.beside .notes p { font-size: 9pt; margin: .15em 0; }
 .chart-note { border: 1px dashed #A6A6A6; padding: 1.5em; font-size: 9pt; color: #444; }
 """
 
@@ -83,7 +85,12 @@ def render_html(root: Element, images: list[bytes | None], note: str, *, title: 
         else:
             reason = escape(note or "画像を作成できませんでした")
             inner = f'<div class="chart-note">［{escape(el.get("number", ""))}のグラフは省略しました：{reason}］</div>'
-        return f"<figure>{inner}<figcaption>{caption}</figcaption></figure>"
+        figure = f"<figure>{inner}<figcaption>{caption}</figcaption></figure>"
+        notes = children(el, ["p"])
+        if notes:
+            text = "".join(f'<p class="noindent">{_inline(p)}</p>' for p in notes)
+            return f'<div class="beside">{figure}<div class="notes">{text}</div></div>'
+        return figure
 
     for el in root:
         match el.tag:

@@ -97,6 +97,9 @@ def render_markdown(root: Element, plan: Plan) -> str:
             block(_schedule_table(plan))
         else:
             block(_kpi_table(plan, el.get("key", "")))
+        notes = [_inline(p) for p in children(el, ["p"])]
+        if notes:
+            block([f"- {n}" for n in notes if n.strip()])
 
     for el in root:
         match el.tag:

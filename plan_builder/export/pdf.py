@@ -9,6 +9,7 @@ installed Noto CJK faces, so the PDF keeps the 明朝 body and ゴシック head
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -62,6 +63,49 @@ def _fonts_conf(directory: Path) -> Path:
     path = directory / "fonts.conf"
     path.write_text(_FONTS_CONF.format(aliases="\n  ".join(aliases)), encoding="utf-8")
     return path
+
+
+def find_pdftotext() -> str | None:
+    return shutil.which("pdftotext")
+
+
+def pdf_pages_text(pdf: Path) -> list[str] | None:
+    """The text of each page (pdftotext), or None when poppler-utils is missing."""
+    tool = find_pdftotext()
+    if tool is None:
+        return None
+    proc = subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, timeout=60, check=False)
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode("utf-8", "replace").split("\f")
+
+
+_FOOTER = re.compile(r"-\s*(\d+)\s*-\s*$")
+
+
+def heading_pages(pages: list[str], headings: list[str]) -> list[int | None]:
+    """Printed page numbers of headings, in document order, read from the "- N -" footers.
+
+    Only numbered pages (the body) are searched, so the contents pages are skipped; each
+    heading is searched from the page of the previous one on, ignoring whitespace (pdftotext
+    spaces CJK text unpredictably).
+    """
+    numbered: list[tuple[int, str]] = []
+    for text in pages:
+        m = _FOOTER.search(text.rstrip())
+        if m:
+            numbered.append((int(m.group(1)), re.sub(r"\s+", "", text)))
+    out: list[int | None] = []
+    cursor = 0
+    for heading in headings:
+        target = re.sub(r"\s+", "", heading)
+        found = next((i for i in range(cursor, len(numbered)) if target in numbered[i][1]), None)
+        if found is None:
+            out.append(None)
+            continue
+        cursor = found
+        out.append(numbered[found][0])
+    return out
 
 
 def docx_to_pdf(docx: Path, pdf: Path, *, timeout: float = TIMEOUT) -> Path:

@@ -32,7 +32,13 @@ from plan_builder.review.snapshots import (
     load_meta,
     load_snapshots,
 )
-from plan_builder.review.workflow import ACTION_LABELS, PLANNER_SIDE, TRANSITIONS, ReviewService
+from plan_builder.review.workflow import (
+    ACTION_LABELS,
+    PLANNER_SIDE,
+    REVIEWER_SIDE,
+    TRANSITIONS,
+    ReviewService,
+)
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 
@@ -70,25 +76,23 @@ def segments_markdown(segments: list[Segment]) -> str:
 
 
 def _downloads(name: str, header: list[str], rows: list[list], key: str) -> None:
+    """Download buttons; the files are built only when a button is clicked (big tables)."""
     c1, c2 = st.columns(2)
     stamp = datetime.now(UTC).astimezone(state.JST).strftime("%Y%m%d")
-    try:
-        c1.download_button(
-            "Excel形式（.xlsx）で保存",
-            to_xlsx(header, rows),
-            file_name=f"{name}_{stamp}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}_xlsx",
-        )
-        c2.download_button(
-            "CSV形式（UTF-8）で保存",
-            to_csv(header, rows),
-            file_name=f"{name}_{stamp}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-        )
-    except (ValueError, TypeError) as exc:
-        st.error(f"出力できませんでした：{exc}")
+    c1.download_button(
+        "Excel形式（.xlsx）で保存",
+        lambda: to_xlsx(header, rows),
+        file_name=f"{name}_{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )
+    c2.download_button(
+        "CSV形式（UTF-8）で保存",
+        lambda: to_csv(header, rows),
+        file_name=f"{name}_{stamp}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
 
 
 def _paginate(total: int, key: str, default_size: int = 50) -> tuple[int, int]:
@@ -189,7 +193,7 @@ def queue_page() -> None:
     )
     _downloads("審査キュー", QUEUE_HEADER, queue_records(everything.rows), "rvq_dl")
     ids = [r.plan_id for r in rows]
-    labels = {r.plan_id: f"{r.lg_name}（{r.status.label}・第{r.round}回）" for r in rows}
+    labels = {r.plan_id: f"{r.lg_name}（{r.prefecture}）計画ID {r.plan_id}" for r in rows}
     current = st.session_state.get(K_SELECTED)
     index = ids.index(current) if current in ids else 0
     pid = st.selectbox("審査する計画", ids, index=index, format_func=labels.get, key="rvq_pick")
@@ -214,7 +218,7 @@ def review_panel(plan_id: int) -> None:
     st.caption(
         f"状態：{status.label}　第{subs[-1].round}回提出（{_date(subs[-1].submitted_at)}、版 {frozen.version}）"
     )
-    _actions(rs, plan_id, side=None)
+    _actions(rs, plan_id, side=REVIEWER_SIDE)
     tab_plan, tab_comments, tab_hist = st.tabs(["提出された内容", "コメント", "状態の履歴"])
     with tab_plan:
         _comment_form(cs, plan_id, guide)
@@ -401,7 +405,7 @@ def diff_page() -> None:
         st.info("提出された計画はまだありません。")
         return
     ids = [m.plan_id for m in metas]
-    labels = {m.plan_id: f"{m.lg_name}（{m.status.label}・第{m.round}回）" for m in metas}
+    labels = {m.plan_id: f"{m.lg_name}（{m.prefecture}）計画ID {m.plan_id}" for m in metas}
     sel = st.session_state.get(K_SELECTED)
     pid = st.selectbox(
         "計画", ids, index=ids.index(sel) if sel in ids else 0, format_func=labels.get, key="rvd_plan"
@@ -422,7 +426,7 @@ def diff_page() -> None:
     guide = get_guide(rs.submitted_plan(pid, b).plan.guide_id)
     render_diff(round_diff(rs, pid, a, b, guide))
     st.divider()
-    _actions(rs, pid, side=None)
+    _actions(rs, pid, side=REVIEWER_SIDE)
 
 
 def render_diff(d: RoundDiff) -> None:
@@ -622,12 +626,19 @@ _PAGES: dict[str, st.Page] = {}
 def pages() -> list[st.Page]:
     if not _PAGES:
         _PAGES.update(
-            queue=st.Page(queue_page, title="審査キュー", icon="📥", url_path="review-queue"),
+            queue=st.Page(queue_page, title="審査キュー", icon=":material/inbox:", url_path="review-queue"),
             side=st.Page(
-                side_by_side_page, title="比較（横並び）", icon="🔎", url_path="review-side-by-side"
+                side_by_side_page,
+                title="比較（横並び）",
+                icon=":material/view_column:",
+                url_path="review-side-by-side",
             ),
-            diff=st.Page(diff_page, title="回次の差分", icon="🔁", url_path="review-diff"),
-            coverage=st.Page(coverage_page, title="カバレッジ", icon="🧭", url_path="review-coverage"),
-            kpi=st.Page(kpi_page, title="KPIベンチマーク", icon="📊", url_path="review-kpi"),
+            diff=st.Page(diff_page, title="回次の差分", icon=":material/difference:", url_path="review-diff"),
+            coverage=st.Page(
+                coverage_page, title="カバレッジ", icon=":material/grid_on:", url_path="review-coverage"
+            ),
+            kpi=st.Page(
+                kpi_page, title="KPIベンチマーク", icon=":material/bar_chart:", url_path="review-kpi"
+            ),
         )
     return list(_PAGES.values())

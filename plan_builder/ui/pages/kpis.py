@@ -86,7 +86,7 @@ def _on_add() -> None:
     if state.commit(plan, note="KPIを追加"):
         ss[SELECTED] = plan.kpis[-1].key
         for k in ("name", "unit"):
-            ss.pop(p + k, None)
+            ss[p + k] = ""
 
 
 def _on_delete(kpi_key: str) -> None:
@@ -112,15 +112,16 @@ def _add_form(op) -> None:
     p = state.wkey("kpi_add:")
     pillars = {x.key: x.short_name for x in op.guide.pillars_shown(set(op.plan.pillars))}
     measures = {m.key: f"{m.key} {m.name}" for m in op.plan.measures}
-    with st.expander("KPIを追加する", expanded=not op.plan.kpis):
+    with st.container(border=True):
+        st.markdown("**KPIを追加する**")
         a, b = st.columns([3, 1])
         a.text_input(
-            "指標名", key=p + "name", max_chars=200, placeholder="例：オンラインで申請できる手続の数"
+            "新しいKPIの指標名", key=p + "name", max_chars=200, placeholder="例：オンラインで申請できる手続の数"
         )
-        b.text_input("単位", key=p + "unit", max_chars=30, placeholder="例：件")
+        b.text_input("新しいKPIの単位", key=p + "unit", max_chars=30, placeholder="例：件")
         c, d = st.columns(2)
         c.selectbox(
-            "柱",
+            "新しいKPIの柱",
             list(pillars),
             format_func=pillars.get,
             key=p + "pillar",

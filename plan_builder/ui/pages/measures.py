@@ -115,8 +115,9 @@ def _on_add(pillar: str, prefix: str) -> None:
         return
     state.set_error(f"add:{pillar}", None)
     if state.commit(plan, note=f"施策「{name}」を追加"):
-        for k in ("name", "national", "dept"):
-            ss.pop(prefix + k, None)
+        ss[prefix + "name"] = ss[prefix + "dept"] = ""
+        if isinstance(ss.get(prefix + "national"), str) and not edit.national_measures(op.guide):
+            ss[prefix + "national"] = ""
 
 
 def _add_form(op, pillar: Pillar) -> None:

@@ -1,0 +1,334 @@
+"""Login, logout and the admin pages (accounts, audit log) of the shared deployment.
+
+`current_actor()` is called on every page run (plan_builder.ui.state.actor). Standalone mode:
+Actor.local(), no login. Shared mode (PLAN_BUILDER_MODE=shared): the signed-in account, re-read
+from the database each run so that a disabled account or a changed role takes effect at once;
+without one it shows the login screen and stops the run, so no page ever runs without a user.
+With an identity provider in `.streamlit/secrets.toml` ([auth]), login is `st.login` (OIDC) and
+the identity's e-mail is mapped to a local account; otherwise a password form is shown.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from plan_builder.auth import audit
+from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.auth.mode import shared_mode
+from plan_builder.auth.users import LoginError, UserAdmin, active_actor, actor_for_email, authenticate
+from plan_builder.errors import PlanBuilderError
+from plan_builder.store.repo import Store
+from plan_builder.ui.render import md_escape
+
+K_USER = "pb_auth_user"
+K_OIDC_LOGGED = "pb_auth_oidc_logged"
+K_FAILS = "pb_auth_fails"
+K_NEXT = "pb_auth_next"  # the query parameters asked for before the login screen
+SESSION_FAIL_DELAY = 1.0  # seconds per earlier failure in this browser session, on top of the account lock
+
+
+def _store() -> Store:
+    from plan_builder.ui.state import get_store
+
+    return get_store()
+
+
+def oidc_configured() -> bool:
+    """True when secrets.toml has an [auth] section for st.login."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def _client() -> str:
+    """The client's address for the audit log (the first X-Forwarded-For hop behind nginx)."""
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For", "")
+        ip = st.context.ip_address
+    except Exception:
+        return ""
+    forwarded = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
+    return (forwarded or (ip if isinstance(ip, str) else ""))[:64]
+
+
+def current_actor() -> Actor:
+    """The acting user of this run (see the module docstring). Never returns without one."""
+    if not shared_mode():
+        return Actor.local()
+    store = _store()
+    ss = st.session_state
+    username = ss.get(K_USER)
+    if username:
+        actor = active_actor(store, username)
+        if actor is not None:
+            return actor
+        ss.pop(K_USER, None)
+        st.warning("この利用者は停止されたか、登録が削除されました。管理者に確認してください。")
+    _keep_requested_page()
+    if oidc_configured():
+        _oidc_login(store)
+    else:
+        _password_login(store)
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the run
+
+
+def _keep_requested_page() -> None:
+    """Register the app's pages (hidden, none of them runs) so that the address the user asked
+    for (`/wizard?plan=12`, a bookmark or a link in an e-mail) survives the login screen."""
+    from plan_builder.ui import nav
+
+    pages = [nav.page(k) for k in nav.PLANNER_PAGES]
+    pages += nav._optional_pages("plan_builder.ui.review_pages")
+    st.navigation(pages, position="hidden")
+    st.session_state.setdefault(K_NEXT, st.query_params.to_dict())
+
+
+def _signed_in(username: str) -> None:
+    st.session_state[K_USER] = username
+    wanted = st.session_state.pop(K_NEXT, None)
+    if wanted:
+        st.query_params.from_dict(wanted)  # e.g. ?plan=12: the page decides whether it may be opened
+    st.rerun()
+
+
+def _login_header() -> None:
+    st.title("官民データ活用推進計画 作成支援")
+    st.subheader("ログイン")
+
+
+def _password_login(store: Store) -> None:
+    _login_header()
+    with st.form("pb_login", clear_on_submit=False):
+        username = st.text_input("利用者名", max_chars=64, autocomplete="username")
+        password = st.text_input(
+            "パスワード", type="password", max_chars=256, autocomplete="current-password"
+        )
+        submitted = st.form_submit_button("ログイン", type="primary")
+    if not submitted:
+        st.caption("利用者名とパスワードは、管理者から通知されたものを入力してください。")
+        return
+    fails = st.session_state.get(K_FAILS, 0)
+    if fails:
+        time.sleep(min(SESSION_FAIL_DELAY * fails, 10))  # slow down repeated tries from this browser
+    try:
+        actor = authenticate(store, username, password, source=_client())
+    except LoginError as exc:
+        st.session_state[K_FAILS] = fails + 1
+        st.error(md_escape(str(exc)))
+        return
+    st.session_state.pop(K_FAILS, None)
+    _signed_in(actor.username)
+
+
+def _oidc_login(store: Store) -> None:
+    user = st.user
+    if not user.get("is_logged_in"):
+        _login_header()
+        st.write("所属団体の認証基盤でログインします。")
+        st.button("ログイン", type="primary", on_click=st.login)
+        return
+    email = str(user.get("email") or "")
+    actor = actor_for_email(store, email)
+    if actor is None:
+        audit.record(store.engine, email or "(unknown)", "login.failed", "oidc", source=_client())
+        _login_header()
+        st.error(
+            f"認証されたアカウント（{md_escape(email or 'メールアドレスなし')}）は、このシステムの利用者として"
+            "登録されていないか、停止されています。管理者に登録を依頼してください。"
+        )
+        st.button("ログアウト", on_click=st.logout)
+        return
+    if not st.session_state.get(K_OIDC_LOGGED):
+        st.session_state[K_OIDC_LOGGED] = True
+        audit.record(
+            store.engine, actor.username, "login.ok", f"user:{actor.username}", source=_client(), via="oidc"
+        )
+    _signed_in(actor.username)
+
+
+def logout() -> None:
+    """End this browser session's login (and the OIDC session, when there is one)."""
+    username = st.session_state.pop(K_USER, None)
+    st.session_state.pop(K_OIDC_LOGGED, None)
+    for key in [k for k in st.session_state if str(k).startswith("pb_")]:
+        del st.session_state[key]  # the open plan and its widgets belong to the user who left
+    if username:
+        audit.record(_store().engine, username, "logout", f"user:{username}")
+    st.query_params.clear()
+    if oidc_configured() and st.user.get("is_logged_in"):
+        st.logout()
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _scope_label(scope: str | None) -> str:
+    return "全国" if scope == NATIONAL else f"都道府県コード {scope}" if scope else ""
+
+
+def account_page() -> None:
+    actor = current_actor()
+    st.header("アカウント")
+    st.markdown(f"利用者名：{md_escape(actor.username)}")
+    st.markdown(f"表示名：{md_escape(actor.display_name or '（未設定）')}")
+    st.markdown(f"役割：{actor.role.label}")
+    if actor.org_code:
+        try:
+            lg = _store().local_government(actor.org_code)
+            name = lg.prefecture + (lg.name if lg.level != "prefecture" else "")
+            st.markdown(f"団体：{md_escape(name)}（{lg.code6}）")
+        except PlanBuilderError:
+            st.markdown(f"団体コード：{md_escape(actor.org_code)}")
+    if actor.scope:
+        st.markdown(f"審査範囲：{md_escape(_scope_label(actor.scope))}")
+    st.button("ログアウト", type="primary", on_click=logout)
+
+
+def users_page() -> None:
+    actor = current_actor()
+    st.header("利用者の管理")
+    try:
+        admin = UserAdmin(_store(), actor)
+    except PlanBuilderError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    rows = admin.list()
+    st.dataframe(
+        [
+            {
+                "利用者名": u.username,
+                "表示名": u.display_name,
+                "役割": u.role.label,
+                "団体コード": u.org_code or "",
+                "審査範囲": _scope_label(u.scope),
+                "メール": u.email or "",
+                "状態": "有効" if u.active else "停止",
+                "最終ログイン": u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
+            }
+            for u in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    roles = list(Role)
+    with st.form("pb_user_add", clear_on_submit=True):
+        st.markdown("##### 利用者の追加")
+        c1, c2 = st.columns(2)
+        username = c1.text_input("利用者名（半角英数字）", max_chars=64)
+        display = c2.text_input("表示名", max_chars=100)
+        role = c1.selectbox("役割", roles, format_func=lambda r: r.label)
+        email = c2.text_input("メールアドレス（OIDCでログインする場合）", max_chars=200)
+        org = c1.text_input("団体コード（計画担当者のみ、6桁）", max_chars=6)
+        scope = c2.text_input("審査範囲（審査担当者のみ、都道府県コード2桁または national）", max_chars=8)
+        password = st.text_input(
+            "初期パスワード（10文字以上。空欄ならOIDCのみ）", type="password", max_chars=256
+        )
+        if st.form_submit_button("追加", type="primary"):
+            try:
+                admin.add(
+                    username.strip(),
+                    role=role,
+                    password=password or None,
+                    display_name=display,
+                    org_code=org.strip() or None,
+                    scope=scope.strip() or None,
+                    email=email or None,
+                )
+                st.success(f"利用者「{md_escape(username)}」を追加しました")
+            except PlanBuilderError as exc:
+                st.error(md_escape(str(exc)))
+    if not rows:
+        return
+    st.markdown("##### 変更")
+    names = [u.username for u in rows]
+    target = st.selectbox("利用者", names, key="pb_user_target")
+    u = next(x for x in rows if x.username == target)
+    with st.form("pb_user_role"):
+        role = st.selectbox("役割", roles, index=roles.index(u.role), format_func=lambda r: r.label)
+        org = st.text_input("団体コード", value=u.org_code or "", max_chars=6)
+        scope = st.text_input("審査範囲", value=u.scope or "", max_chars=8)
+        if st.form_submit_button("役割を変更"):
+            try:
+                admin.set_role(target, role, org_code=org.strip() or None, scope=scope.strip() or None)
+                st.success("役割を変更しました")
+            except PlanBuilderError as exc:
+                st.error(md_escape(str(exc)))
+    with st.form("pb_user_password", clear_on_submit=True):
+        pw = st.text_input("新しいパスワード", type="password", max_chars=256)
+        if st.form_submit_button("パスワードを再設定（ロックも解除）"):
+            try:
+                admin.reset_password(target, pw)
+                st.success("パスワードを再設定しました")
+            except PlanBuilderError as exc:
+                st.error(md_escape(str(exc)))
+    label = "利用を停止" if u.active else "利用を再開"
+    if st.button(label, key="pb_user_active"):
+        try:
+            admin.set_active(target, not u.active)
+            st.rerun()
+        except PlanBuilderError as exc:
+            st.error(md_escape(str(exc)))
+
+
+def audit_page() -> None:
+    from plan_builder.service import PlanService
+
+    actor = current_actor()
+    st.header("操作記録")
+    c1, c2, c3 = st.columns(3)
+    who = c1.text_input("利用者名", max_chars=100)
+    what = c2.selectbox(
+        "操作",
+        ["", "plan.", "user.", "login.", *sorted(audit.ACTION_LABELS)],
+        format_func=lambda a: {"": "すべて", "plan.": "計画", "user.": "利用者", "login.": "ログイン"}.get(
+            a, audit.ACTION_LABELS.get(a, a)
+        ),
+    )
+    limit = c3.number_input("件数", min_value=10, max_value=5000, value=200, step=50)
+    try:
+        entries = PlanService(_store(), actor).audit_log(
+            actor=who.strip() or None, action=what or None, limit=int(limit)
+        )
+    except PlanBuilderError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    st.dataframe(
+        [
+            {
+                "日時（UTC）": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                "利用者": e.actor,
+                "操作": e.action_label,
+                "対象": e.target,
+                "内容": ", ".join(f"{k}={v}" for k, v in e.detail.items()),
+            }
+            for e in entries
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+_PAGES: dict[str, st.Page] = {}
+
+
+def _page(fn, title: str, icon: str, url: str) -> st.Page:
+    if url not in _PAGES:
+        _PAGES[url] = st.Page(fn, title=title, icon=icon, url_path=url)
+    return _PAGES[url]
+
+
+def pages() -> list[st.Page]:
+    """The account section for plan_builder.ui.nav: account (shared mode) and admin pages."""
+    actor = current_actor()
+    out: list[st.Page] = []
+    if shared_mode():
+        out.append(_page(account_page, "アカウント", ":material/person:", "account"))
+        if actor.role is Role.ADMIN:
+            out.append(_page(users_page, "利用者の管理", ":material/group:", "users"))
+    if actor.role is Role.ADMIN:
+        out.append(_page(audit_page, "操作記録", ":material/receipt_long:", "audit"))
+    return out
