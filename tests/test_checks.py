@@ -155,9 +155,9 @@ def test_a_partial_contact_still_needs_the_department(guide: Guide, full: Plan) 
 
 
 def _with_measure(full: Plan, **changes: object) -> Plan:
-    m = full.measures[0].model_copy(update=changes)
+    m = {**full.measures[0].model_dump(), **_plain(changes)}
     return Plan.model_validate(
-        {**full.model_dump(), "measures": [m.model_dump(), *[x.model_dump() for x in full.measures[1:]]]}
+        {**full.model_dump(), "measures": [m, *[x.model_dump() for x in full.measures[1:]]]}
     )
 
 
@@ -189,7 +189,7 @@ def test_a_measure_with_the_wrong_article_is_a_warning(guide: Guide, full: Plan)
 
 
 def test_a_schedule_outside_the_period_is_a_warning(guide: Guide, full: Plan) -> None:
-    schedule = [*full.measures[0].schedule, {"fy": 2040, "activity": "延長"}]
+    schedule = [*(e.model_dump() for e in full.measures[0].schedule), {"fy": 2040, "activity": "延長"}]
     report = check_plan(_with_measure(full, schedule=schedule), guide)
     assert any("令和22年度" in f.message for f in about(report, target=full.measures[0].key))
 
@@ -208,10 +208,13 @@ def test_an_unknown_chosen_pillar_is_an_error(guide: Guide, full: Plan) -> None:
 
 
 def _with_kpi(full: Plan, **changes: object) -> Plan:
-    k = full.kpis[0].model_copy(update=changes)
-    return Plan.model_validate(
-        {**full.model_dump(), "kpis": [k.model_dump(), *[x.model_dump() for x in full.kpis[1:]]]}
-    )
+    k = {**full.kpis[0].model_dump(), **_plain(changes)}
+    return Plan.model_validate({**full.model_dump(), "kpis": [k, *[x.model_dump() for x in full.kpis[1:]]]})
+
+
+def _plain(changes: dict[str, object]) -> dict[str, object]:
+    """Validated input for a copy: models as dicts, so nothing bypasses validation."""
+    return {k: v.model_dump() if hasattr(v, "model_dump") else v for k, v in changes.items()}
 
 
 @pytest.mark.parametrize(

@@ -147,9 +147,9 @@ SPECS: list[StyleSpec] = [
     StyleSpec("Figure Note", size=9, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=12, line=1.2),
     StyleSpec("Note", size=9, left_indent=10.5, after=3),
     StyleSpec("List Item", first_indent=-10.5, left_indent=21, after=2, line=1.3),
-    StyleSpec("TOC Heading", gothic=True, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=18),
-    StyleSpec("TOC 1", gothic=True, size=10.5, before=5, after=1, line=1.15),
-    StyleSpec("TOC 2", size=10, left_indent=21, after=0, line=1.15),
+    StyleSpec("TOC Heading", gothic=True, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=14),
+    StyleSpec("TOC 1", gothic=True, size=10.5, before=4, after=0, line=1.05),
+    StyleSpec("TOC 2", size=10, left_indent=21, after=0, line=1.0),
     StyleSpec("Footer", size=9, align=WD_ALIGN_PARAGRAPH.CENTER, line=1.0),
 ]
 SPEC_BY_NAME = {s.name: s for s in SPECS}

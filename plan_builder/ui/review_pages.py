@@ -113,16 +113,25 @@ def _filters(actor: Actor, key: str, *, statuses: bool = True) -> SnapshotFilter
     pref_codes = None
     if actor.role is Role.ADMIN or actor.scope == NATIONAL:
         prefs = {p.pref_code: p.name for p in store.prefectures()} if hasattr(store, "prefectures") else {}
-        chosen = cols[0].multiselect("都道府県", list(prefs), format_func=prefs.get, key=f"{key}_pref")
+        chosen = cols[0].multiselect(
+            "都道府県", list(prefs), format_func=prefs.get, key=f"{key}_pref", placeholder="すべて"
+        )
         pref_codes = chosen or None
     types = cols[1].multiselect(
-        "団体区分", MUNICIPAL_TYPES, format_func=LG_TYPE_LABELS.get, key=f"{key}_type"
+        "団体区分", MUNICIPAL_TYPES, format_func=LG_TYPE_LABELS.get, key=f"{key}_type", placeholder="すべて"
     )
-    bands = cols[2].multiselect("人口規模", list(BAND_LABELS), format_func=BAND_LABELS.get, key=f"{key}_band")
+    bands = cols[2].multiselect(
+        "人口規模", list(BAND_LABELS), format_func=BAND_LABELS.get, key=f"{key}_band", placeholder="すべて"
+    )
     sts: list[PlanStatus] | None = None
     if statuses:
         options = [s for s in PlanStatus if s is not PlanStatus.DRAFT or actor.role is Role.ADMIN]
-        sts = cols[3].multiselect("状態", options, format_func=lambda s: s.label, key=f"{key}_status") or None
+        sts = (
+            cols[3].multiselect(
+                "状態", options, format_func=lambda s: s.label, key=f"{key}_status", placeholder="すべて"
+            )
+            or None
+        )
     return SnapshotFilter(pref_codes=pref_codes, lg_types=types or None, statuses=sts, bands=bands or None)
 
 
@@ -364,7 +373,9 @@ def side_by_side_page() -> None:
     flt = SnapshotFilter(**{**flt.__dict__, "guide_id": guide.id})
     snaps = load_snapshots(store, actor, flt, paths=[question_path(guide.question(key))])
     sb = side_by_side(snaps, guide, key)
-    wanted = st.multiselect("表示する回答", list(FLAG_LABELS), format_func=FLAG_LABELS.get, key="rvs_flags")
+    wanted = st.multiselect(
+        "表示する回答", list(FLAG_LABELS), format_func=FLAG_LABELS.get, key="rvs_flags", placeholder="すべて"
+    )
     rows = [r for r in sb.rows if not wanted or set(wanted) & set(r.flags)]
     counts = {f: sum(1 for r in sb.rows if f in r.flags) for f in FLAG_LABELS}
     st.caption(
@@ -393,7 +404,9 @@ def side_by_side_page() -> None:
         width="stretch",
         column_config={"回答": st.column_config.TextColumn("回答", width="large")},
     )
-    _downloads(f"横並び_{key}", sb.header(), [sb.records()[sb.rows.index(r)] for r in rows], "rvs_dl")
+    kept = {id(r) for r in rows}
+    records = [rec for r, rec in zip(sb.rows, sb.records(), strict=True) if id(r) in kept]
+    _downloads(f"横並び_{key}", sb.header(), records, "rvs_dl")
 
 
 # 回次の差分 ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ pass it to the export as its reference document.
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +29,7 @@ def main(out: Path = HERE / "reference.docx") -> Path:
     props.title = "官民データ活用推進計画（参照スタイル）"
     props.author = "plan_builder"
     props.comments = "plan_builder の文書出力が使うスタイル定義です。スタイル名を変えずに書式を変更できます。"
-    fixed = datetime(2019, 10, 11, tzinfo=timezone.utc)  # reproducible output
+    fixed = datetime(2019, 10, 11, tzinfo=UTC)  # reproducible output
     props.created = props.modified = fixed
     props.last_modified_by = "plan_builder"
     props.revision = 1
