@@ -76,3 +76,25 @@ def test_one_session_renders_all_and_the_cache_serves_repeats(plan):
     assert all(img[:8] == b"\x89PNG\r\n\x1a\n" for img in batch.images)
     again = charts.render_pngs(specs, keep_warm=0)
     assert again.images == batch.images and again.seconds < 0.5
+
+
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="no Chromium to render charts")
+def test_concurrent_exports_each_get_their_own_charts():
+    """Threads share one browser in turn: no caller receives another caller's picture."""
+    import threading
+
+    guide = get_guide("kanmin-2019-municipality")
+    plans = [sample_plan(guide, n_measures=2, n_kpis=2, seed=s) for s in (1, 2, 3)]
+    jobs = [[figures.kpi_spec(k, p.period) for k in p.kpis] for p in plans]
+    expected = [charts.render_pngs(specs, use_cache=False).images for specs in jobs]
+    results: dict[int, list] = {}
+
+    def run(i: int) -> None:
+        results[i] = charts.render_pngs(jobs[i], use_cache=False).images
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert [results[i] for i in range(len(jobs))] == expected

@@ -25,7 +25,7 @@ h1, h2, h3, h4, .cover, caption, .caption, th, nav {
 .cover .subtitle { font-size: 14pt; } .cover .date { font-size: 14pt; margin-top: 60mm; }
 .cover .org { font-size: 18pt; }
 nav { page-break-after: always; } nav h2 { text-align: center; border: none; }
-nav ol { list-style: none; padding: 0; } nav li.l2 { padding-left: 2em; font-family: inherit; }
+nav ol { list-style: none; padding: 0; } nav a { color: inherit; text-decoration: none; } nav li.l2 { padding-left: 2em; font-family: inherit; }
 h1 { font-size: 16pt; border-bottom: 2px solid #1F3864; padding-bottom: 4pt; margin-top: 2.5em;
   page-break-before: always; }
 h2 { font-size: 13pt; margin-top: 1.6em; } h3 { font-size: 11.5pt; margin-left: .4em; }

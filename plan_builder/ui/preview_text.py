@@ -23,7 +23,7 @@ def _exported(plan: Plan, guide: Guide) -> str | None:
         return None
     with tempfile.TemporaryDirectory(prefix="pb-preview-") as tmp:
         out = Path(tmp) / "plan.md"
-        result = export_plan(plan, guide, "md", out)
+        result = export_plan(plan, guide, "md", out, render_charts=False)
         text = Path(getattr(result, "path", out)).read_text(encoding="utf-8")
     return _IMAGE.sub("", text)  # chart images live next to the file; the app shows charts itself
 

@@ -190,6 +190,7 @@ def _render_period(plan: Plan, q: Question) -> None:
         format_func=fmt,
         on_change=_on_period,
         args=(q.key, ws, we),
+        placeholder="年度を選んでください",
     )
     b.selectbox(
         "終了年度",
@@ -199,6 +200,7 @@ def _render_period(plan: Plan, q: Question) -> None:
         format_func=fmt,
         on_change=_on_period,
         args=(q.key, ws, we),
+        placeholder="年度を選んでください",
     )
     if plan.period:
         st.caption(f"保存済みの計画期間：{plan.period.label()}")

@@ -3,9 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import plan_builder.auth.tables  # accounts and audit log (migration 0003)
+import plan_builder.review.tables  # review workflow and comments (migration 0002)
 import plan_builder.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-import plan_builder.auth.tables  # noqa: F401  (accounts and audit log, migration 0003)
-import plan_builder.review.tables  # noqa: F401  (review workflow and comments, migration 0002)
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)

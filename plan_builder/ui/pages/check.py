@@ -53,7 +53,7 @@ def render() -> None:
             title = f"第{ch.number}章 {ch.title}"
         except KeyError:
             title = chapter_key
-        n_err = sum(1 for f in findings if f.severity == "error")
+        n_err = sum(1 for f in findings if f.severity != "info")
         label = f"{title}　{progress.pct(rep.chapter_completeness(chapter_key))}　指摘 {len(findings)}件"
         with st.expander(label, expanded=n_err > 0):
             if not findings:

@@ -10,11 +10,11 @@ import streamlit as st
 from plan_builder.ui import common, progress
 
 FORMATS = {
-    "docx": ("Word（.docx）", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "pdf": ("PDF", "application/pdf"),
     "html": ("HTML", "text/html"),
     "md": ("Markdown", "text/markdown"),
-    "json": ("JSON（データ交換用）", "application/json"),
+    "json": ("JSON", "application/json"),
 }
 RESULT = "pb_export_result"
 
@@ -64,6 +64,7 @@ def render() -> None:
         st.warning(
             f"必須の項目に未記入などの指摘が {rep.count('error')} 件あります（「点検」で確認できます）。下書きとして出力はできます。"
         )
+    st.caption("Word・PDF・HTML・Markdown は計画書、JSON は他の端末やツールへ受け渡すためのデータです。")
     cols = st.columns(len(FORMATS))
     chosen = None
     for col, (fmt, (label, _)) in zip(cols, FORMATS.items(), strict=True):

@@ -116,7 +116,10 @@ def _add_form(op) -> None:
         st.markdown("**KPIを追加する**")
         a, b = st.columns([3, 1])
         a.text_input(
-            "新しいKPIの指標名", key=p + "name", max_chars=200, placeholder="例：オンラインで申請できる手続の数"
+            "新しいKPIの指標名",
+            key=p + "name",
+            max_chars=200,
+            placeholder="例：オンラインで申請できる手続の数",
         )
         b.text_input("新しいKPIの単位", key=p + "unit", max_chars=30, placeholder="例：件")
         c, d = st.columns(2)
