@@ -20,6 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PW = "harukaze-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cheap argon2 profile keeps these tests fast (the shipped one is tested in test_auth_users)."""
+    from argon2 import PasswordHasher
+
+    from plan_builder.auth import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 def _module() -> list[str]:
     """The real entry point once cli.py has the `user` subcommand, else the module on its own."""
     try:

@@ -18,6 +18,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PW = "harukaze-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cheap argon2 profile keeps these tests fast (the shipped one is tested in test_auth_users)."""
+    from argon2 import PasswordHasher
+
+    from plan_builder.auth import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guide):
     url = f"sqlite:///{tmp_path / 'shared.db'}"

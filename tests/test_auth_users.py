@@ -6,8 +6,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlmodel import select
 
+from plan_builder.auth import passwords
 from plan_builder.auth import users as users_mod
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.auth.passwords import WeakPasswordError, verify_password
@@ -29,8 +31,16 @@ PW = "harukaze-2026"
 
 
 @pytest.fixture(autouse=True)
-def _no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No failure delay and a cheap argon2 profile, so the suite stays fast; the production
+    parameters are checked in test_production_hash_parameters."""
     monkeypatch.setattr(users_mod, "FAILURE_DELAY_SECONDS", 0.0)
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def test_production_hash_parameters() -> None:
+    """The shipped profile is argon2id, 64 MiB, 3 passes (RFC 9106 low-memory); made at import."""
+    assert passwords._DUMMY_HASH.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 @pytest.fixture

@@ -98,3 +98,14 @@ def test_concurrent_exports_each_get_their_own_charts():
     for t in threads:
         t.join(120)
     assert [results[i] for i in range(len(jobs))] == expected
+
+
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="no Chromium to render charts")
+def test_prewarm_starts_the_browser_ahead():
+    charts.shutdown()
+    thread = charts.prewarm(keep_warm=30)
+    assert thread is not None
+    thread.join(120)
+    assert charts._warm is not None
+    charts.shutdown()
+    assert charts._warm is None

@@ -143,10 +143,13 @@ def test_measures_add_own_and_national(store: Store, empty_id: int) -> None:
     # a national measure: the name falls back to the national measure's name
     prefix2 = prefix.replace("add:online:", "add:open_data:")
     at.radio(key=prefix2 + "origin").set_value("national").run()
-    at.text_input(key=prefix2 + "national").input("オープンデータの推進").run()
+    at.selectbox(key=prefix2 + "national").set_value("自治体の情報システムの標準化・共通化").run()
+    assert "関連する柱：情報システム改革・BPR" in texts(at)  # the item's description
+    assert "「Ⅲ 国の施策一覧」ではありません" in texts(at)  # what the list is (and is not)
     at.button(key=prefix2 + "go").click().run()
     m2 = store.get_plan(empty_id).plan.measure("M02")
-    assert m2.origin.value == "national" and m2.name == "オープンデータの推進" and m2.national_ref == m2.name
+    assert m2.origin.value == "national" and m2.name == "自治体の情報システムの標準化・共通化"
+    assert m2.national_ref == m2.name
 
 
 def test_measures_refuse_an_empty_name(store: Store, empty_id: int) -> None:

@@ -229,6 +229,36 @@ def shutdown() -> None:
 atexit.register(shutdown)  # never leave a Chromium behind when the process ends
 
 
+def prewarm(keep_warm: float | None = None) -> threading.Thread | None:
+    """Start the browser in the background (e.g. when the export page opens), so the next
+    export does not wait for Chromium to start. Returns the thread, or None if nothing to do."""
+    if charts_disabled() or find_browser() is None:
+        return None
+    keep = _keep_warm() if keep_warm is None else keep_warm
+    if keep <= 0:
+        return None
+
+    def run() -> None:
+        global _warm
+        with _lock:
+            if _warm is not None:
+                _warm.last_used = time.monotonic()
+                return
+            browser = find_browser()
+            if browser is None:
+                return
+            try:
+                _warm = _Session(browser)
+            except BaseException:
+                log.warning("chart browser prewarm failed", exc_info=True)
+                return
+        _schedule_close(keep)
+
+    thread = threading.Thread(target=run, name="plan-builder-charts-prewarm", daemon=True)
+    thread.start()
+    return thread
+
+
 def _reason_for(exc: BaseException) -> str:
     name = type(exc).__name__
     if "ChromeNotFound" in name or isinstance(exc, FileNotFoundError):

@@ -168,7 +168,8 @@ def answered(plan: Plan, question: Question) -> bool:
 
 
 def national_measures(guide: Guide) -> list[ReferenceItem]:
-    """The guide's list of national measures (手引 Ⅲ), when the guide file carries one."""
+    """The national measures the guide file offers to align with, when it carries a list (the
+    shipped list is the 自治体DX推進計画's priority items, not the 手引's Ⅲ; see its note)."""
     try:
         return list(guide.reference(NATIONAL_MEASURES_LIST).items)
     except KeyError:

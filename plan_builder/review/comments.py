@@ -104,6 +104,10 @@ class CommentService:
             return True
         return self.actor.role is Role.PLANNER and self.actor.org_code == rec.lg_code
 
+    def can_reply(self, plan_id: int) -> bool:
+        """Whether this actor may reply to the plan's comments (for showing the reply box)."""
+        return self._may_reply(self._meta(plan_id))
+
     # Writes ------------------------------------------------------------------------------
     def add(
         self,

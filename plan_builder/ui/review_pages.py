@@ -18,7 +18,7 @@ from plan_builder.errors import PlanBuilderError, StaleVersionError
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
-from plan_builder.review.comments import Comment, CommentService
+from plan_builder.review.comments import MAX_BODY, Comment, CommentService
 from plan_builder.review.coverage import coverage_matrix
 from plan_builder.review.diff import RoundDiff, Segment, answer_text, round_diff
 from plan_builder.review.export import to_csv, to_xlsx
@@ -333,28 +333,46 @@ def _comment_list(cs: CommentService, plan_id: int) -> None:
         _comment_box(cs, c)
 
 
-def _comment_box(cs: CommentService, c: Comment, *, can_resolve: bool = True) -> None:
-    with st.container(border=True):
-        where = c.question_key or f"{c.chapter_key}（章全体）"
+def _comment_box(
+    cs: CommentService, c: Comment, *, can_resolve: bool = True, can_reply: bool = True, planner: bool = False
+) -> None:
+    """One comment with its replies. `planner` shows it as the wizard does: where it is attached
+    goes without saying there, so the header names who wrote it and for which submission."""
+    with st.container(border=True, key=f"rv_comment_{c.id}"):
+        when = _date(c.created_at) + (f"、第{c.round}回提出" if c.round else "")
         item = f"・{c.item_key}" if c.item_key else ""
-        mark = "解決済み" if c.resolved else "未解決"
-        st.markdown(f"**{mark}**　{md_escape(where + item)}　{md_escape(c.author)}（{_date(c.created_at)}）")
+        if planner:
+            scope = "章全体" if c.question_key is None else ""
+            target = "　".join(t for t in (scope, f"対象：{c.item_key}" if c.item_key else "") if t)
+            head = f":orange-badge[審査担当者のコメント]　{md_escape(c.author)}（{when}）"
+            st.markdown(head + (f"　{md_escape(target)}" if target else ""))
+        else:
+            where = c.question_key or f"{c.chapter_key}（章全体）"
+            mark = "解決済み" if c.resolved else "未解決"
+            st.markdown(f"**{mark}**　{md_escape(where + item)}　{md_escape(c.author)}（{when}）")
         st.markdown(md_escape(c.body))
         for r in c.replies:
             st.markdown(f"> 返信 {md_escape(r.author)}（{_date(r.created_at)}）：{md_escape(r.body)}")
-        c1, c2 = st.columns([3, 1])
-        reply = c1.text_input(
-            "返信", key=f"rv_reply_{c.id}", label_visibility="collapsed", placeholder="返信を入力"
-        )
-        if c1.button("返信する", key=f"rv_reply_btn_{c.id}"):
-            try:
-                cs.reply(c.id, reply)
-                st.rerun()
-            except PlanBuilderError as exc:
-                st.error(str(exc))
+        if can_reply:
+            with st.form(f"rv_reply_form_{c.id}", clear_on_submit=True, border=False):
+                c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
+                reply = c1.text_input(
+                    "返信",
+                    key=f"rv_reply_{c.id}",
+                    label_visibility="collapsed",
+                    placeholder="返信を入力（修正した内容、確認したいことなど）",
+                    max_chars=MAX_BODY,
+                )
+                if c2.form_submit_button("返信する", key=f"rv_reply_btn_{c.id}", width="stretch"):
+                    try:
+                        cs.reply(c.id, reply)
+                    except PlanBuilderError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.rerun()
         if can_resolve and cs.actor.role in (Role.REVIEWER, Role.ADMIN, Role.TRAINER):
             label = "未解決に戻す" if c.resolved else "解決済みにする"
-            if c2.button(label, key=f"rv_resolve_{c.id}"):
+            if st.button(label, key=f"rv_resolve_{c.id}"):
                 try:
                     (cs.reopen if c.resolved else cs.resolve)(c.id)
                     st.rerun()
@@ -592,7 +610,10 @@ def kpi_page() -> None:
 
 # Planner side ----------------------------------------------------------------------------------
 def submit_panel(service, plan_id: int) -> None:
-    """提出・再提出 for the planner (the wizard calls this). `service` is the PlanService in use."""
+    """提出・再提出 for the planner (the wizard calls this). `service` is the PlanService in use.
+
+    A transition writes a new plan version; `_actions` reloads the open plan afterwards so this
+    tab does not turn stale."""
     rs = ReviewService(service.store, service.actor)
     try:
         status = rs.status(plan_id)
@@ -600,36 +621,63 @@ def submit_panel(service, plan_id: int) -> None:
     except PlanBuilderError as exc:
         st.error(str(exc))
         return
-    with st.container(border=True):
+    with st.container(border=True, key="rv_submit_panel"):
+        _flash()
         st.markdown(
-            f"**提出の状況**：{status.label}"
-            + (f"（第{subs[-1].round}回提出 {_date(subs[-1].submitted_at)}）" if subs else "")
+            f"状態：**{status.label}**"
+            + (f"　第{subs[-1].round}回提出（{_date(subs[-1].submitted_at)}）" if subs else "　未提出")
         )
-        open_by_key = CommentService(service.store, service.actor).open_comments(plan_id)
-        n_open = sum(len(v) for v in open_by_key.values())
+        n_open = sum(len(v) for v in open_comments(service, plan_id).values())
         if n_open:
             st.warning(
                 f"審査担当者からの未解決のコメントが{n_open}件あります。該当する設問の画面に表示しています。"
             )
-        if status in (PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, PlanStatus.RESUBMITTED):
-            st.caption(
-                "提出した内容は固定され、審査担当者はその内容を確認します。引き続き編集しても提出済みの内容は変わりません。"
-            )
+        hint = STATUS_HINTS.get(status)
+        if hint:
+            st.caption(hint)
         version = (
             st.session_state.get(state.K_VERSION) if st.session_state.get(state.K_ID) == plan_id else None
         )
         _actions(rs, plan_id, side=PLANNER_SIDE, expected_version=version)
 
 
-def comments_at_question(service, plan_id: int, question_key: str) -> None:
-    """The open reviewer comments at a question, with a reply box (for the wizard)."""
+STATUS_HINTS = {
+    PlanStatus.DRAFT: "入力が終わったら提出してください。提出した時点の内容が固定され、審査担当者に届きます。",
+    PlanStatus.SUBMITTED: (
+        "提出した内容は固定され、審査担当者はその内容を確認します。"
+        "引き続き編集しても提出済みの内容は変わりません。"
+    ),
+    PlanStatus.IN_REVIEW: "審査担当者が確認しています。引き続き編集しても提出済みの内容は変わりません。",
+    PlanStatus.RETURNED: "差し戻されました。コメントを確認して修正し、再提出してください。",
+    PlanStatus.RESUBMITTED: "再提出した内容は固定され、審査担当者が確認します。",
+    PlanStatus.APPROVED: "承認されました。",
+}
+
+
+def open_comments(service, plan_id: int) -> dict[str, list[Comment]]:
+    """The plan's open comments by where they are attached (question key, or chapter key for a
+    comment on the chapter as a whole); empty when the actor may not see them."""
+    try:
+        return CommentService(service.store, service.actor).open_comments(plan_id)
+    except PlanBuilderError:
+        return {}
+
+
+def comments_at_question(
+    service, plan_id: int, question_key: str, *, comments: list[Comment] | None = None
+) -> None:
+    """The open reviewer comments at a question, each with a reply box when the actor may reply
+    (for the wizard). Without `comments` they are read here (the question's own and its
+    chapter's); the wizard passes the ones it already read with `open_comments`, so that a
+    chapter-wide comment is shown once, at the top of the chapter."""
     cs = CommentService(service.store, service.actor)
     try:
-        comments = cs.open_comments_for(plan_id, question_key)
+        shown = cs.open_comments_for(plan_id, question_key) if comments is None else comments
+        can_reply = bool(shown) and cs.can_reply(plan_id)
     except PlanBuilderError:
         return
-    for c in comments:
-        _comment_box(cs, c, can_resolve=False)
+    for c in shown:
+        _comment_box(cs, c, can_resolve=False, can_reply=can_reply, planner=True)
 
 
 # Pages -----------------------------------------------------------------------------------------

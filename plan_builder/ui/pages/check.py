@@ -1,4 +1,5 @@
-"""Check: the completeness findings by chapter, each with a button to the step that fixes it."""
+"""Check: the completeness findings by chapter, each with a button to the step that fixes it; the
+reviewers' open comments, and 提出・再提出 (the review engineer's submit panel)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import streamlit as st
 
 from plan_builder.checks import Finding
 from plan_builder.guide.model import Guide, QuestionType
-from plan_builder.ui import common, nav, progress, state
-from plan_builder.ui.pages.wizard import FOCUS
+from plan_builder.ui import common, nav, progress, review_pages, state
+from plan_builder.ui.pages.wizard import FOCUS, place_comments
 from plan_builder.ui.render import md_escape
 
 BADGES = {"error": ":red-badge[要対応]", "warning": ":orange-badge[確認]", "info": ":blue-badge[参考]"}
@@ -44,9 +45,10 @@ def render() -> None:
     b.metric("要対応", rep.count("error"))
     c.metric("確認", rep.count("warning"))
     d.metric("参考", rep.count("info"))
+    goto = _comments(op)
+    st.markdown("##### 点検の結果")
     if not rep.findings:
-        st.success("指摘はありません。")
-    goto = None
+        st.success("点検による指摘はありません。")
     for chapter_key, findings in rep.by_chapter().items():
         try:
             ch = op.guide.chapter(chapter_key)
@@ -68,6 +70,8 @@ def render() -> None:
                     help=f"{nav.PLANNER_PAGES[dest][0]}の画面を開きます",
                 ):
                     goto = (dest, f)
+    st.markdown("##### 提出・再提出")
+    review_pages.submit_panel(state.service(), op.id)
     if goto:
         dest, f = goto
         st.session_state[state.K_CHAPTER] = f.chapter_key
@@ -76,6 +80,26 @@ def render() -> None:
         if dest == "kpis" and f.target:
             st.session_state["pb_kpi_selected"] = f.target
         st.switch_page(nav.page(dest))
+
+
+def _comments(op) -> tuple[str, Finding] | None:
+    """The open reviewer comments in guide order, each with a button to the step it concerns."""
+    placed = place_comments(op.guide, review_pages.open_comments(state.service(), op.id))
+    if not placed:
+        return None
+    n = sum(len(v) for v in placed.values())
+    st.markdown(f"##### 審査担当者からのコメント（未解決 {n}件）")
+    goto = None
+    for ch in op.guide.chapters:
+        for key, label in [(ch.key, "章全体"), *((q.key, q.label) for q in ch.questions)]:
+            for c in placed.get(key, []):
+                left, right = st.columns([5, 1], vertical_alignment="center")
+                left.markdown(
+                    f":orange-badge[コメント]　第{ch.number}章 {md_escape(label)}：{md_escape(c.body)}"
+                )
+                if right.button("修正する", key=f"fixc:{c.id}", help="計画の入力の画面を開きます"):
+                    goto = ("wizard", Finding("warning", ch.key, key if key != ch.key else None, c.body))
+    return goto
 
 
 if __name__ == "__main__":

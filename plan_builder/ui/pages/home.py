@@ -1,4 +1,5 @@
-"""Home: the actor's plans (status, completeness, last saved), reopen, duplicate, start new."""
+"""Home: the actor's plans (review status, open reviewer comments, completeness, last saved),
+reopen, duplicate, start new."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import streamlit as st
 from plan_builder.checks import check_plan
 from plan_builder.creation import default_title, ensure_guide_fits, new_plan
 from plan_builder.errors import PlanBuilderError
-from plan_builder.ui import common, nav, state
+from plan_builder.review.comments import open_comment_counts
+from plan_builder.review.workflow import ReviewService
+from plan_builder.ui import common, nav, review_pages, state
 from plan_builder.ui.render import md_escape
 
 _COMPLETENESS = "pb_home_completeness"
@@ -23,6 +26,14 @@ def _completeness(plan_id: int, version: int) -> float | None:
         except PlanBuilderError:
             cache[(plan_id, version)] = None
     return cache[(plan_id, version)]
+
+
+def _status_label(plan_id: int) -> str:
+    """The saved status (a reviewer may have changed it since this tab read the plan)."""
+    try:
+        return ReviewService(state.get_store(), state.actor()).status(plan_id).label
+    except PlanBuilderError:
+        return "－"
 
 
 def _open(plan_id: int) -> None:
@@ -49,6 +60,8 @@ def _plan_list() -> None:
     if not plans:
         st.info("まだ計画がありません。下の「新しい計画を作成」から始めてください。")
         return
+    # the ids come from list_plans, which only lists what the actor may read
+    n_open = open_comment_counts(state.get_store(), [s.id for s in plans])
     head = st.columns([4, 2, 1, 1, 2, 1, 1])
     for col, text in zip(head, ["計画の名称", "団体", "状態", "記入率", "最終保存", "", ""], strict=True):
         col.caption(text)
@@ -56,7 +69,9 @@ def _plan_list() -> None:
         row = st.columns([4, 2, 1, 1, 2, 1, 1], vertical_alignment="center")
         row[0].markdown(md_escape(s.title) + ("　（研修用）" if s.is_training else ""))
         row[1].markdown(md_escape(s.lg_name))
-        row[2].markdown(s.status.label)
+        row[2].markdown(
+            s.status.label + (f"  \n:orange[コメント{n_open[s.id]}件]" if n_open.get(s.id) else "")
+        )
         c = _completeness(s.id, s.version)
         row[3].markdown("－" if c is None else f"{round(c * 100)}%")
         row[4].markdown(state.saved_label(s.updated_at))
@@ -150,7 +165,14 @@ def render() -> None:
     if op is not None:
         with st.container(border=True):
             st.markdown(f"開いている計画：**{md_escape(op.plan.title)}**（{md_escape(op.plan.lg_name)}）")
-            st.page_link(nav.page("wizard"), label="入力を続ける", icon=":material/edit_note:")
+            n = sum(len(v) for v in review_pages.open_comments(state.service(), op.id).values())
+            st.markdown(
+                f"審査の状況：**{_status_label(op.id)}**　"
+                + (f":orange-badge[未解決のコメント{n}件]" if n else "未解決のコメント：なし")
+            )
+            a, b = st.columns(2)
+            a.page_link(nav.page("wizard"), label="入力を続ける", icon=":material/edit_note:")
+            b.page_link(nav.page("check"), label="点検して提出する", icon=":material/fact_check:")
     _plan_list()
     st.divider()
     _new_plan_form()

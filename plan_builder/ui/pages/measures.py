@@ -127,19 +127,24 @@ def _add_form(op, pillar: Pillar) -> None:
         st.radio(
             "施策の出典",
             ["national", "own"],
-            format_func=lambda v: "国の施策一覧から選ぶ" if v == "national" else "独自施策として追加する",
+            format_func=lambda v: "国の施策から選ぶ" if v == "national" else "独自施策として追加する",
             key=prefix + "origin",
             horizontal=True,
         )
         if st.session_state.get(prefix + "origin") == "national":
             if national:
-                st.selectbox(
+                picked = st.selectbox(
                     "国の施策",
                     [i.label for i in national],
                     key=prefix + "national",
                     index=None,
                     placeholder="国の施策を選んでください",
                 )
+                ref = op.guide.reference(edit.NATIONAL_MEASURES_LIST)
+                item = next((i for i in national if i.label == picked), None)
+                if item and item.description:
+                    st.caption(md_escape(item.description))
+                st.caption(f"出典：{md_escape(ref.title)}。{md_escape(ref.note.strip().splitlines()[0])}")
             else:
                 st.text_input(
                     "国の施策名",

@@ -1,4 +1,8 @@
-"""The wizard: one step per guide chapter, with progress per chapter and overall."""
+"""The wizard: one step per guide chapter, with progress per chapter and overall.
+
+Open reviewer comments are shown where they apply: at their question, or at the top of the
+chapter for a comment on the chapter as a whole; the chapter list counts them per chapter.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ import contextlib
 
 import streamlit as st
 
-from plan_builder.ui import common, progress, questions, state
+from plan_builder.guide.model import Guide
+from plan_builder.plan.model import PlanStatus
+from plan_builder.review.comments import Comment
+from plan_builder.ui import common, nav, progress, questions, review_pages, state
 from plan_builder.ui.render import md_escape
 
 FOCUS = "pb_focus"
@@ -22,6 +29,45 @@ def _picked() -> None:
     _goto(st.session_state[RADIO])
 
 
+def place_comments(guide: Guide, open_by_key: dict[str, list[Comment]]) -> dict[str, list[Comment]]:
+    """Where each open comment is shown: its question, else the top of its chapter (also for a
+    question the guide no longer has), else the top of the first chapter (an unknown chapter)."""
+    questions_known = {q.key for q in guide.questions()}
+    chapters_known = {c.key for c in guide.chapters}
+    out: dict[str, list[Comment]] = {}
+    for key, comments in open_by_key.items():
+        for c in comments:
+            if key in questions_known or key in chapters_known:
+                where = key
+            elif c.chapter_key in chapters_known:
+                where = c.chapter_key
+            else:
+                where = guide.chapters[0].key
+            out.setdefault(where, []).append(c)
+    return out
+
+
+def chapter_counts(guide: Guide, placed: dict[str, list[Comment]]) -> dict[str, int]:
+    """Open comments shown in each chapter step."""
+    counts: dict[str, int] = {}
+    for ch in guide.chapters:
+        keys = {ch.key, *(q.key for q in ch.questions)}
+        counts[ch.key] = sum(len(v) for k, v in placed.items() if k in keys)
+    return counts
+
+
+def _review_banner(status: PlanStatus, n_open: int) -> None:
+    if not n_open and status is not PlanStatus.RETURNED:
+        return
+    with st.container(border=True):
+        text = f"審査担当者からの未解決のコメントが{n_open}件あります。該当する設問に表示しています。"
+        if status is PlanStatus.RETURNED:
+            text = "この計画は差し戻されています。" + (text if n_open else "")
+            text += "修正が終わったら、「点検」の画面で内容を確かめてから再提出してください。"
+        st.warning(text, icon=":material/rate_review:")
+        st.page_link(nav.page("check"), label="点検・提出の画面へ", icon=":material/fact_check:")
+
+
 def render() -> None:
     op = common.require_plan()
     if op is None:
@@ -35,6 +81,10 @@ def render() -> None:
         current = keys[0]
         st.session_state[state.K_CHAPTER] = current
     st.progress(rep.completeness, text=f"全体の記入率（必須・推奨の設問）：{progress.pct(rep.completeness)}")
+    svc = state.service()
+    placed = place_comments(guide, review_pages.open_comments(svc, op.id))
+    counts = chapter_counts(guide, placed)
+    _review_banner(plan.status, sum(counts.values()))
 
     nav_col, main = st.columns([1, 3.2], gap="medium")
     with nav_col:
@@ -43,6 +93,8 @@ def render() -> None:
             done = rep.chapter_completeness(ch.key)
             mark = "✓" if done >= 1 else ("◐" if done > 0 else "○")
             labels[ch.key] = f"{mark} 第{ch.number}章 {ch.title}（{progress.pct(done)}）"
+            if counts.get(ch.key):
+                labels[ch.key] += f"　:orange-badge[指摘{counts[ch.key]}件]"
         st.session_state[RADIO] = current
         st.radio("章を選ぶ", keys, key=RADIO, format_func=labels.get, on_change=_picked)
     chapter = guide.chapter(current)
@@ -53,12 +105,17 @@ def render() -> None:
         st.progress(done, text=f"この章の記入率：{progress.pct(done)}")
         if chapter.intro:
             st.caption(md_escape(chapter.intro.strip()))
+        if placed.get(chapter.key):
+            st.markdown("**この章全体へのコメント**")
+            review_pages.comments_at_question(svc, op.id, chapter.key, comments=placed[chapter.key])
         focus = st.session_state.get(FOCUS)
         if focus and focus.startswith(chapter.key + "."):
             with contextlib.suppress(KeyError):
                 st.info(f"点検で指摘された設問：{guide.question(focus).label}", icon=":material/search:")
         for q in chapter.questions:
             with st.container(border=True):
+                if placed.get(q.key):
+                    review_pages.comments_at_question(svc, op.id, q.key, comments=placed[q.key])
                 questions.render_question(plan, guide, q)
         prev_col, _, next_col = st.columns([1, 2, 1])
         if idx > 0:
