@@ -303,6 +303,28 @@ def test_service_design_principles_reference(shipped: Guide) -> None:
     assert all(i.description.startswith("（本ツールによる説明）") for i in ref.items)
 
 
+def test_national_measures_reference(shipped: Guide) -> None:
+    """Only the verified 自治体DX推進計画 priority items, and the list says it is not the 手引's Ⅲ."""
+    ref = shipped.reference("national_measures")
+    assert [i.label for i in ref.items] == [
+        "自治体フロントヤード改革の推進",
+        "自治体の情報システムの標準化・共通化",
+        "公金収納におけるeLTAXの活用",
+        "マイナンバーカードの普及促進・利用の推進",
+        "セキュリティ対策の徹底",
+        "自治体のAI・RPAの利用推進",
+        "テレワークの推進",
+        "行政手続のオンライン化",
+    ]
+    assert "自治体デジタル・トランスフォーメーション（DX）推進計画" in ref.source
+    assert "「Ⅲ 国の施策一覧」ではありません" in ref.note
+    pillar_names = {p.short_name for p in shipped.pillars}
+    for item in ref.items:
+        assert item.description.startswith("（本ツールによる説明）"), item.label
+        named = item.description.rsplit("関連する柱：", 1)[1].rstrip("。")
+        assert named in pillar_names, (item.label, named)
+
+
 # --- broken guide files ---------------------------------------------------------------------
 
 BROKEN_CASES = [

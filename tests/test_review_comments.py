@@ -107,3 +107,17 @@ def test_comment_body_cleaning_never_keeps_control_characters(text: str) -> None
         return
     assert out and out == out.strip()
     assert not any(ord(ch) < 0x20 and ch not in "\n\t" for ch in out)
+
+
+def test_status_changes_and_comments_reach_the_audit_log(store: Store, pid: int) -> None:
+    """Admins must be able to see who submitted, started the review and commented, and when."""
+    from plan_builder.auth import audit
+
+    plan_id = pid
+    comment = CommentService(store, REVIEWER).add(plan_id, question_key="current.overview", body="数値の出典を")
+    CommentService(store, REVIEWER).resolve(comment.id)
+    actions = [(e.action, e.actor) for e in audit.entries(store.engine, target=f"plan:{plan_id}", limit=1000)]
+    assert ("plan.status", PLANNER.username) in actions  # submitted
+    assert ("plan.status", REVIEWER.username) in actions  # review started
+    assert ("plan.comment", REVIEWER.username) in actions
+    assert ("plan.comment_resolve", REVIEWER.username) in actions

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import select
 
-from plan_builder.auth import policy
+from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
 from plan_builder.plan.model import PlanStatus
@@ -153,7 +153,10 @@ class CommentService:
             )
             s.add(row)
             s.commit()
-            return _comment(row)
+        audit.record(
+            self.store.engine, self.actor.username, "plan.comment", f"plan:{plan_id}", comment=row.id
+        )
+        return _comment(row)
 
     def reply(self, comment_id: int, body: str) -> Comment:
         parent = self._get(comment_id)
@@ -176,7 +179,14 @@ class CommentService:
             )
             s.add(row)
             s.commit()
-            return _comment(row)
+        audit.record(
+            self.store.engine,
+            self.actor.username,
+            "plan.comment_reply",
+            f"plan:{parent.plan_id}",
+            comment=row.id,
+        )
+        return _comment(row)
 
     def resolve(self, comment_id: int) -> Comment:
         return self._set_resolved(comment_id, True)
@@ -198,7 +208,14 @@ class CommentService:
             db.resolved_by = self.actor.username if resolved else None
             s.add(db)
             s.commit()
-            return _comment(db)
+        audit.record(
+            self.store.engine,
+            self.actor.username,
+            "plan.comment_resolve" if resolved else "plan.comment_reopen",
+            f"plan:{row.plan_id}",
+            comment=comment_id,
+        )
+        return _comment(db)
 
     def _get(self, comment_id: int) -> ReviewCommentRecord:
         with self.store.session() as s:

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from plan_builder.auth import policy
+from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import (
     InvalidTransitionError,
@@ -298,4 +298,14 @@ class ReviewService:
             )
             s.add(row)
             s.commit()
-            return _transition(row)
+        audit.record(
+            self.store.engine,
+            actor,
+            "plan.status",
+            f"plan:{plan_id}",
+            from_status=current.value,
+            to_status=to.value,
+            round=round_no,
+            version=new_version,
+        )
+        return _transition(row)
