@@ -464,34 +464,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     stored = service.revision(args.plan_id, args.version) if args.version else service.get(args.plan_id)
     out = Path(args.out)
     if args.format == "json":
-        from plan_builder.exchange import export_json
-
         if args.reference_docx:
             raise CliError("--reference-docx は Word 形式（--format docx / pdf）でのみ使えます。")
-        _write_atomically(out, export_json(stored.plan).encode("utf-8"))
+        if args.version:
+            from plan_builder.exchange import export_json
+
+            text = export_json(stored.plan)
+        else:
+            text = service.export_json(args.plan_id)
+        _write_atomically(out, text.encode("utf-8"))
     else:
-        try:
-            from plan_builder.export import export_plan
-        except ImportError:
-            raise CliError(
-                f"{args.format} 形式の書き出しはまだ利用できません（plan_builder.export がありません）。"
-            ) from None
-        guide = get_guide(stored.plan.guide_id)
         kwargs: dict[str, Any] = {}
         if args.reference_docx:
             ref = Path(args.reference_docx)
             if not ref.is_file():
                 raise CliError(f"参照用の Word ファイル「{ref}」が見つかりません。")
             kwargs["reference_docx"] = ref
-        result = export_plan(stored.plan, guide, args.format, out, **kwargs)
-        for warning in getattr(result, "warnings", []) or []:
+        result = service.export(args.plan_id, args.format, out, version=args.version, **kwargs)
+        for warning in result.warnings:
             _note(f"注意: {warning}")
     _note(f"計画 ID {stored.id}（版 {stored.version}）を {out} に書き出しました（{args.format}）。")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from plan_builder.exchange import MAX_BYTES, PlanImportError, import_plan
+    from plan_builder.exchange import MAX_BYTES, PlanImportError
 
     path = Path(args.file)
     if not path.is_file():
@@ -501,7 +498,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise PlanImportError(
             f"ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB。上限は {MAX_BYTES // 1024 // 1024} MB です）。"
         )
-    stored = import_plan(_service(args), path.read_bytes())
+    stored = _service(args).import_json(path.read_bytes())
     _out(str(stored.id))
     _note(f"計画を取り込みました: ID {stored.id}「{stored.plan.title}」（状態は作成中になります）")
     return 0

@@ -159,8 +159,8 @@ def _parse_json(text: str) -> Any:
         ) from None
     except RecursionError:
         raise PlanImportError("入れ子が深すぎます。") from None
-    except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise PlanImportError(f"JSONの値が正しくありません（{exc}）。") from None
+    except ValueError:  # e.g. an integer with thousands of digits
+        raise PlanImportError("JSONの数値が大きすぎるか、正しくありません。") from None
 
 
 def _check_schema_version(data: dict[str, Any]) -> None:

@@ -7,7 +7,6 @@ found, so guessing ids reveals nothing. Every change is written to the audit log
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +133,11 @@ class PlanService:
     # Exchange ----------------------------------------------------------------------------
     def export_json(self, plan_id: int) -> str:
         """The plan as an exchange file (UTF-8 JSON), for another installation or a backup."""
+        from plan_builder.exchange import export_json  # exchange builds on this module
+
         stored = self.get(plan_id)
         self._audit("plan.export", plan_id, fmt="json", version=stored.version)
-        return json.dumps(stored.plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        return export_json(stored.plan)
 
     def import_json(self, data: bytes | str) -> StoredPlan:
         """Create a new plan (状態「作成中」) from an exchange file.
@@ -148,7 +149,7 @@ class PlanService:
         """
         from plan_builder.exchange import import_plan, parse_plan_json  # exchange builds on this module
 
-        load_plan_json(data)
+        load_plan_json(data)  # hostile-content limits first (size, depth, item counts, numbers)
         plan = parse_plan_json(data)
         if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
             if self.actor.role is Role.PLANNER:

@@ -138,7 +138,7 @@ def load_plan_json(data: bytes | str) -> dict[str, Any]:
     except UploadError:
         raise
     except json.JSONDecodeError as exc:
-        raise UploadError(f"JSONとして読めません（{exc.lineno}行目 {exc.colno}文字目）") from None
+        raise UploadError(f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列）") from None
     except (ValueError, RecursionError):
         raise UploadError("JSONとして読めません（数値または入れ子が大きすぎます）") from None
     if not isinstance(value, dict):

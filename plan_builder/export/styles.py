@@ -252,16 +252,19 @@ def apply_house_style(doc: DocxDocument) -> None:
             style.base_style = doc.styles[spec.base]
         style.quick_style = True
         _apply(style, spec)
-    for spec in SPECS:  # linked character styles of headings carry theme fonts too
-        try:
-            char = doc.styles[f"{spec.name} Char"]
-        except KeyError:
+    # Every other style of the blank template: drop the theme fonts too (Heading 5–9, the
+    # linked "… Char" styles), and the dozens of unused coloured table styles.
+    keep_tables = {"Normal Table", "Table Grid"}
+    for style in list(doc.styles):
+        el = style.element
+        if el.get(qn("w:type")) == "table" and style.name not in keep_tables:
+            el.getparent().remove(el)
             continue
-        _set_fonts(
-            char.element.get_or_add_rPr(),
-            LATIN_SANS if spec.gothic else LATIN_SERIF,
-            GOTHIC if spec.gothic else MINCHO,
-        )
+        rpr = el.rPr
+        rfonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if rfonts is not None and any(qn(a) in rfonts.attrib for a in _THEME_ATTRS):
+            gothic = (style.name or "").lower().startswith(("heading", "title", "subtitle"))
+            _set_fonts(rpr, LATIN_SANS if gothic else LATIN_SERIF, GOTHIC if gothic else MINCHO)
     setup_page(doc)
 
 

@@ -40,13 +40,13 @@ def get_store() -> Store:
 
 
 def actor() -> Actor:
-    """The acting user: the auth engineer's login in shared mode, else this PC's local user."""
-    try:
-        from plan_builder.ui import auth_pages
-    except ImportError:
-        return Actor.local()
-    current = auth_pages.current_actor()
-    return current if current is not None else Actor.local()
+    """The acting user: the signed-in account in shared mode, else this PC's local user.
+
+    No fallback on purpose: in shared mode a missing login must stop the page, never act as admin.
+    """
+    from plan_builder.ui import auth_pages
+
+    return auth_pages.current_actor()
 
 
 def service() -> PlanService:
