@@ -177,7 +177,14 @@ def test_return_comment_fix_resubmit_diff_approve(server: tuple[str, str, int]) 
         expect(page.get_by_role("heading", name="回次の差分")).to_be_visible(timeout=20000)
         idle()
         expect(page.get_by_text("地域と行政の課題", exact=False).first).to_be_visible()
-        expect(page.get_by_text("窓口の平均待ち時間は42分", exact=False).first).to_be_visible()
+        changed = page.get_by_text("平均待ち時間は42分", exact=False).first
+        expect(changed).to_be_visible()
+        # the diff interleaves deletions with the kept text; without them it reads as the fix
+        new_text = changed.locator("xpath=ancestor-or-self::p[1]").evaluate(
+            "el => { const c = el.cloneNode(true); c.querySelectorAll('del').forEach(d => d.remove());"
+            " return c.textContent; }"
+        )
+        assert FIX in new_text
         shot("diff")
         click("確認を開始する")
         click("承認する")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from plan_builder.ui import common, progress
+from plan_builder.export import charts
+from plan_builder.ui import common, progress, state
 
 FORMATS = {
     "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -20,8 +21,6 @@ RESULT = "pb_export_result"
 
 
 def _build(op, fmt: str) -> None:
-    from plan_builder.export import export_plan
-
     bar = st.progress(0.0, text="出力を準備しています…")
 
     def cb(fraction: float, message: str = "") -> None:
@@ -30,7 +29,8 @@ def _build(op, fmt: str) -> None:
     with tempfile.TemporaryDirectory(prefix="pb-export-") as tmp:
         out = Path(tmp) / f"plan.{fmt}"
         try:
-            result = export_plan(op.plan, op.guide, fmt, out, progress=cb)
+            # Through the service: the read is authorized again and the export is audited.
+            result = state.service().export(op.id, fmt, out, version=op.version, progress=cb)
         except Exception as exc:  # shown to the user; the plan itself is untouched
             bar.empty()
             st.error(f"{FORMATS[fmt][0]}の出力に失敗しました：{exc}")
@@ -42,7 +42,7 @@ def _build(op, fmt: str) -> None:
         "key": (op.id, op.version, fmt),
         "fmt": fmt,
         "data": data,
-        "name": f"{op.plan.title}.{path.suffix.lstrip('.') or fmt}",
+        "name": state.service().download_name(op.id, path.suffix.lstrip(".") or fmt),
         "warnings": list(result.warnings),
         "charts": getattr(result, "charts_rendered", None),
     }
@@ -53,12 +53,7 @@ def render() -> None:
     if op is None:
         return
     common.header(op, "出力")
-    try:
-        import plan_builder.export  # noqa: F401
-        from plan_builder.export import export_plan  # noqa: F401
-    except ImportError:
-        st.info("文書出力機能（plan_builder.export）がまだ導入されていません。")
-        return
+    charts.prewarm()  # start Chromium now, so the first export does not wait for it
     rep = progress.report(op)
     if rep.has_blocking:
         st.warning(
