@@ -21,8 +21,7 @@ from plan_builder.errors import NotFoundError, PlanBuilderError
 from plan_builder.guide.loader import get_guides
 from plan_builder.plan.model import SCHEMA_VERSION, Plan, PlanStatus
 from plan_builder.plan.validation import describe_validation_error, location_label
-from plan_builder.service import PlanService
-from plan_builder.store.repo import StoredPlan
+from plan_builder.store.repo import Store
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -84,14 +83,13 @@ def parse_plan_json(text: str | bytes) -> Plan:
         raise PlanImportError(f"内容に誤りがあります（{exc.error_count()} 件）。\n{detail}") from None
 
 
-def import_plan(service: PlanService, text: str | bytes) -> StoredPlan:
-    """Parse, check against the stored local governments and the guides, then create the plan.
+def checked_for_import(plan: Plan, store: Store) -> Plan:
+    """Check a parsed plan against the stored local governments and the guides.
 
-    The imported plan starts as a draft: a file cannot carry a submission or an approval.
+    Returns the plan as a draft: a file cannot carry a submission or an approval.
     """
-    plan = parse_plan_json(text)
     try:
-        lg = service.store.local_government(plan.lg_code)
+        lg = store.local_government(plan.lg_code)
     except NotFoundError:
         raise PlanImportError(f"団体コード「{plan.lg_code}」の地方公共団体が見つかりません。") from None
     if lg.name != plan.lg_name:
@@ -108,8 +106,7 @@ def import_plan(service: PlanService, text: str | bytes) -> StoredPlan:
         ensure_guide_fits(lg, guide)
     except PlanBuilderError as exc:
         raise PlanImportError(str(exc)) from None
-    plan = plan.model_copy(update={"status": PlanStatus.DRAFT})
-    return service.create(plan)
+    return plan.model_copy(update={"status": PlanStatus.DRAFT})
 
 
 # --- steps of parse_plan_json ----------------------------------------------------------------

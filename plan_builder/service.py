@@ -13,6 +13,8 @@ from typing import Any
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError
+from plan_builder.exchange import checked_for_import, export_json, parse_plan_json
+from plan_builder.guide import get_guide
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.store.repo import PlanSummary, RevisionInfo, Store, StoredPlan
 from plan_builder.uploads import load_plan_json, safe_filename
@@ -133,8 +135,6 @@ class PlanService:
     # Exchange ----------------------------------------------------------------------------
     def export_json(self, plan_id: int) -> str:
         """The plan as an exchange file (UTF-8 JSON), for another installation or a backup."""
-        from plan_builder.exchange import export_json  # exchange builds on this module
-
         stored = self.get(plan_id)
         self._audit("plan.export", plan_id, fmt="json", version=stored.version)
         return export_json(stored.plan)
@@ -147,8 +147,6 @@ class PlanService:
         organisation; the file's workflow state is not trusted (a file cannot make a plan
         "approved").
         """
-        from plan_builder.exchange import import_plan, parse_plan_json  # exchange builds on this module
-
         load_plan_json(data)  # hostile-content limits first (size, depth, item counts, numbers)
         plan = parse_plan_json(data)
         if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
@@ -157,7 +155,7 @@ class PlanService:
                     f"他の団体（{plan.lg_name}、団体コード {plan.lg_code}）の計画は取り込めません"
                 )
             raise PermissionDeniedError("計画を取り込む権限がありません")
-        stored = import_plan(self, data)
+        stored = self.create(checked_for_import(plan, self.store))
         self._audit("plan.import", stored.id, lg_code=plan.lg_code)
         return stored
 
@@ -166,10 +164,15 @@ class PlanService:
     ) -> Any:
         """Write the plan (or an older version) as a document with plan_builder.export."""
         stored = self.revision(plan_id, version) if version else self.get(plan_id)
-        from plan_builder.export import export_plan  # lazy: export pulls in python-docx, plotly
-        from plan_builder.guide import get_guide
+        if fmt == "json":  # the exchange format, so one call serves every download button
+            from plan_builder.export import ExportResult
 
-        result = export_plan(stored.plan, get_guide(stored.plan.guide_id), fmt, Path(out), **options)
+            Path(out).write_text(export_json(stored.plan), encoding="utf-8")
+            result: Any = ExportResult(path=Path(out), format="json", charts_rendered=True)
+        else:
+            from plan_builder.export import export_plan  # lazy: export pulls in python-docx, plotly
+
+            result = export_plan(stored.plan, get_guide(stored.plan.guide_id), fmt, Path(out), **options)
         self._audit("plan.export", plan_id, fmt=fmt, version=stored.version)
         return result
 

@@ -17,7 +17,6 @@ from plan_builder.exchange import (
     SCHEMA_PATH,
     PlanImportError,
     export_json,
-    import_plan,
     json_schema_text,
     parse_plan_json,
 )
@@ -282,7 +281,7 @@ def _snapshot(store: Store) -> list[tuple[int, int]]:
 def test_import_creates_a_new_draft(store: Store, valid_plan: Plan) -> None:
     service = PlanService(store, Actor.local())
     submitted = valid_plan.model_copy(update={"status": PlanStatus.APPROVED})
-    stored = import_plan(service, export_json(submitted))
+    stored = service.import_json(export_json(submitted))
     assert stored.plan.status is PlanStatus.DRAFT
     back = stored.plan.model_copy(update={"status": PlanStatus.APPROVED, "created_at": None})
     assert back == submitted
@@ -291,7 +290,7 @@ def test_import_creates_a_new_draft(store: Store, valid_plan: Plan) -> None:
 
 def test_every_hostile_file_leaves_the_database_unchanged(store: Store, valid_plan: Plan) -> None:
     service = PlanService(store, Actor.local())
-    existing = import_plan(service, export_json(valid_plan))
+    existing = service.import_json(export_json(valid_plan))
     before = _snapshot(store)
     d = _valid(valid_plan)
     files = [c for _, c, _ in hostile_files(valid_plan)] + [
@@ -302,7 +301,7 @@ def test_every_hostile_file_leaves_the_database_unchanged(store: Store, valid_pl
     ]
     for content in files:
         with pytest.raises(PlanBuilderError):
-            import_plan(service, content)
+            service.import_json(content)
     assert _snapshot(store) == before
     assert store.get_plan(existing.id).plan == existing.plan
 
@@ -320,7 +319,7 @@ def test_import_checks_the_local_government_and_guide(
     store: Store, valid_plan: Plan, changes: dict[str, str], fragment: str
 ) -> None:
     with pytest.raises(PlanImportError, match=fragment):
-        import_plan(PlanService(store, Actor.local()), _with(_valid(valid_plan), **changes))
+        PlanService(store, Actor.local()).import_json(_with(_valid(valid_plan), **changes))
 
 
 def test_created_at_survives_with_its_timezone(valid_plan: Plan) -> None:

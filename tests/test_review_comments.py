@@ -114,7 +114,9 @@ def test_status_changes_and_comments_reach_the_audit_log(store: Store, pid: int)
     from plan_builder.auth import audit
 
     plan_id = pid
-    comment = CommentService(store, REVIEWER).add(plan_id, question_key="current.overview", body="数値の出典を")
+    comment = CommentService(store, REVIEWER).add(
+        plan_id, question_key="current.overview", body="数値の出典を"
+    )
     CommentService(store, REVIEWER).resolve(comment.id)
     actions = [(e.action, e.actor) for e in audit.entries(store.engine, target=f"plan:{plan_id}", limit=1000)]
     assert ("plan.status", PLANNER.username) in actions  # submitted

@@ -183,12 +183,6 @@ def export_plan(
     render_charts=False (or PLAN_BUILDER_NO_CHARTS=1) skips the browser: chart places get a note.
     Raises TemplateError (names template file and line), ExportError or PdfUnavailableError.
     """
-    if fmt == "json":  # the exchange format, so one call serves every download button
-        from plan_builder.exchange import export_json
-
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(export_json(plan), encoding="utf-8")
-        return ExportResult(path=Path(out), format="json", charts_rendered=True)
     if fmt not in FORMATS:
         raise ExportError(f"出力形式「{fmt}」には対応していません（{', '.join(FORMATS)}）。")
     t0 = time.perf_counter()

@@ -62,11 +62,11 @@ def _plan_list() -> None:
         return
     # the ids come from list_plans, which only lists what the actor may read
     n_open = open_comment_counts(state.get_store(), [s.id for s in plans])
-    head = st.columns([4, 2, 1, 1, 2, 1, 1])
+    head = st.columns([4, 2, 1.5, 1, 2, 1, 1])
     for col, text in zip(head, ["計画の名称", "団体", "状態", "記入率", "最終保存", "", ""], strict=True):
         col.caption(text)
     for s in plans:
-        row = st.columns([4, 2, 1, 1, 2, 1, 1], vertical_alignment="center")
+        row = st.columns([4, 2, 1.5, 1, 2, 1, 1], vertical_alignment="center")
         row[0].markdown(md_escape(s.title) + ("　（研修用）" if s.is_training else ""))
         row[1].markdown(md_escape(s.lg_name))
         row[2].markdown(
