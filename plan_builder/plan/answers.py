@@ -59,6 +59,7 @@ def set_answer(plan: Plan, question: Question, value: Any) -> Plan:
 
 
 def is_answered(value: AnswerValue | Any) -> bool:
+    """Whether a value counts as written; also applied to raw stored JSON (review.completeness)."""
     if value is None:
         return False
     if isinstance(value, str):

@@ -13,6 +13,7 @@ from typing import Any
 
 from plan_builder.checks import check_plan
 from plan_builder.guide.model import Guide, Question, QuestionType, Requirement
+from plan_builder.plan.answers import is_answered
 from plan_builder.plan.model import Plan
 
 _STRUCTURED = {
@@ -41,23 +42,13 @@ def raw_answer(data: dict[str, Any], q: Question) -> Any:
     return (data.get("answers") or {}).get(q.key)
 
 
-def answered(value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, list | dict):
-        return bool(value)
-    return True
-
-
 def required_questions(guide: Guide) -> list[Question]:
     return [q for q in guide.questions() if q.required is Requirement.REQUIRED]
 
 
 def fast_completeness(data: dict[str, Any], guide: Guide) -> Completeness:
     req = required_questions(guide)
-    missing = sum(1 for q in req if not answered(raw_answer(data, q)))
+    missing = sum(1 for q in req if not is_answered(raw_answer(data, q)))
     return Completeness(1.0 - missing / len(req) if req else 1.0, missing)
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_builder.guide.model import Guide
-from plan_builder.review.completeness import answered, fast_completeness, raw_answer, required_questions
-from plan_builder.review.snapshots import Snapshot
+from plan_builder.plan.answers import is_answered
+from plan_builder.review.completeness import fast_completeness, raw_answer, required_questions
+from plan_builder.review.snapshots import LG_HEADER, Snapshot, lg_cells
 
 GROUP_PILLAR, GROUP_REQUIRED, GROUP_CHECK = "柱", "必須項目", "点検"
 
@@ -44,11 +45,7 @@ class CoverageMatrix:
 
     def header(self) -> list[str]:
         return [
-            "計画ID",
-            "団体コード",
-            "団体名",
-            "都道府県",
-            "団体区分",
+            *LG_HEADER,
             "状態",
             *[f"{c.group}：{c.label}" for c in self.columns],
             "指摘件数",
@@ -58,11 +55,7 @@ class CoverageMatrix:
         """One row per plan, one value per cell (for the xlsx/CSV export)."""
         return [
             [
-                r.plan_id,
-                r.lg_code,
-                r.lg_name,
-                r.prefecture,
-                r.type_label,
+                *lg_cells(r),
                 r.status_label,
                 *r.values,
                 r.findings,
@@ -99,7 +92,7 @@ def coverage_matrix(snapshots: list[Snapshot], guide: Guide) -> CoverageMatrix:
         d = s.data
         with_measures = {m.get("pillar") for m in d.get("measures") or ()}
         values = [_pillar_value(d, k, with_measures) for k in pillars]
-        values += [1.0 if answered(raw_answer(d, q)) else 0.0 for q in required]
+        values += [1.0 if is_answered(raw_answer(d, q)) else 0.0 for q in required]
         if s.completeness is not None and s.findings_count is not None:
             score, findings = s.completeness, s.findings_count
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plan_builder.review.completeness import answered
+from plan_builder.plan.answers import is_answered
 
 _KPI_FIELDS = ("key", "name", "unit", "kind", "nature", "baseline", "targets", "actuals", "pillar")
 _KEEP = ("lg_code", "lg_name", "guide_id", "title", "period", "pillars", "publication_url", "contact")
@@ -18,7 +18,7 @@ _KEEP = ("lg_code", "lg_name", "guide_id", "title", "period", "pillars", "public
 
 def digest(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {k: data.get(k) for k in _KEEP if k in data}
-    out["answers"] = {k: True for k, v in (data.get("answers") or {}).items() if answered(v)}
+    out["answers"] = {k: True for k, v in (data.get("answers") or {}).items() if is_answered(v)}
     out["measures"] = [{"key": m.get("key"), "pillar": m.get("pillar")} for m in data.get("measures") or ()]
     out["kpis"] = [{f: k.get(f) for f in _KPI_FIELDS if f in k} for k in data.get("kpis") or ()]
     out["digest"] = 1

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from plan_builder.review.snapshots import BAND_LABELS, LG_TYPE_LABELS, Snapshot
+from plan_builder.review.snapshots import (
+    BAND_LABELS,
+    LG_HEADER,
+    LG_TYPE_LABELS,
+    Snapshot,
+    band_label,
+    lg_cells,
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,10 @@ class KpiPoint:
     final_target: float | None
     latest_actual: float | None
 
+    @property
+    def type_label(self) -> str:
+        return LG_TYPE_LABELS.get(self.lg_type, self.lg_type)
+
     def value(self, which: str) -> float | None:
         return getattr(self, which)
 
@@ -168,19 +179,15 @@ class KpiBenchmark:
     def header(self) -> list[str]:
         v = VALUE_KINDS[self.value_kind]
         return [
-            "計画ID", "団体コード", "団体名", "都道府県", "団体区分", "人口規模", "人口",
+            *LG_HEADER, "人口規模", "人口",
             "KPI番号", "指標名", "単位", v, f"{v}（人口千人当たり）",
         ]  # fmt: skip
 
     def records(self) -> list[list[Any]]:
         return [
             [
-                p.plan_id,
-                p.lg_code,
-                p.lg_name,
-                p.prefecture,
-                LG_TYPE_LABELS.get(p.lg_type, p.lg_type),
-                BAND_LABELS.get(p.band or "", ""),
+                *lg_cells(p),
+                band_label(p.band),
                 p.population,
                 p.kpi_key,
                 p.kpi_name,

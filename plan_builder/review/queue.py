@@ -14,7 +14,7 @@ from typing import Any
 from plan_builder.auth.actor import Actor
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.comments import open_comment_counts
-from plan_builder.review.snapshots import BAND_LABELS, SnapshotFilter, load_meta
+from plan_builder.review.snapshots import LG_HEADER, SnapshotFilter, band_label, lg_cells, load_meta
 from plan_builder.store.repo import Store
 
 WAITING = {PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, PlanStatus.RESUBMITTED}
@@ -58,19 +58,14 @@ class QueuePage:
 
 
 QUEUE_HEADER = [
-    "計画ID", "団体コード", "団体名", "都道府県", "団体区分", "人口規模", "状態", "提出回",
-    "提出日", "待ち日数", "充足度", "指摘件数", "未解決コメント",
+    *LG_HEADER, "人口規模", "状態", "提出回", "提出日", "待ち日数", "充足度", "指摘件数", "未解決コメント",
 ]  # fmt: skip
 
 
 def queue_records(rows: list[QueueRow]) -> list[list[Any]]:
     return [
         [
-            r.plan_id,
-            r.lg_code,
-            r.lg_name,
-            r.prefecture,
-            r.type_label,
+            *lg_cells(r),
             r.band_label,
             r.status.label,
             r.round,
@@ -120,7 +115,7 @@ def review_queue(
                 m.lg_name,
                 m.prefecture,
                 m.type_label,
-                BAND_LABELS.get(m.band or "", ""),
+                band_label(m.band),
                 m.status,
                 m.round,  # type: ignore[arg-type]
                 submitted,

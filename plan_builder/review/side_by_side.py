@@ -13,7 +13,7 @@ from plan_builder.guide.model import Guide, Question, QuestionType
 from plan_builder.plan.fiscal import format_fiscal_year
 from plan_builder.review.completeness import raw_answer
 from plan_builder.review.neardup import near_duplicate_groups, normalise
-from plan_builder.review.snapshots import BAND_LABELS, Snapshot
+from plan_builder.review.snapshots import LG_HEADER, Snapshot, band_label, lg_cells
 
 LONG_MIN = 40  # a long-text answer shorter than this (characters) is flagged as very short
 FLAG_LABELS = {
@@ -103,18 +103,14 @@ class SideBySide:
 
     def header(self) -> list[str]:
         return [
-            "計画ID", "団体コード", "団体名", "都道府県", "団体区分", "人口規模", "人口", "状態",
+            *LG_HEADER, "人口規模", "人口", "状態",
             "回答", "文字数", "未記入", "記述が短い", "記載例と同一", "酷似する団体の数", "酷似する団体（例）",
         ]  # fmt: skip
 
     def records(self) -> list[list[Any]]:
         return [
             [
-                r.plan_id,
-                r.lg_code,
-                r.lg_name,
-                r.prefecture,
-                r.type_label,
+                *lg_cells(r),
                 r.band_label,
                 r.population,
                 r.status_label,
@@ -156,7 +152,7 @@ def side_by_side(
                 s.lg_name,
                 s.prefecture,
                 s.type_label,
-                BAND_LABELS.get(s.band or "", ""),
+                band_label(s.band),
                 s.population,
                 s.status.label,
                 t,

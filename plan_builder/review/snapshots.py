@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import and_, func, literal_column, tuple_
 from sqlmodel import select
@@ -46,6 +46,33 @@ POPULATION_BANDS: list[tuple[str, str, int, int | None]] = [
     ("ge500k", "50万人以上", 500_000, None),
 ]
 BAND_LABELS = {k: label for k, label, _, _ in POPULATION_BANDS}
+# The leading columns of every review table export (queue, side by side, coverage, KPIs).
+LG_HEADER = ["計画ID", "団体コード", "団体名", "都道府県", "団体区分"]
+
+
+class LgRow(Protocol):
+    """A table row that names the plan and its local government."""
+
+    @property
+    def plan_id(self) -> int: ...
+    @property
+    def lg_code(self) -> str: ...
+    @property
+    def lg_name(self) -> str: ...
+    @property
+    def prefecture(self) -> str: ...
+    @property
+    def type_label(self) -> str: ...
+
+
+def lg_cells(r: LgRow) -> list[Any]:
+    """The cells under LG_HEADER, so every export names the plan the same way."""
+    return [r.plan_id, r.lg_code, r.lg_name, r.prefecture, r.type_label]
+
+
+def band_label(band: str | None) -> str:
+    """The Japanese label of a population band key ("" when unknown)."""
+    return BAND_LABELS.get(band or "", "")
 
 
 def population_band(population: int | None) -> str | None:

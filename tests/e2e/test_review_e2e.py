@@ -8,14 +8,9 @@ comment in the wizard at its question and in the chapter list, and resubmits fro
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,33 +22,14 @@ from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "review"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 COMMENT = "地域と行政の課題を、数値を挙げて具体的に記載してください。"
 FIX = "窓口の平均待ち時間は42分で、来庁者の6割が平日の開庁時間に来られないと回答しています。"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, str, int]]:
+def server(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, str, int]:
     db = f"sqlite:///{tmp_path / 'e2e.db'}"
     store = Store.open(db)
     guide = get_guide("kanmin-2019-municipality")
@@ -61,138 +37,93 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str, int]]:
     pid = PlanService(store, planner).create(sample_plan(guide, lg_code="033227", lg_name="矢巾町")).id
     ReviewService(store, planner).submit(pid)
     store.engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db, "PLAN_BUILDER_HOME": str(tmp_path)}
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError((tmp_path / "server.log").read_text())
-            time.sleep(0.2)
-        yield url, db, pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    return app_server(db), db, pid
 
 
-def test_return_comment_fix_resubmit_diff_approve(server: tuple[str, str, int]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_return_comment_fix_resubmit_diff_approve(
+    server: tuple[str, str, int], app_page: Callable[..., Any]
+) -> None:
+    from playwright.sync_api import expect
 
     url, db, pid = server
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    outside: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="ja-JP")
-        page.on(
-            "request",
-            lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None,
-        )
-        step = 0
+    app = app_page(url, "review", full_page=True)
+    page, idle, shot = app.page, app.idle, app.shot
 
-        def idle() -> None:
-            page.wait_for_timeout(150)
-            page.wait_for_selector(
-                '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=20000
-            )
-            page.wait_for_timeout(100)
-
-        def shot(name: str) -> None:
-            nonlocal step
-            step += 1
-            idle()
-            page.screenshot(path=str(ARTIFACTS / f"{step:02d}_{name}.png"), full_page=True)
-
-        def click(name: str) -> None:
-            page.get_by_role("button", name=name, exact=True).first.click()
-            idle()
-
-        def status() -> str:
-            s = Store.open(db)
-            try:
-                return s.plan_meta(pid).status
-            finally:
-                s.engine.dispose()
-
-        # 1. Reviewer: the queue lists the submission; start the review.
-        page.goto(f"{url}/review-queue")
-        expect(page.get_by_role("heading", name="審査キュー")).to_be_visible(timeout=20000)
+    def click(name: str) -> None:
+        page.get_by_role("button", name=name, exact=True).first.click()
         idle()
-        expect(page.get_by_text("矢巾町　矢巾町官民データ活用推進計画", exact=False)).to_be_visible()
-        shot("queue")
-        click("確認を開始する")
-        expect(page.get_by_text("計画の状態を「確認中」にしました。")).to_be_visible()
-        assert status() == "in_review"
 
-        # 2. Comment on the question, then return the plan.
-        page.get_by_label("コメントする箇所").click()
-        page.keyboard.type("地域と行政の課題")
-        page.get_by_role("option", name="地域と行政の課題", exact=False).first.click()
-        idle()
-        page.get_by_label("コメント", exact=True).fill(COMMENT)
-        click("コメントを追加")
-        expect(page.get_by_text("コメントを追加しました。")).to_be_visible()
-        shot("commented")
-        click("差し戻す")
-        expect(page.get_by_text("計画の状態を「差戻し」にしました。")).to_be_visible()
-        assert status() == "returned"
-        shot("returned")
+    def status() -> str:
+        s = Store.open(db)
+        try:
+            return s.plan_meta(pid).status
+        finally:
+            s.engine.dispose()
 
-        # 3. Planner: the comment is shown at the question; fix the answer and resubmit.
-        page.goto(f"{url}/wizard?plan={pid}")
-        expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20000)
-        idle()
-        expect(page.get_by_text(COMMENT).first).to_be_visible()
-        expect(page.get_by_text("指摘1件").first).to_be_visible()  # the chapter list counts it
-        expect(page.get_by_text("この計画は差し戻されています", exact=False)).to_be_visible()
-        shot("planner_sees_comment")
-        box = page.get_by_label("地域と行政の課題（必須）", exact=True)
-        box.fill(FIX)
-        box.press("Tab")
-        idle()
-        page.get_by_role("link", name="点検・提出の画面へ").click()
-        expect(page.get_by_role("heading", name="提出・再提出")).to_be_visible(timeout=20000)
-        idle()
-        expect(page.get_by_text(COMMENT).first).to_be_visible()  # the check page lists it too
-        click("再提出する")
-        expect(page.get_by_text("計画の状態を「再提出」にしました。").first).to_be_visible()
-        assert status() == "resubmitted"
-        shot("resubmitted")
+    # 1. Reviewer: the queue lists the submission; start the review.
+    page.goto(f"{url}/review-queue")
+    expect(page.get_by_role("heading", name="審査キュー")).to_be_visible(timeout=20000)
+    idle()
+    expect(page.get_by_text("矢巾町　矢巾町官民データ活用推進計画", exact=False)).to_be_visible()
+    shot("queue")
+    click("確認を開始する")
+    expect(page.get_by_text("計画の状態を「確認中」にしました。")).to_be_visible()
+    assert status() == "in_review"
 
-        # 4. Reviewer: the diff shows the fix; approve.
-        page.goto(f"{url}/review-diff")
-        expect(page.get_by_role("heading", name="回次の差分")).to_be_visible(timeout=20000)
-        idle()
-        expect(page.get_by_text("地域と行政の課題", exact=False).first).to_be_visible()
-        changed = page.get_by_text("平均待ち時間は42分", exact=False).first
-        expect(changed).to_be_visible()
-        # the diff interleaves deletions with the kept text; without them it reads as the fix
-        new_text = changed.locator("xpath=ancestor-or-self::p[1]").evaluate(
-            "el => { const c = el.cloneNode(true); c.querySelectorAll('del').forEach(d => d.remove());"
-            " return c.textContent; }"
-        )
-        assert FIX in new_text
-        shot("diff")
-        click("確認を開始する")
-        click("承認する")
-        assert status() == "approved"
-        shot("approved")
-        browser.close()
+    # 2. Comment on the question, then return the plan.
+    page.get_by_label("コメントする箇所").click()
+    page.keyboard.type("地域と行政の課題")
+    page.get_by_role("option", name="地域と行政の課題", exact=False).first.click()
+    idle()
+    page.get_by_label("コメント", exact=True).fill(COMMENT)
+    click("コメントを追加")
+    expect(page.get_by_text("コメントを追加しました。")).to_be_visible()
+    shot("commented")
+    click("差し戻す")
+    expect(page.get_by_text("計画の状態を「差戻し」にしました。")).to_be_visible()
+    assert status() == "returned"
+    shot("returned")
 
-    assert outside == []
+    # 3. Planner: the comment is shown at the question; fix the answer and resubmit.
+    page.goto(f"{url}/wizard?plan={pid}")
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20000)
+    idle()
+    expect(page.get_by_text(COMMENT).first).to_be_visible()
+    expect(page.get_by_text("指摘1件").first).to_be_visible()  # the chapter list counts it
+    expect(page.get_by_text("この計画は差し戻されています", exact=False)).to_be_visible()
+    shot("planner_sees_comment")
+    box = page.get_by_label("地域と行政の課題（必須）", exact=True)
+    box.fill(FIX)
+    box.press("Tab")
+    idle()
+    page.get_by_role("link", name="点検・提出の画面へ").click()
+    expect(page.get_by_role("heading", name="提出・再提出")).to_be_visible(timeout=20000)
+    idle()
+    expect(page.get_by_text(COMMENT).first).to_be_visible()  # the check page lists it too
+    click("再提出する")
+    expect(page.get_by_text("計画の状態を「再提出」にしました。").first).to_be_visible()
+    assert status() == "resubmitted"
+    shot("resubmitted")
+
+    # 4. Reviewer: the diff shows the fix; approve.
+    page.goto(f"{url}/review-diff")
+    expect(page.get_by_role("heading", name="回次の差分")).to_be_visible(timeout=20000)
+    idle()
+    expect(page.get_by_text("地域と行政の課題", exact=False).first).to_be_visible()
+    changed = page.get_by_text("平均待ち時間は42分", exact=False).first
+    expect(changed).to_be_visible()
+    # the diff interleaves deletions with the kept text; without them it reads as the fix
+    new_text = changed.locator("xpath=ancestor-or-self::p[1]").evaluate(
+        "el => { const c = el.cloneNode(true); c.querySelectorAll('del').forEach(d => d.remove());"
+        " return c.textContent; }"
+    )
+    assert FIX in new_text
+    shot("diff")
+    click("確認を開始する")
+    click("承認する")
+    assert status() == "approved"
+    shot("approved")
+
     store = Store.open(db)
     try:
         admin = Actor("admin", Role.ADMIN)

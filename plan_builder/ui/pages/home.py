@@ -1,5 +1,5 @@
 """Home: the actor's plans (review status, open reviewer comments, completeness, last saved),
-reopen, duplicate, start new."""
+reopen, duplicate, start new, import an exchange file (JSON)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from plan_builder.creation import default_title, ensure_guide_fits, new_plan
 from plan_builder.errors import PlanBuilderError
 from plan_builder.review.comments import open_comment_counts
 from plan_builder.review.workflow import ReviewService
-from plan_builder.ui import common, nav, review_pages, state
+from plan_builder.ui import common, nav, review_pages, state, uploads_ui
 from plan_builder.ui.render import md_escape
 
 _COMPLETENESS = "pb_home_completeness"
+_IMPORTED = "pb_imported_uploads"  # file_id -> ImportOutcome: a rerun never imports twice
 
 
 def _completeness(plan_id: int, version: int) -> float | None:
@@ -153,6 +154,27 @@ def _new_plan_form() -> None:
         st.switch_page(nav.page("wizard"))
 
 
+def _import_form() -> None:
+    st.markdown("##### 計画ファイルの取り込み")
+    st.caption(
+        "「出力」画面で作ったJSONファイル（他の端末から受け取ったものを含む）を、"
+        "新しい計画（状態：作成中）として取り込みます。今ある計画は変わりません。"
+    )
+    up = st.file_uploader("計画ファイル（JSON）を取り込む", type=["json"], key="import_json")
+    if up is None:
+        return
+    done: dict = st.session_state.setdefault(_IMPORTED, {})
+    outcome, fresh = uploads_ui.import_once(state.service(), up.file_id, up.getvalue(), done)
+    if not outcome.ok:
+        st.error(f"取り込めませんでした：{md_escape(outcome.message)}", icon=":material/error:")
+        return
+    if fresh:
+        state.open_plan(outcome.plan_id)
+        state.flash(md_escape(outcome.message))  # the title comes from the file
+        st.switch_page(nav.page("wizard"))
+    st.success(f"{md_escape(outcome.message)}　同じファイルを二度取り込むことはありません。")
+
+
 def render() -> None:
     if st.session_state.pop("pb_go_wizard", False):
         st.switch_page(nav.page("wizard"))
@@ -176,6 +198,8 @@ def render() -> None:
     _plan_list()
     st.divider()
     _new_plan_form()
+    st.divider()
+    _import_form()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,170 @@
+"""What every browser test needs, so each test file holds only its scenario.
+
+- `app_server(database_url, mode=None)` starts `streamlit run app.py` on a free 127.0.0.1 port
+  with DATABASE_URL, PLAN_BUILDER_HOME (the test's tmp_path) and, when given,
+  PLAN_BUILDER_MODE; it returns the URL once /_stcore/health answers, and stops the server after
+  the test.
+- `app_page(url, artifacts, ...)` opens a page in Debian's headless Chromium, launched once per
+  session with the closed-network flags. Every request the page makes is recorded: after the
+  test, any request that went anywhere but the app's own 127.0.0.1 address fails it.
+- `AppPage.idle()` waits until the app's script has finished; `AppPage.shot(name)` waits, then
+  saves a numbered screenshot to test-artifacts/<artifacts>/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+IN_BROWSER = ("data:", "blob:")  # never leave the browser
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    """Until Streamlit answers its health check; the server log is the error if it never does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError(log.read_text())
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """A function that starts the app on `database_url` and returns its base URL."""
+    running: list[tuple[subprocess.Popen, Any]] = []
+
+    def start(database_url: str, *, mode: str | None = None) -> str:
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": database_url, "PLAN_BUILDER_HOME": str(tmp_path)}
+        if mode is not None:
+            env["PLAN_BUILDER_MODE"] = mode
+        log_path = tmp_path / f"server-{port}.log"
+        log = open(log_path, "w")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        running.append((proc, log))
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc, log_path)
+        return url
+
+    try:
+        yield start
+    finally:
+        for proc, log in running:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+            log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for the session (each test gets its own browser context)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class AppPage:
+    """A Playwright page on the app, with waiting and numbered screenshots."""
+
+    def __init__(self, page: Any, artifacts: Path, *, settle_ms: int, timeout_ms: int, full_page: bool):
+        self.page = page
+        self.artifacts = artifacts
+        self.settle_ms = settle_ms
+        self.timeout_ms = timeout_ms
+        self.full_page = full_page
+        self.step = 0
+        self.waits: list[float] = []  # seconds spent in idle(), for the timing printout
+        self.started = time.monotonic()
+
+    def idle(self) -> None:
+        """Wait until the app's script has run to the end (after a click or an edit)."""
+        t0 = time.monotonic()
+        self.page.wait_for_timeout(self.settle_ms)
+        self.page.wait_for_selector(IDLE, timeout=self.timeout_ms)
+        self.page.wait_for_timeout(100)
+        self.waits.append(time.monotonic() - t0)
+
+    def shot(self, name: str, full: bool | None = None) -> None:
+        self.step += 1
+        self.idle()
+        path = self.artifacts / f"{self.step:02d}_{name}.png"
+        self.page.screenshot(path=str(path), full_page=self.full_page if full is None else full)
+        print(f"{time.monotonic() - self.started:6.1f}s {name}")
+
+
+@pytest.fixture
+def app_page(chromium: Any) -> Iterator[Callable[..., AppPage]]:
+    """A function that opens a page for the app at `url`; afterwards no request may have left it."""
+    opened: list[tuple[Any, str, list[str]]] = []
+
+    def open_page(
+        url: str,
+        artifacts: str,
+        *,
+        width: int = 1366,
+        height: int = 900,
+        settle_ms: int = 150,
+        timeout_ms: int = 20000,
+        full_page: bool = False,
+    ) -> AppPage:
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
+        outside: list[str] = []
+        opened.append((context, url, outside))
+        page = context.new_page()
+        page.on("request", lambda r: None if r.url.startswith((url, *IN_BROWSER)) else outside.append(r.url))
+        folder = ARTIFACTS / artifacts
+        folder.mkdir(parents=True, exist_ok=True)
+        return AppPage(page, folder, settle_ms=settle_ms, timeout_ms=timeout_ms, full_page=full_page)
+
+    yield open_page
+    for context, _, _ in opened:
+        context.close()
+    for _, url, outside in opened:
+        assert outside == [], f"requests left {url}: {outside[:5]}"
