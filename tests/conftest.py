@@ -122,6 +122,17 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         admin.dispose()
 
 
+# --- the app (AppTest page tests) ------------------------------------------------------------
+
+
+@pytest.fixture
+def app_env(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Point app.py at this test's database (the one behind `store`) and a private home folder."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("PLAN_BUILDER_HOME", str(tmp_path))
+    return db_url
+
+
 # --- guides ---------------------------------------------------------------------------------
 
 

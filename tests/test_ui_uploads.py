@@ -171,7 +171,9 @@ def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guide: Guide) -> Ite
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     store = Store.open(url)
-    UserAdmin(store, Actor("root", Role.ADMIN)).add("planner-a", role="planner", org_code="033227", password=PW)
+    UserAdmin(store, Actor("root", Role.ADMIN)).add(
+        "planner-a", role="planner", org_code="033227", password=PW
+    )
     sapporo = PlanService(store, Actor("planner-b", Role.PLANNER, org_code="011002"))
     b_id = sapporo.create(sample_plan(guide, lg_code="011002", lg_name="札幌市", n_measures=1, n_kpis=1)).id
     yield store, sapporo.export_json(b_id).encode("utf-8")
@@ -216,7 +218,9 @@ def _button(at: AppTest, label: str):
     ],
     ids=["zip-bomb", "not-a-zip", "zip-without-word-parts"],
 )
-def test_hostile_reference_is_refused_and_blocks_word(plan_id: int, name: str, data: bytes, expected: str) -> None:
+def test_hostile_reference_is_refused_and_blocks_word(
+    plan_id: int, name: str, data: bytes, expected: str
+) -> None:
     at = _upload_reference(_export_page(plan_id), name, data)
     assert not at.exception, at.exception
     assert any("この様式は使えません" in e.value and expected in e.value for e in at.error)

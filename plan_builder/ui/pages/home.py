@@ -12,8 +12,10 @@ from plan_builder.review.comments import open_comment_counts
 from plan_builder.review.workflow import ReviewService
 from plan_builder.ui import common, nav, review_pages, state, uploads_ui
 from plan_builder.ui.render import md_escape
+from plan_builder.uploads import MAX_JSON_BYTES
 
 _COMPLETENESS = "pb_home_completeness"
+_JSON_MB = MAX_JSON_BYTES // (1024 * 1024)
 _IMPORTED = "pb_imported_uploads"  # file_id -> ImportOutcome: a rerun never imports twice
 
 
@@ -158,9 +160,11 @@ def _import_form() -> None:
     st.markdown("##### 計画ファイルの取り込み")
     st.caption(
         "「出力」画面で作ったJSONファイル（他の端末から受け取ったものを含む）を、"
-        "新しい計画（状態：作成中）として取り込みます。今ある計画は変わりません。"
+        f"新しい計画（状態：作成中）として取り込みます（{_JSON_MB} MB まで）。今ある計画は変わりません。"
     )
-    up = st.file_uploader("計画ファイル（JSON）を取り込む", type=["json"], key="import_json")
+    up = st.file_uploader(
+        "計画ファイル（JSON）を取り込む", type=["json"], key="import_json", max_upload_size=_JSON_MB
+    )
     if up is None:
         return
     done: dict = st.session_state.setdefault(_IMPORTED, {})
