@@ -4,11 +4,10 @@ check, preview, history and export, against a real store (SQLite; PostgreSQL whe
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from ui_support import by_label, open_app, texts
 
 from plan_builder.auth.actor import Actor
 from plan_builder.creation import new_plan
@@ -18,17 +17,9 @@ from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = "plan_builder/ui/pages/{}.py"
 
-
-@pytest.fixture
-def store(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Store]:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("PLAN_BUILDER_HOME", str(tmp_path))
-    s = Store.open(db_url)
-    yield s
-    s.engine.dispose()
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 @pytest.fixture
@@ -47,20 +38,7 @@ def full_id(svc: PlanService, guide: Guide) -> int:
 
 
 def open_page(plan_id: int | None, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    if plan_id is not None:
-        at.query_params["plan"] = str(plan_id)
-    at.run()
-    if page != "home":
-        at.switch_page(PAGES.format(page)).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def by_label(elements, label: str):
-    found = [e for e in elements if e.label == label]
-    assert found, f"no element labelled {label!r}; have {[e.label for e in elements]}"
-    return found[0]
+    return open_app(plan_id, None if page == "home" else PAGES.format(page))
 
 
 def widget_prefix(at: AppTest, suffix: str) -> str:
@@ -73,12 +51,6 @@ def widget_prefix(at: AppTest, suffix: str) -> str:
 
 def button(at: AppTest, label: str):
     return by_label(at.button, label)
-
-
-def texts(at: AppTest) -> str:
-    return "\n".join(
-        str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.info, *at.warning, *at.success]
-    )
 
 
 # Home ---------------------------------------------------------------------------------------

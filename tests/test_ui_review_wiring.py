@@ -4,11 +4,9 @@ page, which reloads the plan so the tab does not turn stale."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
+from ui_support import open_app
 
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import Guide
@@ -19,8 +17,6 @@ from plan_builder.service import PlanService
 from plan_builder.store import Store
 from plan_builder.ui.pages.wizard import chapter_counts, place_comments
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 WIZARD = "plan_builder/ui/pages/wizard.py"
 CHECK = "plan_builder/ui/pages/check.py"
 HOME = "plan_builder/ui/pages/home.py"
@@ -31,15 +27,10 @@ ON_CHAPTER = "第1章全体として、現状と課題の対応が分かるよ�
 ON_PILLARS = "取り組む柱の選び方の理由を書き添えてください。"
 
 
-@pytest.fixture
-def store(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture(autouse=True)
+def _sqlite_only(db_url: str, app_env: str) -> None:
     if not db_url.startswith("sqlite"):
         pytest.skip("the page tests run once, on SQLite")
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("PLAN_BUILDER_HOME", str(tmp_path))
-    s = Store.open(db_url)
-    yield s
-    s.engine.dispose()
 
 
 @pytest.fixture
@@ -57,17 +48,6 @@ def returned(store: Store, guide: Guide) -> int:
     CommentService(store, PLANNER).reply(chapter.id, "次の提出で整理します。")
     rs.return_plan(pid)
     return pid
-
-
-def _open(plan_id: int, page: str, username: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    if username:
-        at.session_state["pb_auth_user"] = username
-    at.query_params["plan"] = str(plan_id)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _md(at: AppTest) -> str:
@@ -90,7 +70,7 @@ def shared(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_comments_are_shown_where_they_apply(store: Store, returned: int, guide: Guide) -> None:
-    at = _open(returned, WIZARD)
+    at = open_app(returned, WIZARD)
     md = _md(at)
     assert ON_ISSUES in md and ON_CHAPTER in md and "この章全体へのコメント" in md
     assert md.count(ON_CHAPTER) == 1  # a chapter-wide comment is shown once, not at every question
@@ -107,7 +87,7 @@ def test_comments_are_shown_where_they_apply(store: Store, returned: int, guide:
 
 
 def test_the_comment_sits_in_its_question_box(store: Store, returned: int) -> None:
-    at = _open(returned, WIZARD)
+    at = open_app(returned, WIZARD)
     order = [
         ("comment" if ON_ISSUES in str(e.value) else e.label)
         for e in at.main
@@ -120,7 +100,7 @@ def test_the_comment_sits_in_its_question_box(store: Store, returned: int) -> No
 
 
 def test_planner_replies_at_the_question(store: Store, returned: int, shared: None) -> None:
-    at = _open(returned, WIZARD, username="yahaba")
+    at = open_app(returned, WIZARD, username="yahaba")
     [comment] = [c for c in CommentService(store, PLANNER).comments(returned) if c.body == ON_ISSUES]
     labels = [b.label for b in at.button]
     assert "解決済みにする" not in labels  # planners reply; reviewers resolve
@@ -134,7 +114,7 @@ def test_planner_replies_at_the_question(store: Store, returned: int, shared: No
 
 
 def test_resubmit_from_the_check_page_reloads_the_plan(store: Store, returned: int, shared: None) -> None:
-    at = _open(returned, CHECK, username="yahaba")
+    at = open_app(returned, CHECK, username="yahaba")
     md = _md(at)
     assert "審査担当者からのコメント（未解決 3件）" in md and ON_PILLARS in md
     assert "状態：**差戻し**" in md
@@ -157,7 +137,7 @@ def test_resubmit_from_the_check_page_reloads_the_plan(store: Store, returned: i
 
 
 def test_comment_button_on_the_check_page_opens_the_question(store: Store, returned: int) -> None:
-    at = _open(returned, CHECK)
+    at = open_app(returned, CHECK)
     [comment] = [c for c in CommentService(store, PLANNER).comments(returned) if c.body == ON_PILLARS]
     at.button(key=f"fixc:{comment.id}").click().run()
     assert not at.exception
@@ -165,7 +145,7 @@ def test_comment_button_on_the_check_page_opens_the_question(store: Store, retur
 
 
 def test_home_shows_status_and_open_comments(store: Store, returned: int) -> None:
-    at = _open(returned, HOME)
+    at = open_app(returned, HOME)
     md = _md(at)
     assert "審査の状況：**差戻し**" in md and "未解決のコメント3件" in md
     assert "コメント3件" in md  # also in the plan list

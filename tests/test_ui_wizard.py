@@ -3,11 +3,9 @@ chapter jumps, refresh, and two tabs on one plan (the stale tab is told; nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
+from ui_support import by_label, open_app, texts
 
 from plan_builder.auth.actor import Actor
 from plan_builder.creation import new_plan
@@ -16,17 +14,9 @@ from plan_builder.plan import edit
 from plan_builder.service import PlanService
 from plan_builder.store import Store
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 WIZARD = "plan_builder/ui/pages/wizard.py"
 
-
-@pytest.fixture
-def store(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Store]:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("PLAN_BUILDER_HOME", str(tmp_path))
-    s = Store.open(db_url)
-    yield s
-    s.engine.dispose()
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 @pytest.fixture
@@ -36,22 +26,7 @@ def plan_id(store: Store, guide: Guide) -> int:
 
 
 def open_page(plan_id: int, page: str = WIZARD) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params["plan"] = str(plan_id)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def by_label(elements, label: str):
-    found = [e for e in elements if e.label == label]
-    assert found, f"no element labelled {label!r}; have {[e.label for e in elements]}"
-    return found[0]
-
-
-def texts(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.info, *at.warning])
+    return open_app(plan_id, page)
 
 
 def test_typing_saves_at_once_and_shows_the_time(store: Store, plan_id: int) -> None:
@@ -145,7 +120,5 @@ def test_stale_is_noticed_before_typing(store: Store, plan_id: int, guide: Guide
 
 
 def test_without_a_plan_the_page_points_home(store: Store) -> None:
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    at.switch_page(WIZARD).run()
-    assert not at.exception
+    at = open_app(None, WIZARD)  # fails on any exception
     assert any("計画が開かれていません" in i.value for i in at.info)

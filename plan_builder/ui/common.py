@@ -14,9 +14,10 @@ STALE_MESSAGE = (
 
 
 def show_flash() -> None:
-    msg = state.pop_flash()
-    if msg:
-        st.warning(msg)
+    flashed = state.pop_flash()
+    if flashed:
+        kind, msg = flashed
+        (st.success if kind == "success" else st.warning)(msg)
 
 
 def stale_banner() -> None:

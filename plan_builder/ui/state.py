@@ -184,9 +184,10 @@ def error(field: str) -> str | None:
     return _errors().get(field)
 
 
-def flash(message: str) -> None:
-    st.session_state[K_FLASH] = message
+def flash(message: str, kind: str = "warning") -> None:
+    """A message for the next run; kind "success" or "warning". Escape user text before."""
+    st.session_state[K_FLASH] = (kind, message)
 
 
-def pop_flash() -> str | None:
+def pop_flash() -> tuple[str, str] | None:
     return st.session_state.pop(K_FLASH, None)

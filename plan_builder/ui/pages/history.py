@@ -24,7 +24,7 @@ def _restore(version: int) -> None:
         state.flash(str(exc))
         return
     state.reload_plan()
-    state.flash(f"版 {version} の内容を復元しました（新しい版として保存しました）。")
+    state.flash(f"版 {version} の内容を復元しました（新しい版として保存しました）。", "success")
 
 
 def render() -> None:

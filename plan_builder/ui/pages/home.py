@@ -54,7 +54,7 @@ def _duplicate(plan_id: int) -> None:
     except PlanBuilderError as exc:
         state.flash(str(exc))
         return
-    state.flash(f"計画を複製しました：{copy.plan.title}")
+    state.flash(f"計画を複製しました：{md_escape(copy.plan.title)}", "success")
 
 
 def _plan_list() -> None:
@@ -174,7 +174,7 @@ def _import_form() -> None:
         return
     if fresh:
         state.open_plan(outcome.plan_id)
-        state.flash(md_escape(outcome.message))  # the title comes from the file
+        state.flash(md_escape(outcome.message), "success")  # the title comes from the file
         st.switch_page(nav.page("wizard"))
     st.success(f"{md_escape(outcome.message)}　同じファイルを二度取り込むことはありません。")
 

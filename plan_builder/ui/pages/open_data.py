@@ -39,7 +39,7 @@ def _on_feed(wk_kpi: str, count: int) -> None:
         return
     state.set_error("open_data_kpi", None)
     if state.commit(plan, note=f"KPI {key} の現状値をデータセット数（{count}件）にしました"):
-        state.flash(f"KPI {key} の現状値を {count} にしました（基準日：本日）。")
+        state.flash(f"KPI {key} の現状値を {count} にしました（基準日：本日）。", "success")
 
 
 def render() -> None:
