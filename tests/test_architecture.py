@@ -61,4 +61,6 @@ def test_imports_follow_the_layers(path: Path) -> None:
         target = module.split(".")[1]
         if target == me or target not in LEVEL:
             continue
-        assert LEVEL[target] < LEVEL[me], f"{path.relative_to(ROOT)}:{line} imports {module} from a higher layer"
+        assert LEVEL[target] < LEVEL[me], (
+            f"{path.relative_to(ROOT)}:{line} imports {module} from a higher layer"
+        )

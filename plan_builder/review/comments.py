@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import Actor, Role
@@ -140,19 +141,15 @@ class CommentService:
             round_no = s.exec(
                 select(func.max(SubmissionRecord.round)).where(SubmissionRecord.plan_id == plan_id)
             ).one()
-            row = ReviewCommentRecord(
+            row = self._insert(
+                s,
                 plan_id=plan_id,
                 round=round_no,
                 chapter_key=chapter_key,
                 question_key=question_key,
                 item_key=item_key,
                 body=text,
-                author=self.actor.username,
-                author_role=self.actor.role.value,
-                created_at=utcnow(),
             )
-            s.add(row)
-            s.commit()
         audit.record(
             self.store.engine, self.actor.username, "plan.comment", f"plan:{plan_id}", comment=row.id
         )
@@ -165,7 +162,8 @@ class CommentService:
             raise PermissionDeniedError("このコメントに返信する権限がありません")
         text = _clean_body(body)
         with self.store.session() as s:
-            row = ReviewCommentRecord(
+            row = self._insert(
+                s,
                 plan_id=parent.plan_id,
                 parent_id=parent.id,
                 round=parent.round,
@@ -173,12 +171,7 @@ class CommentService:
                 question_key=parent.question_key,
                 item_key=parent.item_key,
                 body=text,
-                author=self.actor.username,
-                author_role=self.actor.role.value,
-                created_at=utcnow(),
             )
-            s.add(row)
-            s.commit()
         audit.record(
             self.store.engine,
             self.actor.username,
@@ -216,6 +209,15 @@ class CommentService:
             comment=comment_id,
         )
         return _comment(db)
+
+    def _insert(self, s: Session, **fields: Any) -> ReviewCommentRecord:
+        """Save and commit, in the caller's session, a comment or reply this actor writes now."""
+        row = ReviewCommentRecord(
+            **fields, author=self.actor.username, author_role=self.actor.role.value, created_at=utcnow()
+        )
+        s.add(row)
+        s.commit()
+        return row
 
     def _get(self, comment_id: int) -> ReviewCommentRecord:
         with self.store.session() as s:

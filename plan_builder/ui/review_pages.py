@@ -20,7 +20,7 @@ from plan_builder.plan.model import PlanStatus
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
 from plan_builder.review.comments import MAX_BODY, Comment, CommentService
 from plan_builder.review.coverage import coverage_matrix
-from plan_builder.review.diff import RoundDiff, Segment, answer_text, round_diff
+from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
 from plan_builder.review.export import to_csv, to_xlsx
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
 from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, queue_records, review_queue
@@ -470,22 +470,23 @@ def render_diff(d: RoundDiff) -> None:
         with st.container(border=True):
             st.markdown(f"**{md_escape(a.label)}**（{a.kind}）")
             st.markdown(segments_markdown(a.segments) or "*（空欄）*")
-    if d.measures_added or d.measures_removed or d.measure_changes:
-        st.subheader("施策の変更")
-        for k, n in d.measures_added:
-            st.markdown(f":green-background[追加] {md_escape(k)} {md_escape(n)}")
-        for k, n in d.measures_removed:
-            st.markdown(f":red-background[削除] {md_escape(k)} {md_escape(n)}")
-        if d.measure_changes:
-            st.dataframe(_changes_df(d.measure_changes), hide_index=True, width="stretch")
-    if d.kpis_added or d.kpis_removed or d.kpi_changes:
-        st.subheader("KPIの変更")
-        for k, n in d.kpis_added:
-            st.markdown(f":green-background[追加] {md_escape(k)} {md_escape(n)}")
-        for k, n in d.kpis_removed:
-            st.markdown(f":red-background[削除] {md_escape(k)} {md_escape(n)}")
-        if d.kpi_changes:
-            st.dataframe(_changes_df(d.kpi_changes), hide_index=True, width="stretch")
+    _item_changes("施策の変更", d.measures_added, d.measures_removed, d.measure_changes)
+    _item_changes("KPIの変更", d.kpis_added, d.kpis_removed, d.kpi_changes)
+
+
+def _item_changes(
+    title: str, added: list[tuple[str, str]], removed: list[tuple[str, str]], changes: list[ItemChange]
+) -> None:
+    """Measures or KPIs added, removed and changed between two rounds (nothing when none)."""
+    if not (added or removed or changes):
+        return
+    st.subheader(title)
+    for k, n in added:
+        st.markdown(f":green-background[追加] {md_escape(k)} {md_escape(n)}")
+    for k, n in removed:
+        st.markdown(f":red-background[削除] {md_escape(k)} {md_escape(n)}")
+    if changes:
+        st.dataframe(_changes_df(changes), hide_index=True, width="stretch")
 
 
 def _changes_df(changes) -> pd.DataFrame:
