@@ -12,7 +12,7 @@ from typing import Any
 
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.errors import NotFoundError, PermissionDeniedError
+from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.exchange import checked_for_import, export_json, parse_plan_json
 from plan_builder.guide import get_guide
 from plan_builder.plan.model import Plan, PlanStatus
@@ -77,19 +77,41 @@ class PlanService:
         return self.store.list_plans(**filters)
 
     def get(self, plan_id: int) -> StoredPlan:
+        """The current plan; for a reviewer, the revision that was last submitted (the planner's
+        drafting after a submission stays invisible to reviewers)."""
         self._check_read(plan_id)
+        if self.actor.role is Role.REVIEWER:
+            return self.store.revision(plan_id, self._submitted_version(plan_id))
         return self.store.get_plan(plan_id)
 
-    def revisions(self, plan_id: int) -> list[RevisionInfo]:
-        """The plan's storage history (every saved state), newest first."""
+    def current_version(self, plan_id: int) -> int:
+        """The latest saved version, cheaply (the wizard asks on every rerun to spot stale tabs)."""
         self._check_read(plan_id)
-        return self.store.revisions(plan_id)
+        return self.store.plan_meta(plan_id).version
 
-    history = revisions
+    def revisions(self, plan_id: int) -> list[RevisionInfo]:
+        """The plan's storage history (every saved state), newest first. Not for reviewers: they
+        see submissions, through plan_builder.review."""
+        self._check_read(plan_id)
+        if self.actor.role is Role.REVIEWER:
+            raise PermissionDeniedError(
+                "審査担当者が閲覧できるのは提出された版だけです（審査の画面から確認してください）"
+            )
+        return self.store.revisions(plan_id)
 
     def revision(self, plan_id: int, version: int) -> StoredPlan:
         self._check_read(plan_id)
+        if self.actor.role is Role.REVIEWER and version != self._submitted_version(plan_id):
+            raise PermissionDeniedError(
+                "審査担当者が閲覧できるのは提出された版だけです（審査の画面から確認してください）"
+            )
         return self.store.revision(plan_id, version)
+
+    def _submitted_version(self, plan_id: int) -> int:
+        version = self.store.plan_meta(plan_id).submitted_version
+        if version is None:  # never submitted: reviewers cannot read it at all
+            raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
+        return version
 
     # Writes ------------------------------------------------------------------------------
     def create(self, plan: Plan) -> StoredPlan:
@@ -104,6 +126,8 @@ class PlanService:
     def save(self, plan_id: int, plan: Plan, *, expected_version: int, note: str = "") -> StoredPlan:
         self._check_write(plan_id)
         current = self.store.plan_meta(plan_id)
+        if expected_version != current.version:  # e.g. submitted or returned meanwhile: reload first
+            raise StaleVersionError(plan_id, expected_version, current.version)
         if plan.lg_code != current.lg_code:
             raise PermissionDeniedError("計画の団体は変更できません")
         if plan.is_training != current.is_training:

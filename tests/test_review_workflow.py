@@ -191,3 +191,39 @@ def test_trainer_plays_both_sides_only_on_training_plans(store: Store, guide: Gu
     pid = _plan(store, guide)
     with pytest.raises(NotFoundError):
         ReviewService(store, trainer).submit(pid)
+
+
+def test_plan_service_gives_reviewers_only_the_frozen_submission(store: Store, guide: Guide) -> None:
+    """Every path through PlanService (get, revision, history, export) shows a reviewer what was
+    submitted, never the planner's drafting since; a never-submitted plan does not exist for them."""
+    pid = _plan(store, guide)
+    planner, reviewer = PlanService(store, PLANNER), PlanService(store, REVIEWER)
+    with pytest.raises(NotFoundError):
+        reviewer.get(pid)
+    ReviewService(store, PLANNER).submit(pid)
+    submitted = planner.get(pid)
+    draft = submitted.plan.model_copy(update={"title": "提出後に書き直した題名"})
+    planner.save(pid, draft, expected_version=submitted.version)
+
+    seen = reviewer.get(pid)
+    assert seen.version == submitted.version
+    assert seen.plan.title == submitted.plan.title != draft.title
+    assert "提出後に書き直した題名" not in reviewer.export_json(pid)
+    with pytest.raises(PermissionDeniedError):
+        reviewer.revisions(pid)
+    with pytest.raises(PermissionDeniedError):
+        reviewer.revision(pid, 1)
+    assert reviewer.revision(pid, submitted.version).plan.title == submitted.plan.title
+
+
+def test_a_save_based_on_a_version_before_a_status_change_is_stale(store: Store, guide: Guide) -> None:
+    """A reviewer starting the review moves the plan on: the planner's tab must reload, and is told
+    so as a stale version (not as a status error that would drop the typed value silently)."""
+    pid = _plan(store, guide)
+    planner = PlanService(store, PLANNER)
+    ReviewService(store, PLANNER).submit(pid)
+    seen = planner.get(pid)
+    ReviewService(store, REVIEWER).start_review(pid)
+    with pytest.raises(StaleVersionError):
+        planner.save(pid, seen.plan.model_copy(update={"title": "新しい題名"}), expected_version=seen.version)
+    assert planner.get(pid).plan.title == seen.plan.title

@@ -17,6 +17,7 @@ from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
 from plan_builder.plan.answers import get_answer
+from plan_builder.plan.clock import today_jst
 from plan_builder.plan.fiscal import fiscal_year_of, format_date, format_fiscal_year
 from plan_builder.plan.model import Kpi, KpiValue, Measure, Plan
 
@@ -232,7 +233,7 @@ def build_context(plan: Plan, guide: Guide, *, today: date | None = None) -> dic
 
     history = [{"date": format_date(r.on), "month": month_label(r.on), "note": r.note} for r in plan.history]
     adopted = plan.history[0].on if plan.history else None
-    issued = plan.history[-1].on if plan.history else (today or date.today())
+    issued = plan.history[-1].on if plan.history else (today or today_jst())
     period = plan.period
     open_sets: list[dict[str, str]] = []
     for q in guide.questions():

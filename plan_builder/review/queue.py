@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from plan_builder.auth.actor import Actor
+from plan_builder.plan.clock import to_jst
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.comments import open_comment_counts
 from plan_builder.review.snapshots import LG_HEADER, SnapshotFilter, band_label, lg_cells, load_meta
@@ -69,7 +70,7 @@ def queue_records(rows: list[QueueRow]) -> list[list[Any]]:
             r.band_label,
             r.status.label,
             r.round,
-            r.submitted_at.date(),
+            to_jst(_aware(r.submitted_at)).date(),  # 提出日 as officials read it
             r.days_waiting,
             None if r.completeness is None else round(r.completeness, 4),
             r.findings,

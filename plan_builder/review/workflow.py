@@ -256,7 +256,14 @@ class ReviewService:
                     PlanRecord.version == base_version,
                     PlanRecord.status == current.value,
                 )
-                .values(version=new_version, status=to.value, data=data, updated_at=now, updated_by=actor)
+                .values(
+                    version=new_version,
+                    status=to.value,
+                    data=data,
+                    updated_at=now,
+                    updated_by=actor,
+                    **({"submitted_version": new_version} if to in SUBMITTING else {}),
+                )
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 s.rollback()

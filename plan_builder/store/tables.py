@@ -41,6 +41,8 @@ class PlanRecord(SQLModel, table=True):
     status: str = Field(max_length=20, index=True)
     is_training: bool = Field(default=False, index=True)
     version: int = Field(default=1)
+    # The revision a reviewer sees: set by the review workflow at each (re)submission.
+    submitted_version: int | None = Field(default=None)
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(default="", max_length=100)

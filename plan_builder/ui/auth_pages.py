@@ -19,6 +19,7 @@ from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.auth.mode import shared_mode
 from plan_builder.auth.users import LoginError, UserAdmin, active_actor, actor_for_email, authenticate
 from plan_builder.errors import PlanBuilderError
+from plan_builder.plan.clock import to_jst
 from plan_builder.store.repo import Store
 from plan_builder.ui.render import md_escape
 
@@ -207,7 +208,7 @@ def users_page() -> None:
                 "審査範囲": _scope_label(u.scope),
                 "メール": u.email or "",
                 "状態": "有効" if u.active else "停止",
-                "最終ログイン": u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
+                "最終ログイン（日本時間）": to_jst(u.last_login_at).strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
             }
             for u in rows
         ],

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from plan_builder.plan import edit
+from plan_builder.plan.clock import today_jst
 from plan_builder.ui import common, state
 from plan_builder.ui.render import md_escape
 
@@ -33,7 +32,7 @@ def _on_feed(wk_kpi: str, count: int) -> None:
         state.set_error("open_data_kpi", "反映するKPIを選んでください")
         return
     try:
-        plan = edit.baseline_from_count(op.plan, key, count, date.today())
+        plan = edit.baseline_from_count(op.plan, key, count, today_jst())
     except edit.EditError as exc:
         state.set_error("open_data_kpi", str(exc))
         return
