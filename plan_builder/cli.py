@@ -466,12 +466,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "json":
         if args.reference_docx:
             raise CliError("--reference-docx は Word 形式（--format docx / pdf）でのみ使えます。")
-        if args.version:
-            from plan_builder.exchange import export_json
-
-            text = export_json(stored.plan)
-        else:
-            text = service.export_json(args.plan_id)
+        text = service.export_json(args.plan_id, version=args.version)
         _write_atomically(out, text.encode("utf-8"))
     else:
         kwargs: dict[str, Any] = {}
@@ -558,7 +553,10 @@ def _wants_auth_commands(argv: Sequence[str] | None) -> bool:
     """Importing the account commands costs ~0.6 s (password hashing set-up), so they are only
     registered when asked for, or when the help is shown."""
     args = list(sys.argv[1:] if argv is None else argv)
-    positional = next((a for a in args if not a.startswith("-")), None)
+    global_values = {i + 1 for i, a in enumerate(args) if a in ("--user", "--database-url")}
+    positional = next(
+        (a for i, a in enumerate(args) if not a.startswith("-") and i not in global_values), None
+    )
     return positional is None or positional in AUTH_COMMANDS or positional == "help"
 
 

@@ -157,9 +157,9 @@ class PlanService:
         return stored
 
     # Exchange ----------------------------------------------------------------------------
-    def export_json(self, plan_id: int) -> str:
-        """The plan as an exchange file (UTF-8 JSON), for another installation or a backup."""
-        stored = self.get(plan_id)
+    def export_json(self, plan_id: int, *, version: int | None = None) -> str:
+        """The plan (or an older version) as an exchange file (UTF-8 JSON), audited."""
+        stored = self.revision(plan_id, version) if version else self.get(plan_id)
         self._audit("plan.export", plan_id, fmt="json", version=stored.version)
         return export_json(stored.plan)
 

@@ -175,3 +175,46 @@ def test_interactive_password_must_match(cli, monkeypatch: pytest.MonkeyPatch, c
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert cli("user", "add", "tanaka", "--role", "admin") == 2
     assert "一致しません" in capsys.readouterr().err
+
+
+def test_account_and_audit_commands_refuse_a_non_admin_user(db_url: str) -> None:
+    """`--user NAME` applies the same rules to account commands: a planner cannot add an admin or
+    read the audit log; an admin can."""
+    assert (
+        run(db_url, "user", "add", "boss", "--role", "admin", "--password-stdin", stdin=PW + "\n").returncode
+        == 0
+    )
+    assert (
+        run(
+            db_url,
+            "user",
+            "add",
+            "yahaba",
+            "--role",
+            "planner",
+            "--org",
+            "033227",
+            "--password-stdin",
+            stdin=PW + "\n",
+        ).returncode
+        == 0
+    )
+    r = run(
+        db_url,
+        "--user",
+        "yahaba",
+        "user",
+        "add",
+        "evil",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PW + "\n",
+    )
+    assert r.returncode != 0 and "管理者だけ" in r.stderr
+    r = run(db_url, "--user", "yahaba", "audit")
+    assert r.returncode != 0 and "管理者だけ" in r.stderr
+    assert "evil" not in run(db_url, "user", "list").stdout
+    r = run(db_url, "--user", "boss", "audit")
+    assert r.returncode == 0
+    assert "yahaba" in r.stdout  # the planner's account creation is in the log

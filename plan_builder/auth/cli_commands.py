@@ -25,7 +25,18 @@ from plan_builder.store.repo import Store
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _operator() -> Actor:
+def _operator(args: argparse.Namespace) -> Actor:
+    """Who runs an account command. With `--user NAME`, that registered user, who must be an
+    admin. Without it, the operator at the server's shell: whoever can run this already holds the
+    database credentials, so this is the bootstrap path for the first admin."""
+    username = getattr(args, "user", None)
+    if username:
+        from plan_builder.auth.users import active_actor
+
+        actor = active_actor(_store(args), username)
+        if actor is None or actor.role is not Role.ADMIN:
+            raise PlanBuilderError("利用者の管理と操作記録の閲覧は、管理者だけができます")
+        return actor
     try:
         who = getpass.getuser()
     except (KeyError, OSError):
@@ -57,7 +68,7 @@ def _line(u: UserInfo) -> str:
 def _user_add(args: argparse.Namespace) -> int:
     store = _store(args)
     password = None if args.no_password else _read_password(args)
-    u = UserAdmin(store, _operator()).add(
+    u = UserAdmin(store, _operator(args)).add(
         args.username,
         role=args.role,
         password=password,
@@ -71,7 +82,7 @@ def _user_add(args: argparse.Namespace) -> int:
 
 
 def _user_list(args: argparse.Namespace) -> int:
-    users = UserAdmin(_store(args), _operator()).list(include_inactive=args.all)
+    users = UserAdmin(_store(args), _operator(args)).list(include_inactive=args.all)
     if args.json:
         rows = [
             {
@@ -94,7 +105,7 @@ def _user_list(args: argparse.Namespace) -> int:
 
 
 def _user_set_role(args: argparse.Namespace) -> int:
-    u = UserAdmin(_store(args), _operator()).set_role(
+    u = UserAdmin(_store(args), _operator(args)).set_role(
         args.username, args.role, org_code=args.org, scope=args.scope
     )
     print(f"利用者「{u.username}」の役割を{u.role.label}にしました")
@@ -103,7 +114,7 @@ def _user_set_role(args: argparse.Namespace) -> int:
 
 def _user_reset_password(args: argparse.Namespace) -> int:
     store = _store(args)
-    admin = UserAdmin(store, _operator())
+    admin = UserAdmin(store, _operator(args))
     admin.get(args.username)  # say "not registered" before asking for a password
     admin.reset_password(args.username, _read_password(args))
     print(f"利用者「{args.username}」のパスワードを再設定しました")
@@ -111,18 +122,19 @@ def _user_reset_password(args: argparse.Namespace) -> int:
 
 
 def _user_disable(args: argparse.Namespace) -> int:
-    UserAdmin(_store(args), _operator()).set_active(args.username, False)
+    UserAdmin(_store(args), _operator(args)).set_active(args.username, False)
     print(f"利用者「{args.username}」を停止しました")
     return 0
 
 
 def _user_enable(args: argparse.Namespace) -> int:
-    UserAdmin(_store(args), _operator()).set_active(args.username, True)
+    UserAdmin(_store(args), _operator(args)).set_active(args.username, True)
     print(f"利用者「{args.username}」を再開しました")
     return 0
 
 
 def _audit(args: argparse.Namespace) -> int:
+    _operator(args)  # admins only
     store = _store(args)
     rows = audit.entries(
         store.engine, actor=args.actor, action=args.action, target=args.target, limit=args.limit

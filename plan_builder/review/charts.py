@@ -17,7 +17,7 @@ def coverage_heatmap(m: CoverageMatrix, *, max_rows: int = 300) -> go.Figure:
     """Plans (rows) × columns, 0–1. `customdata` holds the plan id of each cell, for drill-down."""
     rows = m.rows[:max_rows]
     y = [f"{r.lg_name}（{r.prefecture}）#{r.plan_id}" for r in rows]
-    x = [f"{c.group}：{c.label}" for c in m.columns]
+    x = m.titles()  # unique, or plotly would merge two columns that share a label
     fig = go.Figure(
         go.Heatmap(
             z=[r.values for r in rows],

@@ -3,11 +3,16 @@
 Computed from stored JSON (see snapshots.py), so a national view of 1,741 plans takes a
 fraction of a second. Values are 0–1 so one heatmap colour scale fits every column:
 a pillar is 1 with at least one measure, 0.5 when chosen without measures, 0 when absent;
-a required item is 1 when answered; completeness is the checks' 0–1 score.
+a required item is 1 when answered; the last column is the share of required items answered.
+
+That last column is computed the same way (`fast_completeness`) for every plan, submitted or
+not, so one column never mixes two metrics; the checks' fuller score (充足度, scored when a plan
+is submitted) is what the review queue shows, under its own name.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +21,9 @@ from plan_builder.plan.answers import is_answered
 from plan_builder.review.completeness import fast_completeness, raw_answer, required_questions
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, lg_cells
 
-GROUP_PILLAR, GROUP_REQUIRED, GROUP_CHECK = "柱", "必須項目", "点検"
+GROUP_PILLAR, GROUP_REQUIRED, GROUP_CHECK = "柱", "必須項目", "集計"
+COMPLETENESS_LABEL = "必須項目の記入率"
+MISSING_HEADER = "未記入の必須項目数"
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,18 @@ class CoverageRow:
     type_label: str
     status_label: str
     values: list[float]
-    findings: int
+    findings: int  # required items not answered (the count behind the last column)
+
+
+def column_titles(columns: list[CoverageColumn]) -> list[str]:
+    """「group：label」for each column, made unique: two required questions may share a label
+    (a machine-readable table, and a heatmap axis, need one distinct title per column)."""
+    plain = [f"{c.group}：{c.label}" for c in columns]
+    seen = Counter(plain)
+    return [
+        t if seen[t] == 1 else f"{t}（{c.key.split(':', 1)[-1]}）"
+        for t, c in zip(plain, columns, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -43,13 +61,11 @@ class CoverageMatrix:
     columns: list[CoverageColumn]
     rows: list[CoverageRow]
 
+    def titles(self) -> list[str]:
+        return column_titles(self.columns)
+
     def header(self) -> list[str]:
-        return [
-            *LG_HEADER,
-            "状態",
-            *[f"{c.group}：{c.label}" for c in self.columns],
-            "指摘件数",
-        ]
+        return [*LG_HEADER, "状態", *self.titles(), MISSING_HEADER]
 
     def records(self) -> list[list[Any]]:
         """One row per plan, one value per cell (for the xlsx/CSV export)."""
@@ -71,7 +87,7 @@ class CoverageMatrix:
 def coverage_columns(guide: Guide) -> list[CoverageColumn]:
     cols = [CoverageColumn(f"pillar:{p.key}", p.short_name, GROUP_PILLAR) for p in guide.pillars_shown()]
     cols += [CoverageColumn(f"req:{q.key}", q.label, GROUP_REQUIRED) for q in required_questions(guide)]
-    cols.append(CoverageColumn("completeness", "記入の充足度", GROUP_CHECK))
+    cols.append(CoverageColumn("completeness", COMPLETENESS_LABEL, GROUP_CHECK))
     return cols
 
 
@@ -93,11 +109,8 @@ def coverage_matrix(snapshots: list[Snapshot], guide: Guide) -> CoverageMatrix:
         with_measures = {m.get("pillar") for m in d.get("measures") or ()}
         values = [_pillar_value(d, k, with_measures) for k in pillars]
         values += [1.0 if is_answered(raw_answer(d, q)) else 0.0 for q in required]
-        if s.completeness is not None and s.findings_count is not None:
-            score, findings = s.completeness, s.findings_count
-        else:
-            fc = fast_completeness(d, guide)
-            score, findings = fc.value, fc.findings
+        fc = fast_completeness(d, guide)  # one metric for every plan (see the module docstring)
+        score, findings = fc.value, fc.findings
         values.append(round(float(score), 4))
         rows.append(
             CoverageRow(

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from plan_builder.guide.model import Guide, Question, QuestionType
 from plan_builder.plan.answers import get_answer
-from plan_builder.plan.fiscal import format_fiscal_year
+from plan_builder.plan.fiscal import format_date, format_fiscal_year
 from plan_builder.plan.model import Kpi, Measure, Plan
 
 SegmentOp = Literal["equal", "delete", "insert"]
@@ -131,11 +131,16 @@ def _series(values: dict[int, Any]) -> str:
     return "、".join(f"{format_fiscal_year(fy)} {_fmt(v)}" for fy, v in sorted(values.items()))
 
 
-def _kpi_fields(k: Kpi) -> dict[str, str]:
+def _kpi_fields(k: Kpi, guide: Guide) -> dict[str, str]:
+    names = {p.key: p.name for p in guide.pillars}
     return {
         "指標名": k.name,
+        "指標の種類": k.kind.label,
+        "定量・定性": k.nature.label,
+        "柱": names.get(k.pillar, k.pillar) if k.pillar else "",
         "単位": k.unit,
         "現状値": _fmt(k.baseline.value),
+        "現状値の基準日": format_date(k.baseline.as_of) if k.baseline.as_of else "",
         **{f"目標値（{format_fiscal_year(fy)}）": _fmt(v) for fy, v in k.targets.items()},
         **{f"実績値（{format_fiscal_year(fy)}）": _fmt(v) for fy, v in k.actuals.items()},
         "データの出典": k.source,
@@ -148,6 +153,9 @@ def _measure_fields(m: Measure, guide: Guide) -> dict[str, str]:
     return {
         "施策名": m.name,
         "柱": names.get(m.pillar, m.pillar),
+        "基本法の条": f"第{m.article}条" if m.article else "",
+        "施策の出典": m.origin.label,
+        "国の施策名": m.national_ref,
         "概要": m.summary,
         "担当課": m.department,
         "関連KPI": "、".join(m.kpi_keys),
@@ -187,7 +195,9 @@ def diff_plans(
     d.kpis_removed = [(k, ok[k].name) for k in ok if k not in nk]
     for k in nk:
         if k in ok:
-            d.kpi_changes += _item_changes(k, nk[k].name, _kpi_fields(ok[k]), _kpi_fields(nk[k]))
+            d.kpi_changes += _item_changes(
+                k, nk[k].name, _kpi_fields(ok[k], guide), _kpi_fields(nk[k], guide)
+            )
     return d
 
 

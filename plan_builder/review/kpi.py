@@ -203,6 +203,12 @@ def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
+def normalise_unit(unit: str | None) -> str:
+    """One spelling per unit (NFKC: full-width ％ and ｋｍ are % and km; no spaces), so that KPIs
+    typed either way land in one bucket and shares are never divided by population."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", unit or ""))
+
+
 def _point(s: Snapshot, k: dict[str, Any]) -> KpiPoint:
     targets = k.get("targets") or {}
     actuals = k.get("actuals") or {}
@@ -218,7 +224,7 @@ def _point(s: Snapshot, k: dict[str, Any]) -> KpiPoint:
         s.population,
         k.get("key", ""),
         k.get("name", ""),
-        k.get("unit", ""),
+        normalise_unit(k.get("unit", "")),
         _num((k.get("baseline") or {}).get("value")),
         final,
         latest,
@@ -274,9 +280,9 @@ def benchmark(
     if group_by not in GROUPINGS:
         raise ValueError(f"集計の単位「{group_by}」は選べません（{'、'.join(GROUPINGS.values())}）")
     points = index.get(tag, [])
-    units = Counter(p.unit for p in points)
+    units = Counter(normalise_unit(p.unit) for p in points)
     unit = units.most_common(1)[0][0] if units else ""
-    same = [p for p in points if p.unit == unit]
+    same = [p for p in points if normalise_unit(p.unit) == unit]
     if per_capita is None:
         per_capita = unit != "%"
     kept: list[KpiPoint] = []

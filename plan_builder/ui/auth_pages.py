@@ -208,7 +208,9 @@ def users_page() -> None:
                 "審査範囲": _scope_label(u.scope),
                 "メール": u.email or "",
                 "状態": "有効" if u.active else "停止",
-                "最終ログイン（日本時間）": to_jst(u.last_login_at).strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
+                "最終ログイン（日本時間）": to_jst(u.last_login_at).strftime("%Y-%m-%d %H:%M")
+                if u.last_login_at
+                else "",
             }
             for u in rows
         ],

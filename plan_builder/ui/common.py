@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.ui import state
+from plan_builder.ui.render import md_escape
 from plan_builder.ui.state import OpenPlan
 
 STALE_MESSAGE = (
@@ -14,10 +15,18 @@ STALE_MESSAGE = (
 
 
 def show_flash() -> None:
+    """The one-off message from the last run, escaped here (callers pass plain text)."""
     flashed = state.pop_flash()
     if flashed:
         kind, msg = flashed
-        (st.success if kind == "success" else st.warning)(msg)
+        (st.success if kind == "success" else st.warning)(md_escape(msg))
+
+
+def show_error(field: str) -> None:
+    """The validation message kept for a field; escaped, since it often quotes what was typed."""
+    msg = state.error(field)
+    if msg:
+        st.error(md_escape(msg), icon=":material/error:")
 
 
 def stale_banner() -> None:
@@ -35,7 +44,10 @@ def saved_caption(op: OpenPlan) -> None:
 def header(op: OpenPlan, title: str) -> None:
     """Page title with the plan's name; the caption carries the autosave time."""
     st.markdown(f"#### {title}")
-    st.caption(f"{op.plan.lg_name}／{op.plan.title}／{op.guide.title}（{op.guide.variant_label}）")
+    st.caption(
+        f"{md_escape(op.plan.lg_name)}／{md_escape(op.plan.title)}／"
+        f"{md_escape(op.guide.title)}（{md_escape(op.guide.variant_label)}）"
+    )
     saved_caption(op)
     stale_banner()
     show_flash()

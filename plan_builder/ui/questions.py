@@ -171,8 +171,8 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
         case QuestionType.KPIS:
             _render_summary(plan, "kpis", f"{_label(q)}：{len(plan.kpis)}件登録済み")
     msg = state.error(q.key)
-    if msg:
-        st.error(msg, icon=":material/error:")
+    if msg:  # escaped: the message often quotes what was typed
+        st.error(md_escape(msg), icon=":material/error:")
 
 
 def _render_period(plan: Plan, q: Question) -> None:

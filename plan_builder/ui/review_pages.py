@@ -19,7 +19,7 @@ from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
 from plan_builder.review.comments import MAX_BODY, Comment, CommentService
-from plan_builder.review.coverage import coverage_matrix
+from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, coverage_matrix
 from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
 from plan_builder.review.export import to_csv, to_xlsx
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
@@ -145,7 +145,7 @@ def _guide_picker(key: str) -> Guide:
 def _flash() -> None:
     msg = st.session_state.pop("rv_flash", None)
     if msg:
-        st.success(msg)
+        st.success(md_escape(msg))
 
 
 # 審査キュー ------------------------------------------------------------------------------------
@@ -220,10 +220,10 @@ def review_panel(plan_id: int) -> None:
         subs = rs.submissions(plan_id)
         status = rs.status(plan_id)
     except PlanBuilderError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     plan, guide = frozen.plan, get_guide(frozen.plan.guide_id)
-    st.subheader(f"{plan.lg_name}　{plan.title}")
+    st.subheader(f"{md_escape(plan.lg_name)}　{md_escape(plan.title)}")
     st.caption(
         f"状態：{status.label}　第{subs[-1].round}回提出（{_date(subs[-1].submitted_at)}、版 {frozen.version}）"
     )
@@ -287,7 +287,7 @@ def _actions(
                 )
                 return
             except PlanBuilderError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
                 return
             st.session_state["rv_flash"] = f"計画の状態を「{to.label}」にしました。"
             if side == PLANNER_SIDE and hasattr(state, "reload_plan"):
@@ -318,7 +318,7 @@ def _comment_form(cs: CommentService, plan_id: int, guide: Guide) -> None:
                 else:
                     cs.add(plan_id, chapter_key=where, item_key=item, body=body)
             except PlanBuilderError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
             else:
                 st.session_state["rv_flash"] = "コメントを追加しました。"
                 st.rerun()
@@ -367,7 +367,7 @@ def _comment_box(
                     try:
                         cs.reply(c.id, reply)
                     except PlanBuilderError as exc:
-                        st.error(str(exc))
+                        st.error(md_escape(exc))
                     else:
                         st.rerun()
         if can_resolve and cs.actor.role in (Role.REVIEWER, Role.ADMIN, Role.TRAINER):
@@ -377,7 +377,7 @@ def _comment_box(
                     (cs.reopen if c.resolved else cs.resolve)(c.id)
                     st.rerun()
                 except PlanBuilderError as exc:
-                    st.error(str(exc))
+                    st.error(md_escape(exc))
 
 
 # 比較（横並び） --------------------------------------------------------------------------------
@@ -508,16 +508,13 @@ def coverage_page() -> None:
         return
     means = m.column_means()
     st.caption(
-        "柱：施策あり＝1、柱の選択のみ＝0.5、なし＝0／必須項目：記入あり＝1／充足度：点検の結果（0〜1）。"
+        "柱：施策あり＝1、柱の選択のみ＝0.5、なし＝0／必須項目：記入あり＝1／"
+        f"{COMPLETENESS_LABEL}：必須項目のうち記入のある割合（0〜1、全計画で同じ計算）。"
+        "審査キューの「充足度」は提出時の点検の結果で、計算が異なります。"
         f"　対象 {len(m.rows):,}計画"
     )
     st.dataframe(
-        pd.DataFrame(
-            [
-                {"項目": f"{c.group}：{c.label}", "平均": round(v, 3)}
-                for c, v in zip(m.columns, means, strict=True)
-            ]
-        ),
+        pd.DataFrame([{"項目": t, "平均": round(v, 3)} for t, v in zip(m.titles(), means, strict=True)]),
         hide_index=True,
         height=200,
     )
@@ -545,8 +542,10 @@ def coverage_page() -> None:
         key="rvc_pick",
     )
     row = next(r for r in part.rows if r.plan_id == pid)
-    missing = [f"{c.group}：{c.label}" for c, v in zip(m.columns, row.values, strict=True) if v < 1]
-    st.markdown(f"**{md_escape(row.lg_name)}**　状態：{row.status_label}　指摘件数：{row.findings}")
+    missing = [t for t, v in zip(m.titles(), row.values, strict=True) if v < 1]
+    st.markdown(
+        f"**{md_escape(row.lg_name)}**　状態：{md_escape(row.status_label)}　{MISSING_HEADER}：{row.findings}"
+    )
     st.markdown("不足している項目：" + (md_escape("、".join(missing)) if missing else "なし"))
     if st.button("この計画を審査キューで開く", key="rvc_open"):
         st.session_state[K_SELECTED] = pid
@@ -576,7 +575,7 @@ def kpi_page() -> None:
     note = (
         "人口千人当たりの値です（人口は住民基本台帳、令和4年1月1日現在）。"
         if b.per_capita
-        else f"単位：{b.unit}"
+        else f"単位：{md_escape(b.unit or '－')}"
     )
     st.caption(note + (f"　単位が異なる{b.other_units}件は除いています。" if b.other_units else ""))
     st.plotly_chart(kpi_boxplot(b), key="rvk_chart", config={"displaylogo": False})
@@ -620,7 +619,7 @@ def submit_panel(service, plan_id: int) -> None:
         status = rs.status(plan_id)
         subs = rs.submissions(plan_id)
     except PlanBuilderError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     with st.container(border=True, key="rv_submit_panel"):
         _flash()

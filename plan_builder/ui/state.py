@@ -26,6 +26,11 @@ JST = ZoneInfo("Asia/Tokyo")
 QP = "plan"
 
 K_ID, K_VERSION, K_PLAN, K_SAVED, K_STALE = "pb_plan_id", "pb_version", "pb_plan", "pb_saved_at", "pb_stale"
+NOT_FOUND_MESSAGE = (
+    "この計画は削除されたか、読み込めなくなったため、変更は保存されていません。"
+    "ホームの一覧から計画を開き直してください。"
+)
+
 K_ERRORS, K_NONCE, K_FLASH, K_CHAPTER = "pb_errors", "pb_nonce", "pb_flash", "pb_chapter"
 
 
@@ -141,10 +146,10 @@ def check_fresh() -> None:
     if ss.get(K_ID) is None or ss.get(K_STALE):
         return
     try:
-        meta = get_store().plan_meta(ss[K_ID])
-    except NotFoundError:
+        version = service().current_version(ss[K_ID])
+    except PlanBuilderError:  # deleted or no longer readable: saving will say so
         return
-    if meta.version != ss[K_VERSION]:
+    if version != ss[K_VERSION]:
         ss[K_STALE] = True
 
 
@@ -162,6 +167,9 @@ def commit(new_plan: Plan, note: str = "") -> bool:
         stored = service().save(ss[K_ID], new_plan, expected_version=ss[K_VERSION], note=note)
     except StaleVersionError:
         ss[K_STALE] = True
+        return False
+    except NotFoundError:
+        flash(NOT_FOUND_MESSAGE)
         return False
     except PermissionDeniedError as exc:
         flash(str(exc))
@@ -185,7 +193,8 @@ def error(field: str) -> str | None:
 
 
 def flash(message: str, kind: str = "warning") -> None:
-    """A message for the next run; kind "success" or "warning". Escape user text before."""
+    """A message for the next run; kind "success" or "warning". Pass plain text: it is escaped
+    when shown (common.show_flash), so user text in it can never become Markdown."""
     st.session_state[K_FLASH] = (kind, message)
 
 

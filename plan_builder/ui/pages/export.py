@@ -14,8 +14,10 @@ import streamlit as st
 
 from plan_builder.errors import PlanBuilderError
 from plan_builder.export import charts
+from plan_builder.plan.model import Plan
 from plan_builder.ui import common, progress, state, uploads_ui
 from plan_builder.ui.render import md_escape
+from plan_builder.uploads import safe_filename
 
 FORMATS = {
     "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -65,6 +67,14 @@ def _reference_upload() -> tuple[Reference | None, bool]:
     return Reference(up.file_id, up.name, up.getvalue()), False
 
 
+def download_name(plan: Plan, version: int, ext: str) -> str:
+    """The file name for the version that was exported (not the latest one, which another tab
+    may have saved meanwhile); the same form as PlanService.download_name."""
+    raw = f"{plan.lg_name}_{plan.title}".replace("/", "_").replace("\\", "_")
+    stem = safe_filename(raw, default="plan", max_length=100)
+    return f"{stem}_v{version}.{ext.lstrip('.')}"
+
+
 def _build(op, fmt: str, ref: Reference | None) -> None:
     bar = st.progress(0.0, text="出力を準備しています…")
 
@@ -86,7 +96,7 @@ def _build(op, fmt: str, ref: Reference | None) -> None:
             result = state.service().export(op.id, fmt, out, version=op.version, progress=cb, **options)
         except Exception as exc:  # shown to the user; the plan itself is untouched
             bar.empty()
-            st.error(f"{FORMATS[fmt][0]}の出力に失敗しました：{exc}")
+            st.error(f"{FORMATS[fmt][0]}の出力に失敗しました：{md_escape(exc)}")
             return
         path = Path(result.path)
         data = path.read_bytes()
@@ -95,7 +105,7 @@ def _build(op, fmt: str, ref: Reference | None) -> None:
         "key": (op.id, op.version, fmt),
         "fmt": fmt,
         "data": data,
-        "name": state.service().download_name(op.id, path.suffix.lstrip(".") or fmt),
+        "name": download_name(op.plan, op.version, path.suffix.lstrip(".") or fmt),
         "warnings": list(result.warnings),
         "charts": getattr(result, "charts_rendered", None),
         "ref": ref.file_id if ref is not None and fmt in STYLED else None,
@@ -131,7 +141,7 @@ def render() -> None:
         label, mime = FORMATS[res["fmt"]]
         st.success(f"{label}を作成しました。")
         for w in res["warnings"]:
-            st.warning(str(w))
+            st.warning(md_escape(w))  # may name styles from an uploaded .docx
         st.download_button(
             f"{label}をダウンロード",
             res["data"],

@@ -54,7 +54,7 @@ def _duplicate(plan_id: int) -> None:
     except PlanBuilderError as exc:
         state.flash(str(exc))
         return
-    state.flash(f"計画を複製しました：{md_escape(copy.plan.title)}", "success")
+    state.flash(f"計画を複製しました：{copy.plan.title}", "success")
 
 
 def _plan_list() -> None:
@@ -79,7 +79,11 @@ def _plan_list() -> None:
         row[3].markdown("－" if c is None else f"{round(c * 100)}%")
         row[4].markdown(state.saved_label(s.updated_at))
         row[5].button(
-            "開く", key=f"open:{s.id}", on_click=_open, args=(s.id,), help=f"「{s.title}」を開きます"
+            "開く",
+            key=f"open:{s.id}",
+            on_click=_open,
+            args=(s.id,),
+            help=f"「{md_escape(s.title)}」を開きます",
         )
         row[6].button(
             "複製",
@@ -132,7 +136,7 @@ def _new_plan_form() -> None:
         st.error(f"{label}の手引が登録されていません。管理者に手引ファイルの追加を依頼してください。")
         return
     st.caption(
-        f"{lg.name}は{'都道府県' if variant == 'prefecture' else '市区町村'}のため、{label}の手引を使います。"
+        f"{md_escape(lg.name)}は{'都道府県' if variant == 'prefecture' else '市区町村'}のため、{label}の手引を使います。"
     )
     gid = st.selectbox(
         "手引",
@@ -149,7 +153,7 @@ def _new_plan_form() -> None:
             ensure_guide_fits(lg, guide)
             stored = state.service().create(new_plan(lg, guide, title=title.strip() or None))
         except PlanBuilderError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
             return
         state.open_plan(stored.id)
         st.session_state["pb_chapter"] = guide.chapters[0].key
@@ -174,7 +178,7 @@ def _import_form() -> None:
         return
     if fresh:
         state.open_plan(outcome.plan_id)
-        state.flash(md_escape(outcome.message), "success")  # the title comes from the file
+        state.flash(outcome.message, "success")  # escaped when shown (the title comes from the file)
         st.switch_page(nav.page("wizard"))
     st.success(f"{md_escape(outcome.message)}　同じファイルを二度取り込むことはありません。")
 
@@ -184,7 +188,7 @@ def render() -> None:
         st.switch_page(nav.page("wizard"))
     st.markdown("### 官民データ活用推進計画 作成支援")
     st.caption(
-        f"利用者：{state.actor().label}　手引の章に沿って入力すると、計画書（Word など）を作成できます。入力は自動で保存されます。"
+        f"利用者：{md_escape(state.actor().label)}　手引の章に沿って入力すると、計画書（Word など）を作成できます。入力は自動で保存されます。"
     )
     common.show_flash()
     op = state.current()

@@ -12,6 +12,7 @@ from plan_builder.plan import edit
 from plan_builder.plan.fiscal import format_date, format_fiscal_year
 from plan_builder.plan.model import Kpi, KpiKind, KpiNature, Plan
 from plan_builder.ui import charts, common, state
+from plan_builder.ui.render import md_escape
 
 SELECTED = "pb_kpi_selected"
 
@@ -103,9 +104,7 @@ def _on_delete(kpi_key: str) -> None:
 
 
 def _err(field: str) -> None:
-    msg = state.error(field)
-    if msg:
-        st.error(msg, icon=":material/error:")
+    common.show_error(field)
 
 
 def _add_form(op) -> None:
@@ -260,7 +259,7 @@ def _editor(op, kpi: Kpi) -> None:
         st.caption(
             "関連する施策："
             + (
-                "、".join(f"{m} {op.plan.measure(m).name}" for m in linked)
+                "、".join(f"{m} {md_escape(op.plan.measure(m).name)}" for m in linked)
                 or "なし（「個別施策」の表で関連KPIを選べます）"
             )
         )

@@ -157,9 +157,7 @@ def _add_form(op, pillar: Pillar) -> None:
         )
         b.text_input("担当課", key=prefix + "dept", max_chars=200)
         st.button("追加する", key=prefix + "go", on_click=_on_add, args=(pillar.key, prefix))
-        msg = state.error(f"add:{pillar.key}")
-        if msg:
-            st.error(msg, icon=":material/error:")
+        common.show_error(f"add:{pillar.key}")
 
 
 def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
@@ -199,9 +197,7 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
         st.caption(
             "この柱の施策はまだありません。取り組むときに追加してください（スモールスタートで構いません）。"
         )
-    msg = state.error(f"measures:{pillar.key}")
-    if msg:
-        st.error(msg, icon=":material/error:")
+    common.show_error(f"measures:{pillar.key}")
     _add_form(op, pillar)
 
 

@@ -70,9 +70,7 @@ def render() -> None:
             args=(item.value, wk),
             help=item.description or None,
         )
-    msg = state.error("open_data")
-    if msg:
-        st.error(msg, icon=":material/error:")
+    common.show_error("open_data")
     count = len(checked)
     st.metric("公開する（公開している）データセット", f"{count} / {len(ref.items)} 件")
     with st.container(border=True):
@@ -96,9 +94,7 @@ def render() -> None:
             placeholder="KPIを選んでください",
         )
         b.button(f"現状値を {count} にする", key="od_feed", on_click=_on_feed, args=(wk_kpi, count))
-        msg = state.error("open_data_kpi")
-        if msg:
-            st.error(msg, icon=":material/error:")
+        common.show_error("open_data_kpi")
 
 
 if __name__ == "__main__":

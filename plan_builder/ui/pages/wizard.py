@@ -111,7 +111,10 @@ def render() -> None:
         focus = st.session_state.get(FOCUS)
         if focus and focus.startswith(chapter.key + "."):
             with contextlib.suppress(KeyError):
-                st.info(f"点検で指摘された設問：{guide.question(focus).label}", icon=":material/search:")
+                st.info(
+                    f"点検で指摘された設問：{md_escape(guide.question(focus).label)}",
+                    icon=":material/search:",
+                )
         for q in chapter.questions:
             with st.container(border=True):
                 if placed.get(q.key):
