@@ -123,3 +123,15 @@ def test_status_changes_and_comments_reach_the_audit_log(store: Store, pid: int)
     assert ("plan.status", REVIEWER.username) in actions  # review started
     assert ("plan.comment", REVIEWER.username) in actions
     assert ("plan.comment_resolve", REVIEWER.username) in actions
+
+
+def test_audit_action_filter_is_exact_unless_it_ends_with_a_dot(store: Store, pid: int) -> None:
+    from plan_builder.auth import audit
+
+    comment = CommentService(store, REVIEWER).add(
+        pid, question_key="current.overview", body="確認してください"
+    )
+    CommentService(store, REVIEWER).resolve(comment.id)
+    assert {e.action for e in audit.entries(store.engine, action="plan.comment")} == {"plan.comment"}
+    family = {e.action for e in audit.entries(store.engine, action="plan.")}
+    assert {"plan.comment", "plan.comment_resolve", "plan.status"} <= family

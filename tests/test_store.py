@@ -221,3 +221,32 @@ def test_database_url_and_home_are_honoured(tmp_path: Path, monkeypatch: pytest.
     assert database_url() == f"sqlite:///{tmp_path / 'home' / 'plan_builder.db'}"
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert database_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_search_treats_percent_and_underscore_as_characters(store: Store) -> None:
+    """A typed % or _ must not turn into a wildcard that matches every local government."""
+    assert store.search_local_governments("%") == []
+    assert store.search_local_governments("_") == []
+    assert [lg.name for lg in store.search_local_governments("矢巾")] == ["矢巾町"]
+
+
+def test_duplicating_a_plan_with_the_longest_title_stays_readable(store: Store, guide) -> None:
+    """The copy's title is cut to fit with 「（複製）」; the copy can be read back."""
+    from plan_builder.samples import sample_plan
+
+    long_title = "あ" * 200
+    src = store.create_plan(sample_plan(guide).model_copy(update={"title": long_title}), "t")
+    copy = store.duplicate(src.id, "t")
+    again = store.get_plan(copy.id).plan
+    assert again.title.endswith("（複製）") and len(again.title) == 200
+
+
+def test_create_refuses_an_unvalidated_copy(store: Store, guide) -> None:
+    """model_copy skips validation; the store must not write what it could not read back."""
+    from pydantic import ValidationError
+
+    from plan_builder.samples import sample_plan
+
+    bad = sample_plan(guide).model_copy(update={"title": "あ" * 201})
+    with pytest.raises(ValidationError):
+        store.create_plan(bad, "t")

@@ -72,7 +72,13 @@ def entries(
         if actor:
             q = q.where(AuditRecord.actor == actor)
         if action:
-            q = q.where(AuditRecord.action.startswith(action))
+            # "plan." filters a family of actions; "plan.comment" exactly that one.
+            family = action.endswith(".")
+            q = q.where(
+                AuditRecord.action.startswith(action, autoescape=True)
+                if family
+                else AuditRecord.action == action
+            )
         if target:
             q = q.where(AuditRecord.target == target)
         if since:

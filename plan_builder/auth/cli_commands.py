@@ -221,7 +221,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("audit", help="操作記録（監査ログ）を表示する")
     p.add_argument("--actor", help="利用者名で絞り込む")
-    p.add_argument("--action", help="操作で絞り込む（前方一致、例: plan. / login.）")
+    p.add_argument(
+        "--action", help="操作で絞り込む（例: plan.save。末尾を「.」にすると前方一致: plan. / login.）"
+    )
     p.add_argument("--target", help="対象で絞り込む（例: plan:12）")
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")

@@ -29,6 +29,7 @@ _CODE6_RE = re.compile(r"^\d{6}$")
 _MEASURE_KEY = r"^M\d{2,4}$"
 _KPI_KEY = r"^K\d{2,4}$"
 MAX_NUMBER = 1e15
+TITLE_MAX_LENGTH = 200
 
 
 class _Model(BaseModel):
@@ -274,7 +275,7 @@ class Plan(_Model):
     lg_name: str = Field(min_length=1, max_length=100, title="団体名")
     guide_id: str = Field(min_length=1, title="手引ID")
     guide_edition: str = Field(default="", title="手引の版")
-    title: str = Field(min_length=1, max_length=200, title="計画の名称")
+    title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH, title="計画の名称")
     period: PlanPeriod | None = Field(default=None, title="計画期間")
     answers: dict[str, AnswerValue] = Field(default_factory=dict, title="回答")
     pillars: list[str] = Field(default_factory=list, title="取り組む柱")

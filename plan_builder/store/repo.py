@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from plan_builder.errors import NotFoundError, StaleVersionError
-from plan_builder.plan.model import Plan, PlanStatus
+from plan_builder.plan.model import TITLE_MAX_LENGTH, Plan, PlanStatus
 from plan_builder.store.db import PROJECT_ROOT, make_engine
 from plan_builder.store.migrate import upgrade
 from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord, utcnow
@@ -128,15 +128,14 @@ class Store:
                 q = q.where(LocalGovernment.level != "ward")
             if pref_code:
                 q = q.where(LocalGovernment.pref_code == pref_code)
-            if needle:
-                like = f"%{needle}%"
+            if needle:  # autoescape: a typed % or _ is a character, not a wildcard
                 q = q.where(
                     or_(
-                        LocalGovernment.name.like(like),
-                        LocalGovernment.name_kana.like(like),
-                        LocalGovernment.code6.startswith(needle),
-                        LocalGovernment.code5.startswith(needle),
-                        (LocalGovernment.prefecture + LocalGovernment.name).like(like),
+                        LocalGovernment.name.contains(needle, autoescape=True),
+                        LocalGovernment.name_kana.contains(needle, autoescape=True),
+                        LocalGovernment.code6.startswith(needle, autoescape=True),
+                        LocalGovernment.code5.startswith(needle, autoescape=True),
+                        (LocalGovernment.prefecture + LocalGovernment.name).contains(needle, autoescape=True),
                     )
                 )
             q = q.order_by(LocalGovernment.code6).limit(limit)
@@ -151,7 +150,8 @@ class Store:
     def create_plan(self, plan: Plan, actor: str, note: str = "作成") -> StoredPlan:
         self.local_government(plan.lg_code)  # refuse unknown codes with a clear message
         now = utcnow()
-        plan = plan.model_copy(update={"created_at": plan.created_at or now})
+        # Validate again: callers may have built the plan with model_copy, which does not.
+        plan = Plan.model_validate({**plan.model_dump(), "created_at": plan.created_at or now})
         data = plan.model_dump(mode="json")
         with self.session() as s:
             rec = PlanRecord(
@@ -304,9 +304,9 @@ class Store:
 
     def duplicate(self, plan_id: int, actor: str, *, title: str | None = None) -> StoredPlan:
         src = self.get_plan(plan_id).plan
-        copy = src.model_copy(
-            update={"title": title or f"{src.title}（複製）", "status": PlanStatus.DRAFT, "created_at": None}
-        )
+        suffix = "（複製）"
+        new_title = title or f"{src.title[: TITLE_MAX_LENGTH - len(suffix)]}{suffix}"
+        copy = src.model_copy(update={"title": new_title, "status": PlanStatus.DRAFT, "created_at": None})
         return self.create_plan(copy, actor, note=f"計画（ID {plan_id}）から複製")
 
 
