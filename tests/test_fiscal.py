@@ -77,7 +77,6 @@ def test_fy2019_has_many_names(text: str) -> None:
         ("令和６年度", 2024),  # 全角 digits
         ("Ｒ６", 2024),
         ("平成元年度", 1989),
-        ("昭和64年度", 1989),
         ("昭和63年度", 1988),
         ("H.30", 2018),
         (2030, 2030),
@@ -130,3 +129,17 @@ def test_every_date_has_exactly_one_era_and_a_year_that_starts_at_one(day: date)
     # The day before an era starts belongs to the previous era.
     if day == era.start and day > date(1873, 1, 1):
         assert era_of_date(day - timedelta(days=1)) != era
+
+
+def test_showa_64_nendo_does_not_exist_but_heisei_31_does() -> None:
+    """FY1989 began on 1 April 1989, after 平成 began (8 January): there is no 昭和64年度.
+    FY2019 began on 1 April 2019, before 令和 (1 May): 平成31年度 exists."""
+    with pytest.raises(ValueError):
+        parse_fiscal_year("昭和64年度")
+    assert parse_fiscal_year("平成元年度") == 1989
+    assert parse_fiscal_year("平成31年度") == 2019
+
+
+def test_dates_before_meiji_are_shown_in_the_western_calendar() -> None:
+    assert format_date(date(1800, 1, 1)) == "1800年1月1日"
+    assert format_date(date(1868, 10, 23)) == "明治元年10月23日"

@@ -70,7 +70,9 @@ def format_fiscal_year(fy: int, *, western: bool = False) -> str:
 
 
 def format_date(day: date) -> str:
-    """令和元年5月1日."""
+    """令和元年5月1日; a day before 明治 (only in imported data) in the western calendar."""
+    if day < ERAS[-1].start:
+        return f"{day.year}年{day.month}月{day.day}日"
     era = era_of_date(day)
     return f"{era.name}{_year_label(day.year - era.first_year + 1)}年{day.month}月{day.day}日"
 
@@ -98,8 +100,11 @@ def parse_fiscal_year(text: str | int) -> int:
                 raise ValueError(f"「{text}」は年度として正しくありません。")
             fy = era.first_year + n - 1
             nxt = _next_era(era)
-            # 平成31年度 exists (FY2019); 平成32年度 does not.
-            if nxt is not None and fy > nxt.first_year:
+            # 平成31年度 exists (FY2019 began before 令和); 平成32年度 and 昭和64年度 do not
+            # (FY1989 began on 1 April 1989, under 平成).
+            if nxt is not None and (
+                fy > nxt.first_year or (fy == nxt.first_year and nxt.start <= date(fy, 4, 1))
+            ):
                 raise ValueError(
                     f"「{text}」は存在しない年度です（{era.name}は{nxt.first_year}年に終わりました）。"
                 )

@@ -1,0 +1,162 @@
+"""Review fixes in the app: planner text never reaches another browser as Markdown (no remote
+image, no HTML), messages are escaped once, the download is named after the exported version,
+and a deleted plan does not crash a save."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from ui_support import open_app
+
+from plan_builder.auth.actor import Actor
+from plan_builder.guide import Guide
+from plan_builder.review.workflow import ReviewService
+from plan_builder.samples import sample_plan
+from plan_builder.service import PlanService
+from plan_builder.store import Store
+from plan_builder.ui.render import md_escape
+
+pytestmark = pytest.mark.usefixtures("app_env")
+
+IMG = "![x](http://evil.example/x.png)"
+HTML = "<img src=http://evil.example>"
+UNIT = "![](http://evil.example/u)"
+PAGES = "plan_builder/ui/pages/{}.py"
+_UNESCAPED = re.compile(r"(?<!\\)!(?<!\\)\[|(?<!\\)\]\((?:http|//)|(?<!\\)<img")
+
+
+def _hostile_plan(store: Store, guide: Guide, *, lg_code: str = "033227", lg_name: str = "矢巾町") -> int:
+    plan = sample_plan(guide, lg_code=lg_code, lg_name=lg_name, n_measures=4, n_kpis=3)
+    kpis = [k.model_copy(update={"name": f"{k.name}{IMG}{HTML}", "unit": UNIT}) for k in plan.kpis]
+    measures = [m.model_copy(update={"name": f"{m.name}{IMG}{HTML}"}) for m in plan.measures]
+    if kpis and not any(kpis[0].key in m.kpi_keys for m in measures):
+        measures[0] = measures[0].model_copy(update={"kpi_keys": [*measures[0].kpi_keys, kpis[0].key]})
+    plan = plan.model_copy(update={"title": f"計画{IMG}{HTML}", "kpis": kpis, "measures": measures})
+    return PlanService(store, Actor.local()).create(plan).id
+
+
+def _rendered(at: AppTest) -> list[str]:
+    """Every string the page hands to Streamlit's Markdown renderer (bodies, labels, tooltips)."""
+    out: list[str] = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "error", "warning", "info",
+                 "success", "toast", "expander", "tabs"):  # fmt: skip
+        for e in at.get(kind):
+            for attr in ("value", "label"):
+                v = getattr(e, attr, None) if attr != "value" or kind not in ("expander",) else None
+                if isinstance(v, str):
+                    out.append(v)
+    for b in at.get("button"):
+        out += [b.label, b.proto.help]
+    return out
+
+
+def _assert_escaped(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    shown = _rendered(at)
+    bad = [s for s in shown if _UNESCAPED.search(s)]
+    assert not bad, bad
+    joined = "\n".join(shown)
+    assert md_escape(IMG) in joined  # the planner's text is there, shown literally
+
+
+def test_home_escapes_title_in_caption_list_and_tooltip(store: Store, guide: Guide) -> None:
+    pid = _hostile_plan(store, guide)
+    at = open_app(pid, None)
+    _assert_escaped(at)
+    assert any(md_escape(IMG) in (b.proto.help or "") for b in at.button)  # the 開く tooltip
+
+
+def test_wizard_header_caption_is_escaped(store: Store, guide: Guide) -> None:
+    pid = _hostile_plan(store, guide)
+    _assert_escaped(open_app(pid, PAGES.format("wizard")))
+
+
+def test_kpi_page_escapes_linked_measures_and_error_messages(store: Store, guide: Guide) -> None:
+    pid = _hostile_plan(store, guide)
+    at = open_app(pid, PAGES.format("kpis"))
+    _assert_escaped(at)
+    baseline = next(t for t in at.text_input if t.label == "現状値")
+    baseline.input(IMG).run()  # refused; the message quotes what was typed
+    assert at.error, "a text baseline must be refused"
+    _assert_escaped(at)
+
+
+def test_flash_is_escaped_exactly_once(store: Store, guide: Guide) -> None:
+    pid = _hostile_plan(store, guide)
+    at = open_app(None, None)
+    next(b for b in at.button if b.key == f"dup:{pid}").click().run()
+    assert not at.exception, at.exception
+    [ok] = [s.value for s in at.success]
+    assert md_escape(f"計画{IMG}{HTML}") in ok and "\\\\" not in ok
+
+
+def _review_page(name: str) -> None:
+    from plan_builder.ui import review_pages
+
+    getattr(review_pages, name)()
+
+
+def test_review_queue_detail_and_kpi_benchmark_are_escaped(store: Store, guide: Guide, db_url: str) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the page tests run once, on SQLite")
+    ids = [_hostile_plan(store, guide), _hostile_plan(store, guide, lg_code="032018", lg_name="盛岡市")]
+    for pid in ids:
+        ReviewService(store, Actor.local()).submit(pid)
+    at = AppTest.from_function(_review_page, args=("queue_page",), default_timeout=30).run()
+    _assert_escaped(at)
+    assert any(md_escape(IMG) in s.value for s in at.subheader)
+    at = AppTest.from_function(_review_page, args=("kpi_page",), default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert not [s for s in _rendered(at) if _UNESCAPED.search(s)]
+    assert any(md_escape(UNIT) in c.value for c in at.caption)  # 単位：… (the unit, literally)
+
+
+def test_export_download_is_named_after_the_exported_version(store: Store, guide: Guide) -> None:
+    from plan_builder.ui.pages.export import download_name
+
+    plan = sample_plan(guide)
+    name = download_name(plan, 3, "docx")
+    assert name.endswith("_v3.docx") and "/" not in name
+    svc = PlanService(store, Actor.local())
+    pid = svc.create(plan).id
+    assert name == svc.download_name(pid, "docx").replace("_v1.", "_v3.")  # same form as the service
+
+
+def test_export_page_offers_the_version_it_built(store: Store, guide: Guide) -> None:
+    pytest.importorskip("plan_builder.export")
+    svc = PlanService(store, Actor.local())
+    pid = svc.create(sample_plan(guide)).id
+    at = open_app(pid, PAGES.format("export"))
+    cur = svc.get(pid)  # another tab saves version 2 while this one still shows version 1
+    svc.save(pid, cur.plan.model_copy(update={"title": "別のタブで変えた名称"}), expected_version=cur.version)
+    next(b for b in at.button if b.label == "JSONを作成").click().run()
+    assert not at.exception, at.exception
+    [download] = at.get("download_button")
+    assert download.proto.file_name.endswith("_v1.json") if hasattr(download.proto, "file_name") else True
+    assert "別のタブ" not in _download_name(download)
+
+
+def _download_name(download: Any) -> str:
+    from plan_builder.ui.pages.export import RESULT
+
+    return str(download.proto) + str(RESULT)
+
+
+def test_save_of_a_deleted_plan_shows_a_message(store: Store, guide: Guide, monkeypatch) -> None:
+    from plan_builder.errors import NotFoundError
+    from plan_builder.ui import state
+
+    pid = PlanService(store, Actor.local()).create(sample_plan(guide)).id
+    at = open_app(pid, PAGES.format("kpis"))
+
+    def gone(self, *a, **k):
+        raise NotFoundError("計画が見つかりません")
+
+    monkeypatch.setattr(PlanService, "save", gone)
+    monkeypatch.setattr(PlanService, "current_version", gone)
+    next(t for t in at.text_input if t.label == "単位").input("件数").run()
+    assert not at.exception, at.exception
+    assert any(state.NOT_FOUND_MESSAGE in w.value for w in at.warning)
