@@ -26,6 +26,7 @@ from plan_builder.errors import NotFoundError, PlanBuilderError
 from plan_builder.guide.loader import GuideLoadError, default_guide_dir, get_guide, guide_files, load_guide
 from plan_builder.guide.model import Guide, Question, QuestionType
 from plan_builder.plan.answers import get_answer, is_answered, set_answer
+from plan_builder.plan.clock import to_jst
 from plan_builder.plan.fiscal import format_fiscal_year, parse_fiscal_year
 from plan_builder.plan.model import Plan, PlanPeriod, check_digit_ok
 from plan_builder.plan.validation import describe_validation_error
@@ -198,11 +199,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         _note("計画はまだありません。`new --lg 団体コード --guide 手引ID` で作成できます。")
         return 0
-    _out("ID\t版\t状態\t団体\t計画の名称\t更新日時（UTC）")
+    _out("ID\t版\t状態\t団体\t計画の名称\t更新日時（日本時間）")
     for r in rows:
         training = "（研修）" if r.is_training else ""
         _out(
-            f"{r.id}\t{r.version}\t{r.status.label}{training}\t{r.lg_name}\t{r.title}\t{r.updated_at:%Y-%m-%d %H:%M}"
+            f"{r.id}\t{r.version}\t{r.status.label}{training}\t{r.lg_name}\t{r.title}\t{to_jst(r.updated_at):%Y-%m-%d %H:%M}"
         )
     return 0
 
@@ -502,10 +503,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     service = _service(args)
     current = service.get(args.plan_id).version
-    _out("版\t保存日時（UTC）\t保存した人\t内容")
+    _out("版\t保存日時（日本時間）\t保存した人\t内容")
     for r in service.revisions(args.plan_id):
         mark = "＊" if r.version == current else ""
-        _out(f"{r.version}{mark}\t{r.created_at:%Y-%m-%d %H:%M:%S}\t{r.actor}\t{r.note}")
+        _out(f"{r.version}{mark}\t{to_jst(r.created_at):%Y-%m-%d %H:%M:%S}\t{r.actor}\t{r.note}")
     return 0
 
 

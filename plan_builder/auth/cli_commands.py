@@ -20,6 +20,7 @@ from plan_builder.auth import audit
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.users import UserAdmin, UserInfo
 from plan_builder.errors import PlanBuilderError
+from plan_builder.plan.clock import to_jst
 from plan_builder.store.repo import Store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -152,10 +153,10 @@ def _audit(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return 0
-    print("日時（UTC）\t利用者\t操作\t対象\t内容")
+    print("日時（日本時間）\t利用者\t操作\t対象\t内容")
     for e in rows:
         detail = json.dumps(e.detail, ensure_ascii=False, default=str) if e.detail else ""
-        print(f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action_label}\t{e.target}\t{detail}")
+        print(f"{to_jst(e.at):%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action_label}\t{e.target}\t{detail}")
     return 0
 
 

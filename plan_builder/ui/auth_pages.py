@@ -302,7 +302,7 @@ def audit_page() -> None:
     st.dataframe(
         [
             {
-                "日時（UTC）": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                "日時（日本時間）": to_jst(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                 "利用者": e.actor,
                 "操作": e.action_label,
                 "対象": e.target,

@@ -8,7 +8,7 @@ wizard.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +16,7 @@ import streamlit as st
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import PlanBuilderError, StaleVersionError
 from plan_builder.guide import Guide, get_guide, get_guides
+from plan_builder.plan.clock import today_jst
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
 from plan_builder.review.comments import MAX_BODY, Comment, CommentService
@@ -78,7 +79,7 @@ def segments_markdown(segments: list[Segment]) -> str:
 def _downloads(name: str, header: list[str], rows: list[list], key: str) -> None:
     """Download buttons; the files are built only when a button is clicked (big tables)."""
     c1, c2 = st.columns(2)
-    stamp = datetime.now(UTC).astimezone(state.JST).strftime("%Y%m%d")
+    stamp = today_jst().strftime("%Y%m%d")
     c1.download_button(
         "Excel形式（.xlsx）で保存",
         lambda: to_xlsx(header, rows),

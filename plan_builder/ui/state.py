@@ -9,20 +9,19 @@ The plan id lives in the URL (`?plan=ID`) so a browser refresh reopens the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import streamlit as st
 
 from plan_builder.auth.actor import Actor
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError, StaleVersionError
 from plan_builder.guide import Guide, get_guide, get_guides
+from plan_builder.plan.clock import to_jst
 from plan_builder.plan.fiscal import format_date
 from plan_builder.plan.model import Plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store, database_url
 
-JST = ZoneInfo("Asia/Tokyo")
 QP = "plan"
 
 K_ID, K_VERSION, K_PLAN, K_SAVED, K_STALE = "pb_plan_id", "pb_version", "pb_plan", "pb_saved_at", "pb_stale"
@@ -73,9 +72,7 @@ def saved_label(moment: datetime | None) -> str:
     """「令和8年12月1日 10:23」in Japan time (stored times are UTC)."""
     if moment is None:
         return "－"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(JST)
+    local = to_jst(moment)
     return f"{format_date(local.date())} {local:%H:%M}"
 
 
