@@ -19,7 +19,7 @@ LAYERS = [
     {"auth", "creation"},
     {"checks", "exchange", "export", "samples"},
     {"service"},
-    {"review"},
+    {"review", "training"},
     {"cli", "ui"},
 ]
 LEVEL = {name: i for i, layer in enumerate(LAYERS) for name in layer}
