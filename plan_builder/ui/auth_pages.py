@@ -84,6 +84,7 @@ def _keep_requested_page() -> None:
 
     pages = [nav.page(k) for k in nav.PLANNER_PAGES]
     pages += nav._optional_pages("plan_builder.ui.review_pages")
+    pages += nav._optional_pages("plan_builder.ui.training_pages")
     st.navigation(pages, position="hidden")
     st.session_state.setdefault(K_NEXT, st.query_params.to_dict())
 

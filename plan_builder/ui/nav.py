@@ -35,6 +35,7 @@ SECTIONS: dict[str, list[str]] = {
 }
 PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN}
 REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN}
+TRAINING_ROLES = {Role.TRAINER, Role.ADMIN}
 
 _pages: dict[str, st.Page] = {}
 
@@ -65,6 +66,10 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
         review = _optional_pages("plan_builder.ui.review_pages")
         if review:
             out["審査"] = review
+    if actor.role in TRAINING_ROLES:
+        training = _optional_pages("plan_builder.ui.training_pages")
+        if training:
+            out["研修"] = training
     account = _optional_pages("plan_builder.ui.auth_pages")
     if account:
         out["アカウント"] = account
