@@ -484,7 +484,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from plan_builder.exchange import MAX_BYTES, PlanImportError
+    from plan_builder.exchange import PlanImportError
+    from plan_builder.uploads import MAX_JSON_BYTES as MAX_BYTES
 
     path = Path(args.file)
     if not path.is_file():

@@ -22,9 +22,8 @@ from plan_builder.guide.loader import get_guides
 from plan_builder.plan.model import SCHEMA_VERSION, Plan, PlanStatus
 from plan_builder.plan.validation import describe_validation_error, location_label
 from plan_builder.store.repo import Store
+from plan_builder.uploads import UploadError, load_plan_json
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 64
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "plan.schema.json"
 SCHEMA_ID = "https://plan-builder.invalid/schema/plan.schema.json"
 
@@ -63,18 +62,11 @@ def write_schema(path: Path = SCHEMA_PATH) -> Path:
 
 def parse_plan_json(text: str | bytes) -> Plan:
     """Validate a whole exchange file and return the plan, or raise PlanImportError."""
-    raw = text.encode("utf-8", errors="surrogatepass") if isinstance(text, str) else bytes(text)
-    if len(raw) > MAX_BYTES:
-        raise PlanImportError(
-            f"ファイルが大きすぎます（{len(raw) / 1024 / 1024:.1f} MB。上限は {MAX_BYTES // 1024 // 1024} MB です）。"
-        )
-    if not raw.strip():
-        raise PlanImportError("ファイルが空です。")
-    data = _parse_json(_decode(raw))
-    if not isinstance(data, dict):
-        raise PlanImportError("ファイルの最上位は項目名と値の組（JSONのオブジェクト）にしてください。")
+    try:  # size, encoding, syntax, duplicates, depth, item counts and absurd numbers
+        data = load_plan_json(text)
+    except UploadError as exc:
+        raise PlanImportError(f"{exc}。") from None
     _check_schema_version(data)
-    _check_depth(data)
     _check_characters(data, ())
     try:
         return Plan.model_validate(data)
@@ -112,54 +104,6 @@ def checked_for_import(plan: Plan, store: Store) -> Plan:
 # --- steps of parse_plan_json ----------------------------------------------------------------
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")  # a BOM (Windows メモ帳) is accepted
-    except UnicodeDecodeError as exc:
-        raise PlanImportError(
-            f"文字コードが UTF-8 ではありません（{exc.start + 1} バイト目）。UTF-8 で保存し直してください。"
-        ) from None
-
-
-_JSON_MESSAGES = {
-    "Expecting value": "値がありません",
-    "Expecting property name enclosed in double quotes": '項目名は二重引用符（"）で囲んでください',
-    "Expecting ',' delimiter": "区切りのカンマ（,）がありません",
-    "Expecting ':' delimiter": "コロン（:）がありません",
-    "Unterminated string starting at": "文字列が閉じられていません",
-    "Invalid control character at": "文字列の中に制御文字があります",
-    "Invalid \\escape": "不正なエスケープ（\\）があります",
-    "Extra data": "JSONの後に余分なデータがあります",
-}
-
-
-def _reject_constant(name: str) -> Any:
-    raise PlanImportError(f"JSONでは使えない値 {name} が含まれています。")
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise PlanImportError(f"項目名「{k}」が同じ場所に2回以上あります。")
-        out[k] = v
-    return out
-
-
-def _parse_json(text: str) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        msg = next((ja for en, ja in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
-        raise PlanImportError(
-            f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列：{msg}）。"
-        ) from None
-    except RecursionError:
-        raise PlanImportError("入れ子が深すぎます。") from None
-    except ValueError:  # e.g. an integer with thousands of digits
-        raise PlanImportError("JSONの数値が大きすぎるか、正しくありません。") from None
-
-
 def _check_schema_version(data: dict[str, Any]) -> None:
     if "schema_version" not in data:
         raise PlanImportError(
@@ -177,17 +121,6 @@ def _check_schema_version(data: dict[str, Any]) -> None:
         raise PlanImportError(
             f"schema_version {v} には対応していません（対応しているのは {SCHEMA_VERSION}）。"
         )
-
-
-def _check_depth(node: Any, depth: int = 0) -> None:
-    if depth > MAX_DEPTH:
-        raise PlanImportError("入れ子が深すぎます。")
-    if isinstance(node, dict):
-        for v in node.values():
-            _check_depth(v, depth + 1)
-    elif isinstance(node, list):
-        for v in node:
-            _check_depth(v, depth + 1)
 
 
 def _check_characters(node: Any, loc: tuple[Any, ...], data: Any = None) -> None:

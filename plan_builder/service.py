@@ -17,7 +17,7 @@ from plan_builder.exchange import checked_for_import, export_json, parse_plan_js
 from plan_builder.guide import get_guide
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.store.repo import PlanSummary, RevisionInfo, Store, StoredPlan
-from plan_builder.uploads import load_plan_json, safe_filename
+from plan_builder.uploads import safe_filename
 
 
 class PlanService:
@@ -171,8 +171,7 @@ class PlanService:
         organisation; the file's workflow state is not trusted (a file cannot make a plan
         "approved").
         """
-        load_plan_json(data)  # hostile-content limits first (size, depth, item counts, numbers)
-        plan = parse_plan_json(data)
+        plan = parse_plan_json(data)  # screens hostile content first (plan_builder.uploads)
         if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
             if self.actor.role is Role.PLANNER:
                 raise PermissionDeniedError(

@@ -100,9 +100,21 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise UploadError(f"項目「{k}」が重複しています")
+            raise UploadError(f"項目名「{k}」が重複しています（同じ場所に2回以上あります）")
         out[k] = v
     return out
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "値がありません",
+    "Expecting property name enclosed in double quotes": '項目名は二重引用符（"）で囲んでください',
+    "Expecting ',' delimiter": "区切りのカンマ（,）がありません",
+    "Expecting ':' delimiter": "コロン（:）がありません",
+    "Unterminated string starting at": "文字列が閉じられていません",
+    "Invalid control character at": "文字列の中に制御文字があります",
+    "Invalid \\escape": "不正なエスケープ（\\）があります",
+    "Extra data": "JSONの後に余分なデータがあります",
+}
 
 
 def _refuse_constant(name: str) -> Any:
@@ -121,8 +133,10 @@ def load_plan_json(data: bytes | str) -> dict[str, Any]:
         raise UploadError("ファイルが空です")
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UploadError("ファイルの文字コードがUTF-8ではありません") from None
+    except UnicodeDecodeError as exc:
+        raise UploadError(
+            f"ファイルの文字コードがUTF-8ではありません（{exc.start + 1} バイト目）。UTF-8 で保存し直してください"
+        ) from None
     # Cheap depth bound before json.loads, which would otherwise recurse on "[[[[...".
     depth = peak = 0
     for ch in text:
@@ -138,11 +152,12 @@ def load_plan_json(data: bytes | str) -> dict[str, Any]:
     except UploadError:
         raise
     except json.JSONDecodeError as exc:
-        raise UploadError(f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列）") from None
+        what = next((ja for en, ja in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
+        raise UploadError(f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列：{what}）") from None
     except (ValueError, RecursionError):
         raise UploadError("JSONとして読めません（数値または入れ子が大きすぎます）") from None
     if not isinstance(value, dict):
-        raise UploadError("計画のファイルではありません（最上位がオブジェクトではありません）")
+        raise UploadError("計画のファイルではありません（最上位がJSONのオブジェクトではありません）")
     _walk(value, 0, "")
     return value
 

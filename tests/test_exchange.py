@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from plan_builder.auth.actor import Actor
 from plan_builder.errors import PlanBuilderError
 from plan_builder.exchange import (
-    MAX_BYTES,
     SCHEMA_PATH,
     PlanImportError,
     export_json,
@@ -25,6 +24,8 @@ from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
+from plan_builder.uploads import MAX_JSON_BYTES as MAX_BYTES
+from plan_builder.uploads import MAX_JSON_STRING
 
 # --- the committed JSON Schema -----------------------------------------------------------------
 
@@ -262,9 +263,18 @@ def test_a_hostile_file_is_refused_with_a_clear_message(valid_plan: Plan, index:
 
 
 def test_a_large_file_under_the_limit_is_accepted(valid_plan: Plan) -> None:
-    big = _with(_valid(valid_plan), answers={"current.overview": "a" * (MAX_BYTES - 50_000)})
-    assert len(big) <= MAX_BYTES
-    assert len(parse_plan_json(big).answers["current.overview"]) == MAX_BYTES - 50_000
+    """Close to the file size limit, with every text under the per-string limit, still imports."""
+    n = (MAX_BYTES - 100_000) // MAX_JSON_STRING
+    answers = {f"extra.a{i}": "a" * MAX_JSON_STRING for i in range(n)}
+    big = _with(_valid(valid_plan), answers=answers)
+    assert MAX_BYTES - 200_000 <= len(big) <= MAX_BYTES
+    assert len(parse_plan_json(big).answers) == n
+
+
+def test_a_single_enormous_answer_is_refused(valid_plan: Plan) -> None:
+    big = _with(_valid(valid_plan), answers={"current.overview": "a" * (MAX_JSON_STRING + 1)})
+    with pytest.raises(PlanImportError, match="長すぎます"):
+        parse_plan_json(big)
 
 
 def test_file_count_matches_the_parametrisation(valid_plan: Plan) -> None:
