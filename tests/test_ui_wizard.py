@@ -83,6 +83,28 @@ def test_period_and_pillars(store: Store, plan_id: int) -> None:
     assert store.get_plan(plan_id).plan.pillars == ["online", "open_data"]
 
 
+def test_a_reversed_period_is_refused_with_a_message_at_the_field(store: Store, plan_id: int) -> None:
+    at = open_page(plan_id)
+    at.radio[0].set_value("positioning").run()
+    by_label(at.selectbox, "開始年度").set_value(2026).run()
+    by_label(at.selectbox, "終了年度").set_value(2024).run()
+    assert store.get_plan(plan_id).plan.period is None
+    assert any("終了年度" in e.value for e in at.error)
+
+
+def test_a_saved_period_outside_the_usual_years_is_shown(store: Store, plan_id: int) -> None:
+    """An imported plan may have started in 2010: its years must be selectable, not blanked."""
+    from plan_builder.plan.model import PlanPeriod
+
+    stored = store.get_plan(plan_id)
+    old = stored.plan.model_copy(update={"period": PlanPeriod(start_fy=2010, end_fy=2014)})
+    store.save_plan(plan_id, old, expected_version=stored.version, actor="t")
+    at = open_page(plan_id)
+    at.radio[0].set_value("positioning").run()
+    assert by_label(at.selectbox, "開始年度").value == 2010
+    assert by_label(at.selectbox, "終了年度").value == 2014
+
+
 def test_refresh_reopens_the_plan_with_everything_saved(store: Store, plan_id: int) -> None:
     at = open_page(plan_id)
     by_label(at.text_area, "地域と行政の課題（必須）").input("窓口の待ち時間が長い。").run()

@@ -25,6 +25,12 @@ MARK = {
 FY_CHOICES = list(range(2017, 2041))
 
 
+def fy_choices(*saved: int | None) -> list[int]:
+    """The usual years, widened to include any saved year (an imported plan may start in 2010)."""
+    years = [y for y in saved if y is not None]
+    return list(range(min([FY_CHOICES[0], *years]), max([FY_CHOICES[-1], *years]) + 1))
+
+
 def _label(q: Question) -> str:
     return f"{q.label}（{q.required.label}）"
 
@@ -92,7 +98,9 @@ def _seed(wk: str, value: Any) -> None:
 
 def render_input(plan: Plan, guide: Guide, q: Question) -> None:
     wk = state.wkey(q.key)
-    fresh = wk not in st.session_state
+    # The period question draws two widgets (…:start, …:end) and never uses `wk` itself.
+    first_key = state.wkey(q.key + ":start") if q.type is QuestionType.PLAN_PERIOD else wk
+    fresh = first_key not in st.session_state
     if fresh:
         state.set_error(q.key, None)
     label = _label(q)
@@ -119,9 +127,10 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
             st.number_input(label, key=wk, on_change=_on_change, args=args, value=None, step=1.0)
         case QuestionType.FISCAL_YEAR:
             _seed(wk, _initial(plan, q))
+            saved = st.session_state.get(wk)
             st.selectbox(
                 label,
-                FY_CHOICES,
+                fy_choices(saved if isinstance(saved, int) else None),
                 key=wk,
                 on_change=_on_change,
                 args=args,
@@ -182,9 +191,10 @@ def _render_period(plan: Plan, q: Question) -> None:
     st.markdown(f"**{md_escape(_label(q))}**")
     a, b = st.columns(2)
     fmt = lambda fy: format_fiscal_year(fy, western=True)  # noqa: E731
+    choices = fy_choices(st.session_state.get(ws), st.session_state.get(we))
     a.selectbox(
         "開始年度",
-        FY_CHOICES,
+        choices,
         key=ws,
         index=None,
         format_func=fmt,
@@ -194,7 +204,7 @@ def _render_period(plan: Plan, q: Question) -> None:
     )
     b.selectbox(
         "終了年度",
-        FY_CHOICES,
+        choices,
         key=we,
         index=None,
         format_func=fmt,
