@@ -284,9 +284,15 @@ class _Context:
         q = self.by_type.get(QuestionType.KPIS) or self.by_type.get(QuestionType.MEASURES)
         period = self.plan.period
         linked = {k for m in self.plan.measures for k in m.kpi_keys}
+        chosen = set(self.plan.pillars)
         for k in self.plan.kpis:
             where = f"KPI {k.key}「{k.name}」"
             quantitative = k.nature is KpiNature.QUANTITATIVE
+            pillar = self.pillar_keys.get(k.pillar) if k.pillar else None
+            if pillar is not None and chosen and k.pillar not in chosen:
+                self.add(
+                    "warning", q, f"{where}の柱「{pillar.name}」は、取り組む柱として選ばれていません。", k.key
+                )
             if k.baseline.value is None or k.baseline.value == "":
                 self.add("warning", q, f"{where}の現状値がありません。", k.key)
             elif k.baseline.as_of is None:

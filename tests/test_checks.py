@@ -328,3 +328,18 @@ def test_measure_helper_uses_measure_keys(full: Plan) -> None:
     report = CheckReport(findings=[Finding("warning", "measures", None, "m", "M77")], completeness=1.0)
     assert measure_findings(report, m) == report.findings and not report.has_blocking
     assert full.measures  # the fixture is a real plan
+
+
+def test_a_kpi_in_a_pillar_not_taken_up_is_flagged(guide) -> None:
+    from plan_builder.checks import check_plan
+    from plan_builder.samples import sample_plan
+
+    plan = sample_plan(guide)
+    kpi = plan.kpis[0]
+    other = next(p.key for p in guide.pillars_shown() if p.key != kpi.pillar)
+    plan = plan.model_validate(
+        {**plan.model_dump(), "pillars": [other], "kpis": [{**kpi.model_dump(), "pillar": kpi.pillar}]}
+        | {"measures": []}
+    )
+    messages = [f.message for f in check_plan(plan, guide).findings if f.target == kpi.key]
+    assert any("取り組む柱として選ばれていません" in m for m in messages)

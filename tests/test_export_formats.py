@@ -86,3 +86,20 @@ def test_markdown_has_chapters_tables_and_chart_data(markdown: str, plan: Plan):
 def test_unknown_format_is_refused(plan: Plan, guide: Guide, tmp_path: Path):
     with pytest.raises(ExportError, match="対応していません"):
         export_plan(plan, guide, "rtf", tmp_path / "x.rtf")  # type: ignore[arg-type]
+
+
+def test_a_kpi_of_a_pillar_not_taken_up_still_gets_its_section(guide) -> None:
+    """Reviewer finding: such a KPI kept only its row in the KPI table; its chart place and
+    method vanished from chapter 6."""
+    from plan_builder.export import export_bytes
+    from plan_builder.samples import sample_plan
+
+    plan = sample_plan(guide)
+    kpi = plan.kpis[0].model_copy(update={"pillar": "my_number", "name": "柱外の指標"})
+    plan = plan.model_validate(
+        {**plan.model_dump(), "pillars": ["online"], "measures": [], "kpis": [kpi.model_dump()]}
+    )
+    data, _ = export_bytes(plan, guide, "md", render_charts=False)
+    text = data.decode()
+    assert text.count("柱外の指標") >= 2  # its own heading in chapter 6, not just the table row
+    assert "柱外の指標の推移" in text

@@ -197,8 +197,9 @@ def build_context(plan: Plan, guide: Guide, *, today: date | None = None) -> dic
     measures = [_measure(m, plan, pillar_names) for m in plan.measures]
     kpis = [_kpi(k, measures_of, pillar_names) for k in plan.kpis]
 
-    # Pillars taken up, in the guide's order, plus any pillar that has measures.
-    used = set(plan.pillars) | {m.pillar for m in plan.measures}
+    # Pillars taken up, in the guide's order, plus any pillar that has measures or KPIs (a KPI of
+    # a pillar not taken up must still be printed with its chart).
+    used = set(plan.pillars) | {m.pillar for m in plan.measures} | {k.pillar for k in plan.kpis if k.pillar}
     pillars: list[dict[str, Any]] = []
     for p in guide.pillars:
         if p.key not in used:
