@@ -138,7 +138,8 @@ class TrainingService:
         """Training plans that are seats (of `session`), oldest first: (summary, session, name)."""
         out = []
         for s in sorted(self.plans.list_plans(training=True), key=lambda s: s.id):
-            parsed = parse_title(s.title)
+            # The seat is named by the title it was created with: participants may retitle it.
+            parsed = parse_title(s.title) or parse_title(self.plans.revision(s.id, 1).plan.title)
             if parsed and (session is None or parsed[0] == session):
                 out.append(_Seat(s.id, parsed[0], parsed[1]))
         return out

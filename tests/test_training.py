@@ -102,6 +102,23 @@ def test_board_reflects_a_participants_edit(svc: TrainingService, store: Store, 
     assert after["乙"] == before["乙"]  # the neighbour's seat is untouched
 
 
+def test_a_retitled_seat_stays_on_the_board_and_cannot_be_doubled(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
+    """The title is the first question of 第3章 with an example button: participants change it."""
+    seats = svc.create_sandboxes("改題の回", ["山田", "佐藤"], guide.id, start="blank")
+    ps = PlanService(store, Actor("sanka", Role.TRAINER))
+    cur = ps.get(seats[0].id)
+    ps.save(
+        seats[0].id,
+        cur.plan.model_copy(update={"title": "みどり町官民データ活用推進計画"}),
+        expected_version=cur.version,
+    )
+    assert [b.participant for b in svc.board("改題の回")] == ["山田", "佐藤"]
+    with pytest.raises(TrainingInputError):
+        svc.create_sandboxes("改題の回", ["山田"], guide.id, start="blank")
+
+
 def test_reset_brings_back_version_one_as_a_new_revision(
     svc: TrainingService, store: Store, guide: Guide
 ) -> None:
