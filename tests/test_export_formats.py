@@ -103,3 +103,14 @@ def test_a_kpi_of_a_pillar_not_taken_up_still_gets_its_section(guide) -> None:
     text = data.decode()
     assert text.count("柱外の指標") >= 2  # its own heading in chapter 6, not just the table row
     assert "柱外の指標の推移" in text
+
+
+def test_a_plan_without_pillars_does_not_print_zero_pillars(guide) -> None:
+    from plan_builder.export import export_bytes
+    from plan_builder.samples import sample_plan
+
+    plan = sample_plan(guide)
+    plan = plan.model_validate({**plan.model_dump(), "pillars": [], "measures": [], "kpis": []})
+    text = export_bytes(plan, guide, "md", render_charts=False)[0].decode()
+    assert "0つの柱" not in text
+    assert "取り組む柱は、今後定めます。" in text
