@@ -17,6 +17,7 @@ from plan_builder.exchange import checked_for_import, export_json, parse_plan_js
 from plan_builder.guide import get_guide
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.store.repo import PlanSummary, RevisionInfo, Store, StoredPlan
+from plan_builder.store.tables import PlanRecord
 from plan_builder.uploads import safe_filename
 
 
@@ -29,18 +30,20 @@ class PlanService:
         audit.record(self.store.engine, self.actor.username, action, target, **detail)
 
     # Checks ------------------------------------------------------------------------------
-    def _check_read(self, plan_id: int) -> None:
+    def _check_read(self, plan_id: int) -> PlanRecord:
+        """The plan's row, if the actor may read it (so callers need not read it again)."""
         rec = self.store.plan_meta(plan_id)
         if not policy.can_read(
             self.actor, lg_code=rec.lg_code, status=PlanStatus(rec.status), is_training=rec.is_training
         ):
             raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
+        return rec
 
-    def _check_write(self, plan_id: int) -> None:
-        self._check_read(plan_id)
-        rec = self.store.plan_meta(plan_id)
+    def _check_write(self, plan_id: int) -> PlanRecord:
+        rec = self._check_read(plan_id)
         if not policy.can_write(self.actor, lg_code=rec.lg_code, is_training=rec.is_training):
             raise PermissionDeniedError(f"計画（ID {plan_id}）を変更する権限がありません")
+        return rec
 
     def can_read(self, plan_id: int) -> bool:
         try:
@@ -79,15 +82,14 @@ class PlanService:
     def get(self, plan_id: int) -> StoredPlan:
         """The current plan; for a reviewer, the revision that was last submitted (the planner's
         drafting after a submission stays invisible to reviewers)."""
-        self._check_read(plan_id)
+        rec = self._check_read(plan_id)
         if self.actor.role is Role.REVIEWER:
-            return self.store.revision(plan_id, self._submitted_version(plan_id))
+            return self.store.revision(plan_id, _submitted_version(rec))
         return self.store.get_plan(plan_id)
 
     def current_version(self, plan_id: int) -> int:
         """The latest saved version, cheaply (the wizard asks on every rerun to spot stale tabs)."""
-        self._check_read(plan_id)
-        return self.store.plan_meta(plan_id).version
+        return self._check_read(plan_id).version
 
     def revisions(self, plan_id: int) -> list[RevisionInfo]:
         """The plan's storage history (every saved state), newest first. Not for reviewers: they
@@ -100,18 +102,12 @@ class PlanService:
         return self.store.revisions(plan_id)
 
     def revision(self, plan_id: int, version: int) -> StoredPlan:
-        self._check_read(plan_id)
-        if self.actor.role is Role.REVIEWER and version != self._submitted_version(plan_id):
+        rec = self._check_read(plan_id)
+        if self.actor.role is Role.REVIEWER and version != _submitted_version(rec):
             raise PermissionDeniedError(
                 "審査担当者が閲覧できるのは提出された版だけです（審査の画面から確認してください）"
             )
         return self.store.revision(plan_id, version)
-
-    def _submitted_version(self, plan_id: int) -> int:
-        version = self.store.plan_meta(plan_id).submitted_version
-        if version is None:  # never submitted: reviewers cannot read it at all
-            raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
-        return version
 
     # Writes ------------------------------------------------------------------------------
     def create(self, plan: Plan) -> StoredPlan:
@@ -124,8 +120,7 @@ class PlanService:
         return stored
 
     def save(self, plan_id: int, plan: Plan, *, expected_version: int, note: str = "") -> StoredPlan:
-        self._check_write(plan_id)
-        current = self.store.plan_meta(plan_id)
+        current = self._check_write(plan_id)
         if expected_version != current.version:  # e.g. submitted or returned meanwhile: reload first
             raise StaleVersionError(plan_id, expected_version, current.version)
         if plan.lg_code != current.lg_code:
@@ -217,3 +212,10 @@ class PlanService:
         """Let workflow code (review, comments) log an action on a plan the actor may read."""
         self._check_read(plan_id)
         self._audit(action, plan_id, **detail)
+
+
+def _submitted_version(rec: PlanRecord) -> int:
+    """The revision reviewers see; a never-submitted plan does not exist for them."""
+    if rec.submitted_version is None:
+        raise NotFoundError(f"計画（ID {rec.id}）が見つかりません")
+    return rec.submitted_version
