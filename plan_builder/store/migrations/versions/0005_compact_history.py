@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from alembic import op
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 revision = "0005"
 down_revision = "0004"
@@ -48,14 +49,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("status", sa.String(length=20), nullable=False, server_default="draft"))
         batch_op.add_column(sa.Column("named", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("seen", sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch_op.add_column(sa.Column("opened_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("opened_at", UTCDateTime(), nullable=True))
     conn = op.get_bind()
     kept = _versions_to_keep(conn)
     for (plan_id,) in conn.execute(sa.select(plan.c.id).order_by(plan.c.id)).all():
         _compact(conn, plan_id, kept.get(plan_id, set()))
     op.execute("UPDATE plan_revision SET opened_at = created_at WHERE opened_at IS NULL")
     with op.batch_alter_table("plan_revision", schema=None) as batch_op:
-        batch_op.alter_column("opened_at", existing_type=sa.DateTime(), nullable=False)
+        batch_op.alter_column("opened_at", existing_type=UTCDateTime(), nullable=False)
         batch_op.alter_column("title", server_default=None)
         batch_op.alter_column("status", server_default=None)
         batch_op.alter_column("named", server_default=None)
