@@ -161,7 +161,7 @@ class PlanService:
         if not name:
             raise PlanLimitError("版の名前を入力してください")
         if len(name) > 100:
-            raise PlanLimitError(f"版の名前は100字以内で入力してください（現在 {len(name)}字）")
+            raise PlanLimitError(f"版の名前は100文字以内で入力してください（現在 {len(name)}文字）")
         self.store.name_revision(plan_id, version, name)
         self._audit("plan.name_version", plan_id, version=version, name=name)
 
