@@ -125,3 +125,13 @@ def test_merge_properties(mine_edits: dict[str, str], their_edits: dict[str, str
             assert result.plan.answers[k] == theirs.answers[k]  # their edit is kept
     assert merge_plans(BASE, mine, mine).plan == mine
     assert merge_plans(BASE, mine, BASE).plan == mine
+
+
+def test_with_value_sets_the_conflicting_field() -> None:
+    from plan_builder.plan.merge import with_value
+
+    k = BASE.kpis[0].key
+    assert with_value(BASE, f"answers.{KEYS[0]}", "選んだ文").answers[KEYS[0]] == "選んだ文"
+    assert with_value(BASE, f"kpis.{k}.method", "測る").kpi(k).method == "測る"
+    assert KEYS[0] not in with_value(BASE, f"answers.{KEYS[0]}", None).answers
+    assert with_value(BASE, "contact.phone", "019-000-0000").contact.phone == "019-000-0000"

@@ -92,3 +92,35 @@ def merge_plans(base: Plan, mine: Plan, theirs: Plan) -> MergeResult:
     except ValidationError as exc:
         raise MergeError(str(exc)) from exc
     return MergeResult(plan, conflicts)
+
+
+def _step(node: Any, rest: str) -> tuple[Any, str]:
+    """The key of `node` (a dict, or a list of keyed items) that `rest` starts with, longest first."""
+    keys = [x["key"] for x in node] if isinstance(node, list) else [str(k) for k in node]
+    for k in sorted(keys, key=len, reverse=True):
+        if rest == k or rest.startswith(k + "."):
+            return k, rest[len(k) + 1 :]
+    return rest, ""  # a key not there yet (e.g. an answer the other side removed)
+
+
+def with_value(plan: Plan, path: str, value: Any) -> Plan:
+    """A validated copy of `plan` with the field at `path` (as in MergeResult.conflicts) set to `value`."""
+    data = plan.model_dump(mode="json")
+    node: Any = data
+    rest = path
+    while True:
+        key, rest = _step(node, rest)
+        if isinstance(node, list):
+            node = next(x for x in node if x["key"] == key)
+            continue
+        if not rest:
+            if value is None and key.count(".") and key in node:  # an answer set back to empty
+                node.pop(key)
+            else:
+                node[key] = value
+            break
+        node = node[key]
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        raise MergeError(str(exc)) from exc

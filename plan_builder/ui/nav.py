@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from plan_builder.auth.actor import Actor, Role
-from plan_builder.ui import auth_pages, review_pages, training_pages
+from plan_builder.ui import auth_pages, review_pages, state, training_pages
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -67,7 +67,14 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
 
 def run(actor: Actor) -> None:
     style()
-    st.navigation(sections(actor), position="sidebar", expanded=True).run()
+    found = sections(actor)
+    chosen = st.navigation(found, position="sidebar", expanded=True)
+    target = state.bounce_target()
+    if target is not None:  # a field's late blur undid a sidebar click: finish the page switch
+        for p in (p for pages in found.values() for p in pages):
+            if p._script_hash == target:
+                st.switch_page(p)
+    chosen.run()
 
 
 _CSS = """<style>
