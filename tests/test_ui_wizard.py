@@ -112,20 +112,42 @@ def test_refresh_reopens_the_plan_with_everything_saved(store: Store, plan_id: i
     assert by_label(again.text_area, "地域と行政の課題（必須）").value == "窓口の待ち時間が長い。"
 
 
-def test_stale_tab_is_told_and_overwrites_nothing(store: Store, plan_id: int, guide: Guide) -> None:
+def test_two_tabs_different_fields_are_merged(store: Store, plan_id: int) -> None:
     tab_a = open_page(plan_id)
     tab_b = open_page(plan_id)
     by_label(tab_b.text_area, "地域の現状（必須）").input("タブBの内容").run()
-    assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブBの内容"
-    by_label(tab_a.text_area, "地域の現状（必須）").input("タブAの内容").run()
-    assert any("別のタブで更新されています" in e.value for e in tab_a.error)
+    by_label(tab_a.text_area, "地域と行政の課題（必須）").input("タブAの内容").run()
     stored = store.get_plan(plan_id)
-    assert stored.plan.answers["current.overview"] == "タブBの内容" and stored.version == 2
-    next(b for b in tab_a.button if b.label == "最新の内容を読み込む").click().run()
-    assert not any("別のタブ" in e.value for e in tab_a.error)
+    assert stored.plan.answers["current.overview"] == "タブBの内容"
+    assert stored.plan.answers["current.issues"] == "タブAの内容"
+    assert stored.version == 3
+    assert not any("同じ欄を同時に変更" in w.value for w in tab_a.warning)
+
+
+def test_two_tabs_same_field_conflict_shown_at_the_field(store: Store, plan_id: int) -> None:
+    tab_a = open_page(plan_id)
+    tab_b = open_page(plan_id)
+    by_label(tab_b.text_area, "地域の現状（必須）").input("タブBの内容").run()
+    by_label(tab_a.text_area, "地域の現状（必須）").input("タブAの内容").run()
+    stored = store.get_plan(plan_id)
+    assert stored.plan.answers["current.overview"] == "タブBの内容"  # nothing silently overwritten
+    assert any("同じ欄を同時に変更" in w.value for w in tab_a.warning)
+    shown = [t.value for t in tab_a.text]
+    assert "タブAの内容" in shown and "タブBの内容" in shown
+    assert by_label(tab_a.text_area, "地域の現状（必須）").value == "タブAの内容"  # still on screen
+    next(b for b in tab_a.button if b.label == "この画面の入力を残す").click().run()
+    assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブAの内容"
+    assert not any("同じ欄を同時に変更" in w.value for w in tab_a.warning)
+
+
+def test_conflict_take_theirs_shows_the_saved_text(store: Store, plan_id: int) -> None:
+    tab_a = open_page(plan_id)
+    tab_b = open_page(plan_id)
+    by_label(tab_b.text_area, "地域の現状（必須）").input("タブBの内容").run()
+    by_label(tab_a.text_area, "地域の現状（必須）").input("タブAの内容").run()
+    next(b for b in tab_a.button if b.label == "相手の変更を採る").click().run()
     assert by_label(tab_a.text_area, "地域の現状（必須）").value == "タブBの内容"
-    by_label(tab_a.text_area, "地域の現状（必須）").input("タブAで書き直し").run()
-    assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブAで書き直し"
+    assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブBの内容"
 
 
 def test_stale_is_noticed_before_typing(store: Store, plan_id: int, guide: Guide) -> None:
@@ -138,7 +160,9 @@ def test_stale_is_noticed_before_typing(store: Store, plan_id: int, guide: Guide
         expected_version=cur.version,
     )
     at.run()
-    assert any("別のタブで更新されています" in e.value for e in at.error)
+    assert any("別のタブで更新されています" in e.value for e in at.info)
+    next(b for b in at.button if b.label == "最新の内容を表示する").click().run()
+    assert by_label(at.text_area, "地域と行政の課題（必須）").value == "別の人"
 
 
 def test_without_a_plan_the_page_points_home(store: Store) -> None:

@@ -80,11 +80,9 @@ def current_actor() -> Actor:
 def _keep_requested_page() -> None:
     """Register the app's pages (hidden, none of them runs) so that the address the user asked
     for (`/wizard?plan=12`, a bookmark or a link in an e-mail) survives the login screen."""
-    from plan_builder.ui import nav
+    from plan_builder.ui import nav, review_pages, training_pages
 
-    pages = [nav.page(k) for k in nav.PLANNER_PAGES]
-    pages += nav._optional_pages("plan_builder.ui.review_pages")
-    pages += nav._optional_pages("plan_builder.ui.training_pages")
+    pages = nav.planner_pages() + review_pages.pages() + training_pages.pages()
     st.navigation(pages, position="hidden")
     st.session_state.setdefault(K_NEXT, st.query_params.to_dict())
 
@@ -316,13 +314,9 @@ def audit_page() -> None:
     )
 
 
-_PAGES: dict[str, st.Page] = {}
-
-
 def _page(fn, title: str, icon: str, url: str) -> st.Page:
-    if url not in _PAGES:
-        _PAGES[url] = st.Page(fn, title=title, icon=icon, url_path=url)
-    return _PAGES[url]
+    """A new page object per call: st.navigation mutates the objects it is given."""
+    return st.Page(fn, title=title, icon=icon, url_path=url)
 
 
 def pages() -> list[st.Page]:

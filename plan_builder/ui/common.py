@@ -9,8 +9,9 @@ from plan_builder.ui.render import md_escape
 from plan_builder.ui.state import OpenPlan
 
 STALE_MESSAGE = (
-    "別のタブで更新されています。この画面の内容は古いため、変更は保存されていません。"
-    "最新の内容を読み込んでから、必要な変更をもう一度入力してください。"
+    "別のタブで更新されています。この画面で入力した内容は、保存するときに相手の変更と自動で合わせます"
+    "（同じ欄が変更されていた場合は、その欄で両方の内容を示して選んでいただきます）。"
+    "最新の内容を表示するには「最新の内容を表示する」を押してください。入力中の内容は失われません。"
 )
 
 
@@ -30,10 +31,12 @@ def show_error(field: str) -> None:
 
 
 def stale_banner() -> None:
+    if state.outage():
+        st.error(state.outage(), icon=":material/cloud_off:")
     if state.is_stale():
         with st.container(border=True):
-            st.error(STALE_MESSAGE, icon=":material/warning:")
-            st.button("最新の内容を読み込む", key="reload_stale", on_click=state.reload_plan, type="primary")
+            st.info(STALE_MESSAGE, icon=":material/sync:")
+            st.button("最新の内容を表示する", key="reload_stale", on_click=state.reload_plan)
 
 
 def saved_caption(op: OpenPlan) -> None:
@@ -54,9 +57,12 @@ def header(op: OpenPlan, title: str) -> None:
 
 
 def require_plan() -> OpenPlan | None:
-    """The open plan, or a hint to open one on the home page."""
+    """The open plan, or a hint to open one on the home page. Saves text kept during an outage."""
     state.check_fresh()
     op = state.current()
+    if op is not None and state.has_unsaved():
+        state.retry_unsaved()
+        op = state.current()
     if op is None:
         show_flash()
         st.info("計画が開かれていません。ホームで計画を作成するか、一覧から開いてください。")

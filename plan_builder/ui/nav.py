@@ -1,18 +1,19 @@
-"""The app's navigation: planner sections, plus pages other packages add when present.
+"""The app's navigation: planner sections, the review, training and account sections by role.
 
-Other engineers add sections without editing this file: `plan_builder.ui.review_pages.pages()`
-and `plan_builder.ui.auth_pages.pages()` are imported when they exist, and each section is shown
-to the roles that use it.
+`st.Page` objects are built anew for every call, never cached at module level: `st.navigation`
+marks a default and a per-run flag on the objects it is given, so a shared object lets one
+session's navigation change another's (issue 9: after a reviewer signed in, nobody else could).
+Streamlit identifies a page by its url_path, so a fresh object links and switches the same way.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import streamlit as st
 
 from plan_builder.auth.actor import Actor, Role
+from plan_builder.ui import auth_pages, review_pages, state, training_pages
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -37,25 +38,15 @@ PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN}
 REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN}
 TRAINING_ROLES = {Role.TRAINER, Role.ADMIN}
 
-_pages: dict[str, st.Page] = {}
-
 
 def page(key: str) -> st.Page:
-    """The st.Page of a planner page (for st.switch_page and st.page_link)."""
-    if key not in _pages:
-        title, icon, url = PLANNER_PAGES[key]
-        _pages[key] = st.Page(
-            PAGES_DIR / f"{key}.py", title=title, icon=icon, url_path=url, default=key == "home"
-        )
-    return _pages[key]
+    """A new st.Page for a planner page (for st.navigation, st.switch_page and st.page_link)."""
+    title, icon, url = PLANNER_PAGES[key]
+    return st.Page(PAGES_DIR / f"{key}.py", title=title, icon=icon, url_path=url, default=key == "home")
 
 
-def _optional_pages(module: str) -> list[st.Page]:
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return []
-    return list(mod.pages())
+def planner_pages() -> list[st.Page]:
+    return [page(k) for k in PLANNER_PAGES]
 
 
 def sections(actor: Actor) -> dict[str, list[st.Page]]:
@@ -63,14 +54,10 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
     if actor.role in PLANNING_ROLES:
         out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
     if actor.role in REVIEW_ROLES:
-        review = _optional_pages("plan_builder.ui.review_pages")
-        if review:
-            out["審査"] = review
+        out["審査"] = review_pages.pages()
     if actor.role in TRAINING_ROLES:
-        training = _optional_pages("plan_builder.ui.training_pages")
-        if training:
-            out["研修"] = training
-    account = _optional_pages("plan_builder.ui.auth_pages")
+        out["研修"] = training_pages.pages()
+    account = auth_pages.pages()
     if account:
         out["アカウント"] = account
     if not out:  # a role with no section of its own still gets the home page
@@ -80,7 +67,14 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
 
 def run(actor: Actor) -> None:
     style()
-    st.navigation(sections(actor), position="sidebar", expanded=True).run()
+    found = sections(actor)
+    chosen = st.navigation(found, position="sidebar", expanded=True)
+    target = state.bounce_target()
+    if target is not None:  # a field's late blur undid a sidebar click: finish the page switch
+        for p in (p for pages in found.values() for p in pages):
+            if p._script_hash == target:
+                st.switch_page(p)
+    chosen.run()
 
 
 _CSS = """<style>

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from plan_builder.guide.model import Guide, Question, QuestionType, Requirement
-from plan_builder.plan import edit
+from plan_builder.plan import edit, merge
 from plan_builder.plan.answers import get_answer
 from plan_builder.plan.fiscal import format_fiscal_year
 from plan_builder.plan.model import Plan
@@ -23,6 +23,7 @@ MARK = {
     Requirement.OPTIONAL: ":gray-badge[任意]",
 }
 FY_CHOICES = list(range(2017, 2041))
+_NO_WIDGET = (QuestionType.PLAN_PERIOD, QuestionType.MEASURES, QuestionType.KPIS)
 
 
 def fy_choices(*saved: int | None) -> list[int]:
@@ -53,32 +54,48 @@ def _initial(plan: Plan, q: Question) -> Any:
     return v
 
 
-def _on_change(qkey: str, wk: str) -> None:
+def question_path(q: Question) -> str:
+    """Where the answer lives in the plan, as plan.merge names fields (for conflicts)."""
+    if q.field:
+        return q.field
+    if q.type is QuestionType.PLAN_PERIOD:
+        return "period"
+    if q.type is QuestionType.PILLARS:
+        return "pillars"
+    return f"answers.{q.key}"
+
+
+def _save(qkey: str, raw: Any, note: str) -> None:
+    """Validate the user's value for one question and save only that answer."""
     op = state.current()
     if op is None:
         return
-    raw = st.session_state.get(wk)
     try:
-        new = edit.answer_question(op.plan, op.guide, qkey, raw)
+        edit.answer_question(op.plan, op.guide, qkey, raw)
     except edit.EditError as exc:
-        state.set_error(qkey, str(exc))  # shown at the field; nothing is saved
+        state.set_error(qkey, str(exc))  # shown at the field; the text stays in it
+        state.keep_unsaved(qkey, raw, None)
         return
     state.set_error(qkey, None)
-    state.commit(new, note=f"「{op.guide.question(qkey).label}」を変更")
+    state.save_field(qkey, raw, lambda plan: edit.answer_question(plan, op.guide, qkey, raw), note)
+
+
+def _on_change(qkey: str, wk: str) -> None:
+    raw = state.edited(wk)
+    if raw is state.NO_EDIT:  # redrawn, emptied by a page switch, or back to the saved value
+        if wk in st.session_state.get(state.K_DRAWN, ()):
+            state.forget_unsaved(qkey)
+            state.set_error(qkey, None)
+        return
+    op = state.current()
+    if op is not None:
+        _save(qkey, raw, f"「{op.guide.question(qkey).label}」を変更")
 
 
 def _on_period(qkey: str, wk_start: str, wk_end: str) -> None:
-    op = state.current()
-    if op is None:
+    if state.edited(wk_start) is state.NO_EDIT and state.edited(wk_end) is state.NO_EDIT:
         return
-    raw = (st.session_state.get(wk_start), st.session_state.get(wk_end))
-    try:
-        new = edit.answer_question(op.plan, op.guide, qkey, raw)
-    except edit.EditError as exc:
-        state.set_error(qkey, str(exc))
-        return
-    state.set_error(qkey, None)
-    state.commit(new, note="計画期間を変更")
+    _save(qkey, (st.session_state.get(wk_start), st.session_state.get(wk_end)), "計画期間を変更")
 
 
 def _insert_example(qkey: str, wk: str, index: int) -> None:
@@ -90,30 +107,22 @@ def _insert_example(qkey: str, wk: str, index: int) -> None:
     _on_change(qkey, wk)
 
 
-def _seed(wk: str, value: Any) -> None:
-    """Put the saved value into a widget the first time it is drawn (and clear old errors)."""
-    if wk not in st.session_state:
-        st.session_state[wk] = value
-
-
 def render_input(plan: Plan, guide: Guide, q: Question) -> None:
-    wk = state.wkey(q.key)
-    # The period question draws two widgets (…:start, …:end) and never uses `wk` itself.
-    first_key = state.wkey(q.key + ":start") if q.type is QuestionType.PLAN_PERIOD else wk
-    fresh = first_key not in st.session_state
-    if fresh:
-        state.set_error(q.key, None)
+    # The period question draws two widgets (…:start, …:end) and never binds `q.key` itself.
+    first = q.key + ":start" if q.type is QuestionType.PLAN_PERIOD else q.key
+    last_run = st.session_state.get(state.K_LAST, ())
+    if state.wkey(first) not in last_run and q.key not in st.session_state.get(state.K_UNSAVED, {}):
+        state.set_error(q.key, None)  # a fresh widget shows the saved answer: old errors are gone
+    wk = state.bind(q.key, _initial(plan, q)) if q.type not in _NO_WIDGET else state.wkey(q.key)
     label = _label(q)
     args = (q.key, wk)
     opts = {o.value: o.label for o in guide.options_for(q)} if q.options or q.options_from else {}
     match q.type:
         case QuestionType.LONG_TEXT:
-            _seed(wk, _initial(plan, q))
             st.text_area(
                 label, key=wk, on_change=_on_change, args=args, height=150, placeholder=q.placeholder
             )
         case QuestionType.SHORT_TEXT | QuestionType.URL:
-            _seed(wk, _initial(plan, q))
             st.text_input(
                 label,
                 key=wk,
@@ -123,10 +132,8 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 max_chars=q.max_length or None,
             )
         case QuestionType.NUMBER:
-            _seed(wk, _initial(plan, q))
             st.number_input(label, key=wk, on_change=_on_change, args=args, value=None, step=1.0)
         case QuestionType.FISCAL_YEAR:
-            _seed(wk, _initial(plan, q))
             saved = st.session_state.get(wk)
             st.selectbox(
                 label,
@@ -139,15 +146,12 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 placeholder="年度を選んでください",
             )
         case QuestionType.DATE:
-            _seed(wk, _initial(plan, q))
             st.date_input(label, key=wk, on_change=_on_change, args=args, value=None, format="YYYY/MM/DD")
         case QuestionType.SINGLE_CHOICE:
-            _seed(wk, _initial(plan, q))
             st.radio(
                 label, list(opts), key=wk, on_change=_on_change, args=args, index=None, format_func=opts.get
             )
         case QuestionType.MULTI_CHOICE | QuestionType.CHECKLIST:
-            _seed(wk, _initial(plan, q))
             st.multiselect(
                 label,
                 list(opts),
@@ -162,7 +166,6 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
             offered = [
                 p.key for p in guide.pillars if p.visibility.value != "hidden" or p.key in plan.pillars
             ]
-            _seed(wk, _initial(plan, q))
             st.multiselect(
                 label,
                 offered,
@@ -182,12 +185,15 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
     msg = state.error(q.key)
     if msg:  # escaped: the message often quotes what was typed
         st.error(md_escape(msg), icon=":material/error:")
+    path = question_path(q)
+    if path in state.conflicts():
+        keys = [state.wkey(q.key + ":start"), state.wkey(q.key + ":end")] if first != q.key else [wk]
+        conflict_box(path, keys, q.key)
 
 
 def _render_period(plan: Plan, q: Question) -> None:
-    ws, we = state.wkey(q.key + ":start"), state.wkey(q.key + ":end")
-    _seed(ws, plan.period.start_fy if plan.period else None)
-    _seed(we, plan.period.end_fy if plan.period else None)
+    ws = state.bind(q.key + ":start", plan.period.start_fy if plan.period else None)
+    we = state.bind(q.key + ":end", plan.period.end_fy if plan.period else None)
     st.markdown(f"**{md_escape(_label(q))}**")
     a, b = st.columns(2)
     fmt = lambda fy: format_fiscal_year(fy, western=True)  # noqa: E731
@@ -225,6 +231,59 @@ def _render_summary(plan: Plan, page_key: str, text: str) -> None:
         label=f"{nav.PLANNER_PAGES[page_key][0]}の画面で編集する",
         icon=":material/arrow_forward:",
     )
+
+
+def show_value(value: Any) -> str:
+    """A saved or typed value as plain text for the conflict box (JSON form, as plan.merge gives)."""
+    if value in (None, "", [], {}):
+        return "（空欄）"
+    if isinstance(value, dict) and {"start_fy", "end_fy"} <= set(value):
+        return f"{format_fiscal_year(value['start_fy'])}〜{format_fiscal_year(value['end_fy'])}"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _keep_mine(path: str, name: str) -> None:
+    mine, _ = state.conflicts().get(path, (None, None))
+    op = state.current()
+    if op is None:
+        return
+    try:
+        changed = merge.with_value(op.plan, path, mine)
+    except merge.MergeError as exc:
+        state.flash(str(exc))
+        return
+    if state.commit(changed, note="同時に変更された欄で、この画面の入力を残す"):
+        state.resolve(path)
+        state.forget_unsaved(name)
+
+
+def _take_theirs(path: str, keys: list[str], name: str) -> None:
+    for wk in keys:  # redrawn from the saved plan by state.bind
+        st.session_state.pop(wk, None)
+    state.forget_unsaved(name)
+    state.resolve(path)
+
+
+def conflict_box(path: str, keys: list[str], name: str) -> None:
+    """Both texts of a field this tab and another changed at once, and the choice, at the field."""
+    mine, theirs = state.conflicts()[path]
+    with st.container(border=True):
+        st.warning(
+            "別のタブまたは別の利用者が、同じ欄を同時に変更しました。いま保存されているのは相手の内容です。"
+            "どちらを残すか選んでください。",
+            icon=":material/merge_type:",
+        )
+        a, b = st.columns(2)
+        a.markdown("**この画面の入力**")
+        a.text(show_value(mine))
+        b.markdown("**保存されている内容（相手の変更）**")
+        b.text(show_value(theirs))
+        a.button(
+            "この画面の入力を残す", key=f"keep:{path}", on_click=_keep_mine, args=(path, name), type="primary"
+        )
+        b.button("相手の変更を採る", key=f"take:{path}", on_click=_take_theirs, args=(path, keys, name))
 
 
 def render_guidance(plan: Plan, guide: Guide, q: Question) -> None:

@@ -550,7 +550,7 @@ def coverage_page() -> None:
     st.markdown("不足している項目：" + (md_escape("、".join(missing)) if missing else "なし"))
     if st.button("この計画を審査キューで開く", key="rvc_open"):
         st.session_state[K_SELECTED] = pid
-        st.switch_page(_PAGES["queue"])
+        st.switch_page(pages()[0])
     _downloads("カバレッジ", m.header(), m.records(), "rvc_dl")
 
 
@@ -682,25 +682,17 @@ def comments_at_question(
 
 
 # Pages -----------------------------------------------------------------------------------------
-_PAGES: dict[str, st.Page] = {}
-
-
 def pages() -> list[st.Page]:
-    if not _PAGES:
-        _PAGES.update(
-            queue=st.Page(queue_page, title="審査キュー", icon=":material/inbox:", url_path="review-queue"),
-            side=st.Page(
-                side_by_side_page,
-                title="比較（横並び）",
-                icon=":material/view_column:",
-                url_path="review-side-by-side",
-            ),
-            diff=st.Page(diff_page, title="回次の差分", icon=":material/difference:", url_path="review-diff"),
-            coverage=st.Page(
-                coverage_page, title="カバレッジ", icon=":material/grid_on:", url_path="review-coverage"
-            ),
-            kpi=st.Page(
-                kpi_page, title="KPIベンチマーク", icon=":material/bar_chart:", url_path="review-kpi"
-            ),
-        )
-    return list(_PAGES.values())
+    """New page objects on every call (a shared st.Page leaks navigation state between sessions)."""
+    return [
+        st.Page(queue_page, title="審査キュー", icon=":material/inbox:", url_path="review-queue"),
+        st.Page(
+            side_by_side_page,
+            title="比較（横並び）",
+            icon=":material/view_column:",
+            url_path="review-side-by-side",
+        ),
+        st.Page(diff_page, title="回次の差分", icon=":material/difference:", url_path="review-diff"),
+        st.Page(coverage_page, title="カバレッジ", icon=":material/grid_on:", url_path="review-coverage"),
+        st.Page(kpi_page, title="KPIベンチマーク", icon=":material/bar_chart:", url_path="review-kpi"),
+    ]

@@ -1,23 +1,37 @@
-"""Per-session state of the planner's app: the store, the acting user, and the open plan.
+"""Per-session state of the planner's app: the store, the acting user, the open plan and its widgets.
 
-Why it is built this way: every page reads the open plan from here and writes it back through
-`commit`, which saves with the version this tab last saw. A StaleVersionError is never swallowed:
-it marks the tab stale, the page shows a banner with a reload button, and nothing is written.
+Why it is built this way (issue 9):
+- A widget writes only what the user changed. `bind` puts the saved value into a widget and
+  remembers it (the seed); `edited` returns the widget's value only when the widget was drawn in
+  the previous run and differs from its seed. Streamlit drops the state of widgets a run did not
+  draw (a page switch, another chapter) and the browser may then send a stale or empty value for
+  them; such a widget is re-seeded from the saved plan and never writes.
+- `commit` saves against the version this tab read. When another tab saved in between, the two
+  are merged field by field (plan.merge); a field both changed is a conflict kept in the session
+  and shown at the field with both texts. Nothing typed is thrown away.
+- When the database cannot be reached, or the disk is full or not writable, the change is kept
+  in the session (`unsaved`) with a message naming the cause, and saved on a later run.
 The plan id lives in the URL (`?plan=ID`) so a browser refresh reopens the same plan.
 """
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from plan_builder.auth.actor import Actor
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError, StaleVersionError
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.clock import to_jst
 from plan_builder.plan.fiscal import format_date
+from plan_builder.plan.merge import MergeError, merge_plans
 from plan_builder.plan.model import Plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store, database_url
@@ -31,6 +45,59 @@ NOT_FOUND_MESSAGE = (
 )
 
 K_ERRORS, K_NONCE, K_FLASH, K_CHAPTER = "pb_errors", "pb_nonce", "pb_flash", "pb_chapter"
+K_DRAWN, K_LAST, K_SEEDS = "pb_drawn", "pb_last_drawn", "pb_seeds"
+K_UNSAVED, K_CONFLICTS, K_OUTAGE = "pb_unsaved", "pb_conflicts", "pb_outage"
+K_PAGES, K_BOUNCE = "pb_pages", "pb_bounce"
+NO_EDIT: Any = object()  # `edited` found nothing the user changed
+
+UNREACHABLE_MESSAGE = (
+    "データベースに接続できないため、保存できませんでした。入力した内容はこの画面に残っており、"
+    "失われていません。接続が回復すると自動で保存します。"
+)
+DISK_FULL_MESSAGE = (
+    "保存先のディスクの空き容量が不足しているため、保存できませんでした。入力した内容はこの画面に"
+    "残っており、失われていません。管理者に連絡してください。空きができると自動で保存します。"
+)
+PERMISSION_MESSAGE = (
+    "保存先のデータベースに書き込む権限がないため、保存できませんでした。入力した内容はこの画面に"
+    "残っており、失われていません。管理者に連絡してください。書き込めるようになると自動で保存します。"
+)
+MERGE_FAILED_MESSAGE = (
+    "別のタブで更新された内容と、この画面の変更を合わせられなかったため、保存していません。"
+    "この画面の入力はそのまま残っています。"
+)
+
+
+def outage_message(exc: BaseException) -> str | None:
+    """The Japanese message for a storage failure (unreachable, disk full, no permission), else None."""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return DISK_FULL_MESSAGE
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return PERMISSION_MESSAGE
+        return UNREACHABLE_MESSAGE
+    if not isinstance(exc, OperationalError | InterfaceError | DBAPIError):
+        return None
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "disk is full" in text or "no space left" in text or "disk full" in text:
+        return DISK_FULL_MESSAGE
+    if "readonly" in text or "read-only" in text or "permission denied" in text or "unable to open" in text:
+        return PERMISSION_MESSAGE
+    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+        return UNREACHABLE_MESSAGE
+    return None
+
+
+STORAGE_ERRORS = (OperationalError, InterfaceError, DBAPIError, OSError)
+
+
+def page_outage_message(message: str) -> str:
+    """For a page that could not even be read: the cause, and that typed text is kept."""
+    return (
+        "この画面を表示できませんでした。"
+        + message
+        + "しばらくしてから、画面を再読み込みせずに操作を続けてください。"
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,10 +163,138 @@ def wkey(name: str) -> str:
     return f"w{st.session_state.get(K_NONCE, 0)}:{st.session_state.get(K_ID)}:{name}"
 
 
+# Runs and widgets ---------------------------------------------------------------------------
+
+
+def begin_run() -> None:
+    """Called by app.py before the page: the widgets drawn by the previous run become `K_LAST`.
+
+    Widget callbacks run before this (Streamlit calls them first), so they still see the previous
+    run's `K_DRAWN`. Only the previous run counts, even when it was cut short by the next request:
+    the browser forgets every widget the last run it heard of did not draw, and would show such a
+    widget empty unless it is seeded again.
+    """
+    ss = st.session_state
+    ss[K_LAST] = ss.get(K_DRAWN, set())
+    ss[K_DRAWN] = set()
+    ctx = get_script_run_ctx()
+    ss[K_PAGES] = (ss.get(K_PAGES, (None, None))[1], ctx.page_script_hash if ctx else None)
+
+
+def bounce_target() -> str | None:
+    """The page the user switched to just before a late field edit brought them back, if any."""
+    ss = st.session_state
+    if not ss.pop(K_BOUNCE, False):
+        return None
+    previous, now = ss.get(K_PAGES, (None, None))
+    return previous if previous and previous != now else None
+
+
+def bind(name: str, saved: Any) -> str:
+    """The key of the widget for `name`, showing `saved` unless it holds the user's own edit.
+
+    A widget not drawn in the previous run (new, redrawn after a page switch or another chapter,
+    or never seeded) is seeded with the saved value, or with text this session could not save.
+    """
+    ss = st.session_state
+    wk = wkey(name)
+    seeds: dict[str, Any] = ss.setdefault(K_SEEDS, {})
+    live = wk in ss.get(K_LAST, ()) and wk in ss and wk in seeds
+    if not live:
+        kept = ss.get(K_UNSAVED, {}).get(name)
+        ss[wk] = kept[0] if kept is not None else saved
+        seeds[wk] = saved
+    elif seeds[wk] != saved:  # saved by this widget's callback, or merged from another tab
+        if ss[wk] == seeds[wk]:
+            ss[wk] = saved
+        seeds[wk] = saved
+    ss.setdefault(K_DRAWN, set()).add(wk)
+    return wk
+
+
+def seeded(wk: str) -> Any:
+    return st.session_state.get(K_SEEDS, {}).get(wk)
+
+
+def edited(wk: str) -> Any:
+    """The widget's value if the user changed it, else NO_EDIT (for use in on_change callbacks).
+
+    The widget must have been on screen: drawn by the previous run, or by the one before when the
+    previous run was cut short by a page switch (the browser sends the blur of a field after the
+    click on a sidebar link). An emptied value counts only from the previous run: a widget the
+    browser forgot comes back empty, and must never blank a saved answer.
+    """
+    ss = st.session_state
+    seeds = ss.get(K_SEEDS, {})
+    if wk not in seeds or wk not in ss:
+        return NO_EDIT
+    value = ss[wk]
+    if value == seeds[wk]:
+        return NO_EDIT
+    if wk in ss.get(K_DRAWN, ()):
+        return value
+    if wk in ss.get(K_LAST, ()) and value not in (None, "", []):
+        ss[K_BOUNCE] = True  # the user had already left this page: take them back where they went
+        return value
+    return NO_EDIT
+
+
+def keep_unsaved(name: str, raw: Any, change: Callable[[Plan], Plan] | None, note: str = "") -> None:
+    """Keep what the user typed for `name` (shown again when the widget is redrawn); with a
+    `change`, it is saved by `retry_unsaved` once storage works again."""
+    st.session_state.setdefault(K_UNSAVED, {})[name] = (raw, change, note)
+
+
+def forget_unsaved(name: str) -> None:
+    st.session_state.get(K_UNSAVED, {}).pop(name, None)
+
+
+def has_unsaved() -> bool:
+    return any(c is not None for _, c, _ in st.session_state.get(K_UNSAVED, {}).values())
+
+
+def save_field(name: str, raw: Any, change: Callable[[Plan], Plan], note: str) -> bool:
+    """Apply one field's change to the plan and save it; on a storage failure keep it for later."""
+    ss = st.session_state
+    plan = ss.get(K_PLAN)
+    if plan is None:
+        return False
+    keep_unsaved(name, raw, change, note)  # until the save has succeeded
+    if commit(change(plan), note=note):
+        forget_unsaved(name)
+        return True
+    if ss.get(K_OUTAGE) is None:  # refused (permission, deleted plan): nothing to retry
+        st.session_state[K_UNSAVED][name] = (raw, None, note)
+    return False
+
+
+def retry_unsaved() -> None:
+    """Save changes kept during a storage failure, in the order they were made."""
+    ss = st.session_state
+    waiting = {n: v for n, v in ss.get(K_UNSAVED, {}).items() if v[1] is not None}
+    if not waiting or ss.get(K_ID) is None:
+        return
+    plan = ss[K_PLAN]
+    try:
+        for _, change, _ in waiting.values():
+            plan = change(plan)
+    except PlanBuilderError:
+        return
+    if commit(plan, note="接続の回復後に保存"):
+        for n in waiting:
+            forget_unsaved(n)
+        flash("接続が回復したため、保存できていなかった入力を保存しました。", "success")
+
+
+# The open plan -------------------------------------------------------------------------------
+
+
 def open_plan(plan_id: int) -> None:
-    """Load a plan into this session (and the URL), discarding unsaved widget state."""
+    """Load a plan into this session (and the URL); widgets re-read it (text kept unsaved stays)."""
     stored = service().get(plan_id)
     ss = st.session_state
+    if ss.get(K_ID) != plan_id:
+        ss[K_UNSAVED], ss[K_CONFLICTS] = {}, {}
     ss[K_ID], ss[K_VERSION], ss[K_PLAN], ss[K_SAVED] = plan_id, stored.version, stored.plan, stored.updated_at
     ss[K_STALE] = False
     ss[K_ERRORS] = {}
@@ -108,13 +303,13 @@ def open_plan(plan_id: int) -> None:
 
 
 def close_plan() -> None:
-    for k in (K_ID, K_VERSION, K_PLAN, K_SAVED):
+    for k in (K_ID, K_VERSION, K_PLAN, K_SAVED, K_UNSAVED, K_CONFLICTS):
         st.session_state.pop(k, None)
     st.query_params.pop(QP, None)
 
 
 def reload_plan() -> None:
-    """Throw away this tab's unsaved edits and read the latest saved version."""
+    """Read the latest saved version (text this tab could not save is kept and shown again)."""
     if st.session_state.get(K_ID) is not None:
         open_plan(st.session_state[K_ID])
 
@@ -138,13 +333,17 @@ def current() -> OpenPlan | None:
 
 
 def check_fresh() -> None:
-    """Mark the tab stale when the plan was saved elsewhere since this tab read it (cheap)."""
+    """Mark the tab stale when the plan was saved elsewhere since this tab read it (cheap).
+
+    Saving still works (it merges); the mark only offers to show the newer version. A database
+    that cannot be reached is reported by the page, not here.
+    """
     ss = st.session_state
     if ss.get(K_ID) is None or ss.get(K_STALE):
         return
     try:
         version = service().current_version(ss[K_ID])
-    except PlanBuilderError:  # deleted or no longer readable: saving will say so
+    except (PlanBuilderError, *STORAGE_ERRORS):  # deleted, unreadable or offline: saving will say so
         return
     if version != ss[K_VERSION]:
         ss[K_STALE] = True
@@ -154,16 +353,45 @@ def is_stale() -> bool:
     return bool(st.session_state.get(K_STALE))
 
 
+def outage() -> str | None:
+    """The storage failure of the last save, if it has not been saved since."""
+    return st.session_state.get(K_OUTAGE)
+
+
+def _save_merging(plan_id: int, base: Plan, mine: Plan, version: int, note: str) -> tuple[Any, dict]:
+    """Save `mine` (edited from `base`, read at `version`), merging with newer saves by others."""
+    conflicts: dict[str, tuple[Any, Any]] = {}
+    for _ in range(5):
+        try:
+            return service().save(plan_id, mine, expected_version=version, note=note), conflicts
+        except StaleVersionError:
+            latest = service().get(plan_id)
+            result = merge_plans(base, mine, latest.plan)
+            conflicts.update(result.conflicts)
+            base, mine, version = latest.plan, result.plan, latest.version
+    raise StaleVersionError(plan_id, version, version)
+
+
 def commit(new_plan: Plan, note: str = "") -> bool:
-    """Save `new_plan` based on the version this tab holds. False (and nothing written) when the
-    plan changed elsewhere or the actor may not write; the reason is kept for the banner."""
+    """Save `new_plan`, an edit of the plan this tab holds, merging with saves made elsewhere.
+
+    False when nothing could be saved: the actor may not write, the plan is gone, or storage
+    failed (the reason is flashed or kept in `outage()`). Conflicting fields are saved with the
+    other version's value and kept in `conflicts()` with this tab's value, for the user to choose.
+    """
     ss = st.session_state
-    if new_plan == ss.get(K_PLAN):
+    base = ss.get(K_PLAN)
+    if new_plan == base:
         return True
     try:
-        stored = service().save(ss[K_ID], new_plan, expected_version=ss[K_VERSION], note=note)
+        stored, conflicts = _save_merging(ss[K_ID], base, new_plan, ss[K_VERSION], note)
     except StaleVersionError:
         ss[K_STALE] = True
+        flash(MERGE_FAILED_MESSAGE)
+        return False
+    except MergeError:
+        ss[K_STALE] = True
+        flash(MERGE_FAILED_MESSAGE)
         return False
     except NotFoundError:
         flash(NOT_FOUND_MESSAGE)
@@ -171,8 +399,26 @@ def commit(new_plan: Plan, note: str = "") -> bool:
     except PermissionDeniedError as exc:
         flash(str(exc))
         return False
+    except STORAGE_ERRORS as exc:
+        message = outage_message(exc)
+        if message is None:
+            raise
+        ss[K_OUTAGE] = message
+        return False
+    ss[K_OUTAGE], ss[K_STALE] = None, False  # saved (merged if need be): this tab holds the latest
     ss[K_VERSION], ss[K_PLAN], ss[K_SAVED] = stored.version, stored.plan, stored.updated_at
+    if conflicts:
+        ss.setdefault(K_CONFLICTS, {}).update(conflicts)
     return True
+
+
+def conflicts() -> dict[str, tuple[Any, Any]]:
+    """Fields both this tab and another changed: path -> (this tab's value, the saved value)."""
+    return st.session_state.get(K_CONFLICTS, {})
+
+
+def resolve(path: str) -> None:
+    st.session_state.get(K_CONFLICTS, {}).pop(path, None)
 
 
 # Field errors and one-off messages ------------------------------------------------------------

@@ -225,20 +225,10 @@ def handout_page() -> None:
         st.code(svc.handout(guide, "md").decode("utf-8"), language="markdown")
 
 
-_PAGES: dict[str, st.Page] = {}
-
-
 def pages() -> list[st.Page]:
-    if not _PAGES:
-        _PAGES.update(
-            setup=st.Page(
-                setup_page, title="研修の準備", icon=":material/school:", url_path="training-setup"
-            ),
-            board=st.Page(
-                board_page, title="進み具合", icon=":material/monitoring:", url_path="training-board"
-            ),
-            handout=st.Page(
-                handout_page, title="配布資料", icon=":material/description:", url_path="training-handout"
-            ),
-        )
-    return list(_PAGES.values())
+    """New page objects on every call (a shared st.Page leaks navigation state between sessions)."""
+    return [
+        st.Page(setup_page, title="研修の準備", icon=":material/school:", url_path="training-setup"),
+        st.Page(board_page, title="進み具合", icon=":material/monitoring:", url_path="training-board"),
+        st.Page(handout_page, title="配布資料", icon=":material/description:", url_path="training-handout"),
+    ]
