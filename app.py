@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from plan_builder.ui import nav, state
+from plan_builder.ui import host_guard, nav, state
 
 st.set_page_config(page_title="官民データ活用推進計画 作成支援", page_icon="📘", layout="wide")
+host_guard.guard()
 state.begin_run()
 try:
     nav.run(state.actor())

@@ -74,26 +74,31 @@ def safe_filename(name: str, *, default: str = "file", max_length: int = 120) ->
 # --- plan JSON -----------------------------------------------------------------------------------
 
 
-def _walk(value: Any, depth: int, where: str) -> None:
-    if depth > MAX_JSON_DEPTH:
-        raise UploadError(f"ファイルの入れ子が深すぎます（{where}）")
-    if isinstance(value, dict):
-        if len(value) > MAX_JSON_ITEMS:
-            raise UploadError(f"項目が多すぎます（{where}）")
-        for k, v in value.items():
-            _walk(v, depth + 1, f"{where}.{k}" if where else str(k))
-    elif isinstance(value, list):
-        if len(value) > MAX_JSON_ITEMS:
-            raise UploadError(f"一覧の件数が多すぎます（{where}）")
-        for i, v in enumerate(value):
-            _walk(v, depth + 1, f"{where}[{i}]")
-    elif isinstance(value, bool) or value is None:
-        return
-    elif isinstance(value, int | float):
-        if not math.isfinite(value) or abs(value) > MAX_JSON_NUMBER:
-            raise UploadError(f"数値が大きすぎるか、正しくありません（{where or '最上位'}）")
-    elif isinstance(value, str) and len(value) > MAX_JSON_STRING:
-        raise UploadError(f"文字列が長すぎます（{where}、{len(value):,}文字）")
+def _walk(root: Any) -> None:
+    """Check depth, item counts, numbers and string lengths of a parsed value.
+
+    Iterative, so a deep structure that json.loads accepted cannot exhaust the Python stack here.
+    """
+    stack: list[tuple[Any, int, str]] = [(root, 0, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise UploadError(f"ファイルの入れ子が深すぎます（{where}）")
+        if isinstance(value, dict):
+            if len(value) > MAX_JSON_ITEMS:
+                raise UploadError(f"項目が多すぎます（{where}）")
+            stack += [(v, depth + 1, f"{where}.{k}" if where else str(k)) for k, v in value.items()]
+        elif isinstance(value, list):
+            if len(value) > MAX_JSON_ITEMS:
+                raise UploadError(f"一覧の件数が多すぎます（{where}）")
+            stack += [(v, depth + 1, f"{where}[{i}]") for i, v in enumerate(value)]
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int | float):
+            if not math.isfinite(value) or abs(value) > MAX_JSON_NUMBER:
+                raise UploadError(f"数値が大きすぎるか、正しくありません（{where or '最上位'}）")
+        elif isinstance(value, str) and len(value) > MAX_JSON_STRING:
+            raise UploadError(f"文字列が長すぎます（{where}、{len(value):,}文字）")
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -137,16 +142,6 @@ def load_plan_json(data: bytes | str) -> dict[str, Any]:
         raise UploadError(
             f"ファイルの文字コードがUTF-8ではありません（{exc.start + 1} バイト目）。UTF-8 で保存し直してください"
         ) from None
-    # Cheap depth bound before json.loads, which would otherwise recurse on "[[[[...".
-    depth = peak = 0
-    for ch in text:
-        if ch in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                raise UploadError("ファイルの入れ子が深すぎます")
-            peak = max(peak, depth)
-        elif ch in "]}":
-            depth -= 1
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
     except UploadError:
@@ -154,11 +149,13 @@ def load_plan_json(data: bytes | str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         what = next((ja for en, ja in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
         raise UploadError(f"JSONの構文が正しくありません（{exc.lineno}行 {exc.colno}列：{what}）") from None
-    except (ValueError, RecursionError):
-        raise UploadError("JSONとして読めません（数値または入れ子が大きすぎます）") from None
+    except RecursionError:  # json.loads guards its own recursion; deeper than ~1000 levels
+        raise UploadError("ファイルの入れ子が深すぎます") from None
+    except ValueError:
+        raise UploadError("JSONとして読めません（数値が大きすぎます）") from None
     if not isinstance(value, dict):
         raise UploadError("計画のファイルではありません（最上位がJSONのオブジェクトではありません）")
-    _walk(value, 0, "")
+    _walk(value)  # depth is measured on the parsed structure: brackets inside text do not count
     return value
 
 

@@ -15,7 +15,7 @@ LAYERS = [
     {"errors"},
     {"guide"},
     {"plan", "uploads"},
-    {"store"},
+    {"store", "docx_clean"},
     {"auth", "creation"},
     {"checks", "exchange", "export", "samples"},
     {"service"},

@@ -167,7 +167,7 @@ def test_unknown_user_and_weak_password(cli, capsys: pytest.CaptureFixture[str])
     assert cli("user", "reset-password", "nobody", "--password-stdin", stdin=PW + "\n") == 2
     assert "利用者「nobody」は登録されていません" in capsys.readouterr().err
     assert cli("user", "add", "tanaka", "--role", "admin", "--password-stdin", stdin="short\n") == 2
-    assert "10文字以上" in capsys.readouterr().err
+    assert "12文字以上" in capsys.readouterr().err
 
 
 def test_interactive_password_must_match(cli, monkeypatch: pytest.MonkeyPatch, capsys) -> None:

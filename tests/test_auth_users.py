@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import select
 
-from plan_builder.auth import passwords
+from plan_builder.auth import passwords, throttle
 from plan_builder.auth import users as users_mod
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.auth.passwords import WeakPasswordError, verify_password
@@ -28,6 +28,26 @@ from plan_builder.store import Store
 
 ADMIN = Actor("root-admin", Role.ADMIN)
 PW = "harukaze-2026"
+
+
+class FakeClock:
+    """The time plan_builder.auth.throttle sees; advance() moves it on."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(throttle, "utcnow", fake)
+    return fake
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +114,8 @@ def test_role_fields_are_checked(admin: UserAdmin, kwargs: dict, message: str) -
         ("x", PW, "利用者名"),
         ("../etc", PW, "利用者名"),
         ("a' OR '1'='1", PW, "利用者名"),
-        ("tanaka", "short", "10文字以上"),
+        ("tanaka", "short", "12文字以上"),
+        ("tanaka", "hinata-2026", "12文字以上"),
         ("tanaka", "aaaaaaaaaaaa", "4種類以上"),
         ("tanaka", "tanaka-2026-x", "利用者名を含めない"),
     ],
@@ -130,26 +151,25 @@ def test_wrong_password_and_unknown_user_give_same_message(store: Store, admin: 
 
 def test_repeated_failures_lock_the_account_even_with_right_password(store: Store, admin: UserAdmin) -> None:
     admin.add("sato", role="trainer", password=PW)
-    for _ in range(users_mod.MAX_FAILURES):
+    for _ in range(throttle.MAX_FAILURES):
         with pytest.raises(LoginError, match="正しくありません"):
-            authenticate(store, "sato", "guess-guess-1")
-    with pytest.raises(LoginError, match="分間ログインできません"):
-        authenticate(store, "sato", PW)
+            authenticate(store, "sato", "guess-guess-1", source="10.0.0.9")
+    with pytest.raises(LoginError, match="分間はログインできません"):
+        authenticate(store, "sato", PW, source="10.0.0.9")
     # An admin's password reset lifts the lock.
     admin.reset_password("sato", "natsukaze-2026")
-    assert authenticate(store, "sato", "natsukaze-2026").username == "sato"
+    assert authenticate(store, "sato", "natsukaze-2026", source="10.0.0.9").username == "sato"
     with pytest.raises(LoginError):
         authenticate(store, "sato", PW)  # the old password no longer works
 
 
-def test_lock_expires(store: Store, admin: UserAdmin) -> None:
+def test_lock_expires(store: Store, admin: UserAdmin, clock) -> None:
     admin.add("sato", role="trainer", password=PW)
-    with store.session() as s:
-        row = s.exec(select(UserRecord).where(UserRecord.username == "sato")).one()
-        row.failed_logins, row.locked_until = 7, datetime.now(UTC) - timedelta(seconds=1)
-        s.add(row)
-        s.commit()
-    assert authenticate(store, "sato", PW).username == "sato"
+    for _ in range(throttle.MAX_FAILURES):
+        with pytest.raises(LoginError):
+            authenticate(store, "sato", "guess-guess-1", source="10.0.0.9")
+    clock.advance(throttle.LOCK_BASE_SECONDS + 1)
+    assert authenticate(store, "sato", PW, source="10.0.0.9").username == "sato"
 
 
 def test_failed_login_is_slowed_down(store: Store, admin: UserAdmin, monkeypatch: pytest.MonkeyPatch) -> None:

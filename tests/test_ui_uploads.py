@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from plan_builder.auth import users as users_mod
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.users import UserAdmin
+from plan_builder.docx_clean import clean_docx
 from plan_builder.guide import Guide
 from plan_builder.plan.model import PlanStatus
 from plan_builder.samples import sample_plan
@@ -235,7 +236,8 @@ def test_reference_checks_the_name_not_only_the_bytes(tmp_path: Path) -> None:
         uploads_ui.write_reference("../../様式.docx", _zip_bomb(), tmp_path)
     assert list(tmp_path.iterdir()) == []
     path = uploads_ui.write_reference("../../etc/様式.docx", data, tmp_path)
-    assert path == tmp_path / "reference.docx" and path.read_bytes() == data
+    assert path == tmp_path / "reference.docx"
+    assert path.read_bytes() == clean_docx("様式.docx", data).data  # rebuilt, never copied (issue 10)
 
 
 def test_shipped_reference_is_accepted_and_word_export_succeeds(plan_id: int) -> None:

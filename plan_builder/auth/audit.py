@@ -31,7 +31,8 @@ ACTION_LABELS = {
     "user.enable": "利用者の再開",
     "login.ok": "ログイン",
     "login.failed": "ログイン失敗",
-    "login.locked": "ログイン一時停止",
+    "login.locked": "ログイン一時停止中の試行",
+    "login.lockout": "ログインの一時停止（失敗の繰り返し）",
     "logout": "ログアウト",
 }
 

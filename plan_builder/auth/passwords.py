@@ -1,13 +1,23 @@
-"""Password hashing with argon2id (argon2-cffi defaults, RFC 9106 low-memory profile)."""
+"""Password hashing with argon2id (argon2-cffi defaults, RFC 9106 low-memory profile), and the
+password policy: at least 12 characters, not built on a common password (a list shipped in this
+package, read offline), not containing the user name.
+"""
 
 from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from plan_builder.errors import PlanBuilderError
 
-MIN_LENGTH = 10
+MIN_LENGTH = 12
+COMMON_LIST = Path(__file__).with_name("common_passwords.txt")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+_ENDS = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 MAX_LENGTH = 256  # argon2 accepts more, but nobody types this much; refuse absurd input early
 
 _hasher = PasswordHasher()
@@ -19,7 +29,19 @@ class WeakPasswordError(PlanBuilderError):
     """The new password does not meet the minimum rules."""
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_LIST.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _core(password: str) -> str:
+    """The password without digits and symbols at either end, lower-cased: "Password1!" -> "password"."""
+    return _ENDS.sub("", password.lower())
+
+
 def check_strength(password: str, *, username: str = "") -> None:
+    """Raise WeakPasswordError (Japanese, says what to change) unless the policy is met."""
     if len(password) < MIN_LENGTH:
         raise WeakPasswordError(f"パスワードは{MIN_LENGTH}文字以上にしてください")
     if len(password) > MAX_LENGTH:
@@ -28,6 +50,23 @@ def check_strength(password: str, *, username: str = "") -> None:
         raise WeakPasswordError("パスワードに利用者名を含めないでください")
     if len(set(password)) < 4:
         raise WeakPasswordError("パスワードには4種類以上の文字を使ってください")
+    core, common = _core(password), common_passwords()
+    letters = _NON_LETTERS.sub("", password.lower())  # "1qaz2wsx3edc" -> "qazwsxedc"
+    if {password.lower(), core, letters} & common or len(core) < 4 or _is_walk(password.lower()):
+        raise WeakPasswordError(
+            "このパスワードはよく使われる語や並び（password、123456、qwerty など）を基にしているため使えません。"
+            "推測されにくい語を組み合わせてください"
+        )
+
+
+def _is_walk(text: str) -> bool:
+    """A run of neighbouring characters or one word repeated ("abcdefghijkl", "abcabcabcabc")."""
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    if steps <= {1} or steps <= {-1}:
+        return True
+    return any(
+        len(text) % n == 0 and text == text[:n] * (len(text) // n) for n in range(1, len(text) // 2 + 1)
+    )
 
 
 def hash_password(password: str) -> str:

@@ -43,3 +43,18 @@ class AuditRecord(SQLModel, table=True):
     action: str = Field(max_length=50, index=True)
     target: str = Field(default="", max_length=100)  # e.g. "plan:12", "user:sato"
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class LoginThrottleRecord(SQLModel, table=True):
+    """Failed password logins per key (migration 0005), shared by every app process.
+
+    Keys: `user:NAME` (the name as typed, whether or not the account exists, so that unknown and
+    known names behave alike), `src:ADDRESS` (the client address) and `pair:NAME@ADDRESS`.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int = Field(default=0)
+    locked_until: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,7 +1,8 @@
 """Local accounts: creation and administration (admins only), and password login.
 
-Every change is written to the audit log. Failed logins are counted on the user's row, so that
-the lock holds for every app process behind the reverse proxy, and each failure is slowed down.
+Every change is written to the audit log. Failed logins are counted in the database by
+plan_builder.auth.throttle (per name, address and pair), so that the back-off holds for every
+app process behind the reverse proxy, and each failure is slowed down.
 """
 
 from __future__ import annotations
@@ -9,12 +10,11 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import update
 from sqlmodel import select
 
-from plan_builder.auth import audit
+from plan_builder.auth import audit, throttle
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.auth.passwords import (
     burn_time,
@@ -29,9 +29,6 @@ from plan_builder.store.repo import Store
 from plan_builder.store.tables import utcnow
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
-MAX_FAILURES = 5  # consecutive failures before the account is locked for a while
-LOCK_BASE_SECONDS = 60  # doubled for each further failure ...
-LOCK_MAX_SECONDS = 15 * 60  # ... up to this
 FAILURE_DELAY_SECONDS = 0.5  # every failed attempt waits this long before answering
 
 
@@ -79,11 +76,6 @@ def _info(r: UserRecord) -> UserInfo:
         r.last_login_at,
         bool(r.password_hash),
     )
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; they were stored as UTC."""
-    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
 def _row(store: Store, s, username: str) -> UserRecord:
@@ -217,6 +209,7 @@ class UserAdmin:
             row.failed_logins, row.locked_until, row.updated_at = 0, None, utcnow()
             s.add(row)
             s.commit()
+        throttle.clear(self.store.engine, username)
         self._audit("user.reset_password", username)
 
     def set_active(self, username: str, active: bool) -> None:
@@ -229,6 +222,8 @@ class UserAdmin:
                 row.failed_logins, row.locked_until = 0, None
             s.add(row)
             s.commit()
+        if active:
+            throttle.clear(self.store.engine, username)
         self._audit("user.enable" if active else "user.disable", username)
 
 
@@ -259,63 +254,45 @@ def actor_for_email(store: Store, email: str) -> Actor | None:
     return _info(rows[0]).actor()
 
 
-def _lock_seconds(failures: int) -> int:
-    return min(LOCK_BASE_SECONDS * 2 ** max(0, failures - MAX_FAILURES), LOCK_MAX_SECONDS)
-
-
 def authenticate(store: Store, username: str, password: str, *, source: str = "") -> Actor:
-    """Check a password login; returns the Actor or raises LoginError (Japanese message)."""
+    """Check a password login; returns the Actor or raises LoginError (Japanese message).
+
+    Throttled per name, per address and per pair (plan_builder.auth.throttle) before the
+    password is checked. Unknown names, disabled accounts and wrong passwords all take the same
+    time and get the same message, and a throttled attempt gets the same message whether or not
+    the name exists.
+    """
     refused = LoginError("利用者名またはパスワードが正しくありません")
     username = (username or "").strip()
-    now = utcnow()
+    source = (source or "")[:64]
     if not USERNAME_RE.match(username) or len(password or "") == 0:
         burn_time(password or "")
         time.sleep(FAILURE_DELAY_SECONDS)
         raise refused
+    wait = throttle.admit(store.engine, username, source)
+    if wait is not None:
+        minutes = max(1, (wait.seconds + 59) // 60)
+        audit.record(store.engine, username, "login.locked", f"user:{username}", source=source)
+        time.sleep(FAILURE_DELAY_SECONDS)
+        raise LoginError(
+            f"ログインの試行が続いたため、約{minutes}分間はログインできません。"
+            "時間をおいてからやり直すか、管理者に連絡してください。"
+        )
     with store.session() as s:
         row = s.exec(select(UserRecord).where(UserRecord.username == username)).first()
-        if row is None or not row.active or not row.password_hash:
+        usable = row is not None and row.active and bool(row.password_hash)
+        if not usable:
             burn_time(password)
+        if not usable or not verify_password(row.password_hash, password):
             audit.record(store.engine, username, "login.failed", f"user:{username}", source=source)
-            time.sleep(FAILURE_DELAY_SECONDS)
-            raise refused
-        locked_until = _aware(row.locked_until)
-        if locked_until and locked_until > now:
-            minutes = max(1, int((locked_until - now).total_seconds() + 59) // 60)
-            audit.record(store.engine, username, "login.locked", f"user:{username}", source=source)
-            time.sleep(FAILURE_DELAY_SECONDS)
-            raise LoginError(
-                f"ログインに続けて失敗したため、この利用者は約{minutes}分間ログインできません。"
-                "時間をおいてからやり直すか、管理者に連絡してください。"
-            )
-        if not verify_password(row.password_hash, password):
-            # Increment in SQL, not in Python: several app processes may count at the same time.
-            s.exec(
-                update(UserRecord)
-                .where(UserRecord.id == row.id)
-                .values(failed_logins=UserRecord.failed_logins + 1)
-            )
-            s.commit()
-            s.refresh(row)
-            if row.failed_logins >= MAX_FAILURES:
-                row.locked_until = now + timedelta(seconds=_lock_seconds(row.failed_logins))
-                s.add(row)
-                s.commit()
-            audit.record(
-                store.engine,
-                username,
-                "login.failed",
-                f"user:{username}",
-                source=source,
-                failures=row.failed_logins,
-            )
             time.sleep(FAILURE_DELAY_SECONDS)
             raise refused
         if needs_rehash(row.password_hash):
             row.password_hash = hash_password(password)
-        row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
+        row.last_login_at = utcnow()
         s.add(row)
         s.commit()
         actor = _info(row).actor()
+    throttle.succeeded(store.engine, username, source)
     audit.record(store.engine, username, "login.ok", f"user:{username}", source=source)
     return actor

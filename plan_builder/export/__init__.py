@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
+from plan_builder.docx_clean import clean_docx
 from plan_builder.errors import PlanBuilderError
 from plan_builder.export import charts, figures
 from plan_builder.export.charts import ChartBatch
@@ -223,7 +224,13 @@ def export_plan(
         reference = Path(reference_docx) if reference_docx else reference_docx_for(guide)
         report(0.1, "Word 文書を組み立てています")
         try:
-            builder = DocxBuilder(reference, title=plan.title, author=plan.lg_name)
+            if reference_docx:  # an organisation's file: rebuilt without anything that reaches out
+                with tempfile.TemporaryDirectory(prefix="plan-builder-ref-") as tmp:
+                    clean = Path(tmp) / "reference.docx"
+                    clean.write_bytes(clean_docx(reference.name, reference.read_bytes()).data)
+                    builder = DocxBuilder(clean, title=plan.title, author=plan.lg_name)
+            else:
+                builder = DocxBuilder(reference, title=plan.title, author=plan.lg_name)
         except Exception as exc:
             job.wait(_noop, 0, 0)
             raise ExportError(f"参照用の Word 文書（{reference.name}）を開けません：{exc}") from exc

@@ -227,7 +227,7 @@ def users_page() -> None:
         org = c1.text_input("団体コード（計画担当者のみ、6桁）", max_chars=6)
         scope = c2.text_input("審査範囲（審査担当者のみ、都道府県コード2桁または national）", max_chars=8)
         password = st.text_input(
-            "初期パスワード（10文字以上。空欄ならOIDCのみ）", type="password", max_chars=256
+            "初期パスワード（12文字以上。空欄ならOIDCのみ）", type="password", max_chars=256
         )
         if st.form_submit_button("追加", type="primary"):
             try:

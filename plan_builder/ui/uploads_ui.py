@@ -3,7 +3,7 @@
 Why it is built this way: Streamlit reruns the page on every click, and an uploaded file stays
 in its widget across reruns. Importing a plan is a write, so each upload is remembered by its
 `file_id` and imported at most once. Nothing here trusts the uploaded name: the reference .docx
-is checked by plan_builder.uploads and written under a fixed name in a directory we created.
+is rebuilt by plan_builder.docx_clean and written under a fixed name in a directory we created.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from plan_builder.docx_clean import clean_docx
 from plan_builder.errors import PlanBuilderError
 from plan_builder.service import PlanService
-from plan_builder.uploads import validate_office_upload
 
 REFERENCE_NAME = "reference.docx"  # the only name ever written; the uploaded name is not a path
 
@@ -57,17 +57,19 @@ def import_once(
 
 
 def check_reference(name: str, data: bytes) -> str | None:
-    """None when `data` is a harmless .docx; else the validator's Japanese message."""
+    """None when `data` can be used as a reference (once rebuilt); else the Japanese reason."""
     try:
-        validate_office_upload(name, data, "docx")
+        clean_docx(name, data)
     except PlanBuilderError as exc:
         return str(exc)
     return None
 
 
 def write_reference(name: str, data: bytes, directory: Path) -> Path:
-    """Check the upload again and write it as `directory/reference.docx` (raises UploadError)."""
-    validate_office_upload(name, data, "docx")
+    """Write the rebuilt upload (never the bytes as sent) as `directory/reference.docx`.
+
+    Raises UploadError when it cannot be cleaned.
+    """
     path = Path(directory) / REFERENCE_NAME
-    path.write_bytes(data)
+    path.write_bytes(clean_docx(name, data).data)
     return path

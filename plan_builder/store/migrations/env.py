@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import plan_builder.auth.tables  # accounts and audit log (migration 0003)
+import plan_builder.auth.tables  # accounts, audit log, login throttle (migrations 0003, 0005)
 import plan_builder.review.tables  # review workflow and comments (migration 0002)
 import plan_builder.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 

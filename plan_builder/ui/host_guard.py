@@ -1,0 +1,25 @@
+"""The app's own start-up check, for when it is started without scripts/run_app.sh.
+
+Runs first on every script run (cheap: a few config reads). With an unknown PLAN_BUILDER_MODE,
+or standalone mode listening beyond this computer, or no allowed host names, the page shows why
+in Japanese and stops: no page, plan or account is served.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from plan_builder.auth.mode import DeploymentError, check_deployment, deployment_mode
+
+
+def guard() -> None:
+    """Stop the run with a Japanese explanation when the deployment must not serve pages."""
+    try:
+        check_deployment(
+            deployment_mode(),
+            str(st.get_option("server.address") or ""),
+            list(st.get_option("server.allowedHosts") or []),
+        )
+    except DeploymentError as exc:
+        st.error(f"この設定では起動できません。{exc}")
+        st.stop()
