@@ -111,6 +111,21 @@ def _chart_specs(root: Element, plan: Plan, guide: Guide) -> list[dict[str, Any]
     return specs
 
 
+def chart_alts(root: Element, plan: Plan) -> list[str]:
+    """Each chart place described in words with its numbers (alternative text), in order."""
+    kpis = {k.key: k for k in plan.kpis}
+    out = []
+    for el in chart_elements(root):
+        caption = f"{el.get('number', '')}　{el.get('caption', '')}".strip()
+        if el.get("kind") == "schedule":
+            out.append(f"{caption}。{figures.schedule_alt(plan)}")
+        elif el.get("key") in kpis:
+            out.append(f"{caption}。{figures.kpi_alt(kpis[el.get('key', '')])}")
+        else:
+            out.append(caption)
+    return out
+
+
 class _ChartJob:
     """Draw the charts on a worker thread while the caller builds the document."""
 
@@ -216,7 +231,8 @@ def export_plan(
         batch = job.wait(report, 0.1, 0.9)
         report(0.92, "HTML を書き出しています")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_html(root, batch.images, batch.reason, title=plan.title), encoding="utf-8")
+        html = render_html(root, batch.images, batch.reason, title=plan.title, alts=chart_alts(root, plan))
+        out.write_text(html, encoding="utf-8")
     else:
         from plan_builder.export.docx_builder import DocxBuilder
 
@@ -235,7 +251,7 @@ def export_plan(
         builder.build(root)
         batch = job.wait(report, 0.4, 0.85)
         report(0.88, "グラフを配置しています")
-        result.charts_placed = builder.fill_charts(batch.images, batch.reason)
+        result.charts_placed = builder.fill_charts(batch.images, batch.reason, chart_alts(root, plan))
         if fmt == "docx":
             out.parent.mkdir(parents=True, exist_ok=True)
             builder.save(out)

@@ -38,7 +38,8 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 BLOCKS = {"cover", "toc", "pagebreak", "h1", "h2", "h3", "h4", "p", "ul", "table", "chart", "charts"}
 COVER_PARTS = {"title", "subtitle", "org", "date", "note"}
-INLINE = {"b", "br"}
+INLINE = {"b", "br", "a"}
+_LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 class TemplateError(PlanBuilderError):
@@ -229,32 +230,36 @@ def heading_text(el: Element) -> str:
     return f"{number}　{text}" if number else text
 
 
-def inline_runs(el: Element) -> list[tuple[str, bool]]:
-    """The text of an element as (text, bold) runs; <br/> becomes "\n"."""
-    runs: list[tuple[str, bool]] = []
+def inline_runs(el: Element) -> list[tuple[str, bool, str]]:
+    """The text of an element as (text, bold, link) runs; <br/> becomes "\n".
 
-    def walk(node: Element, bold: bool) -> None:
+    `link` is the href of an enclosing <a> when it is an http(s) URL, else "".
+    """
+    runs: list[tuple[str, bool, str]] = []
+
+    def walk(node: Element, bold: bool, href: str) -> None:
         if node.text:
-            runs.append((squash(node.text), bold))
+            runs.append((squash(node.text), bold, href))
         for child in node:
             if child.tag == "br":
-                runs.append(("\n", bold))
+                runs.append(("\n", bold, href))
             else:
-                walk(child, bold or child.tag == "b")
+                link = child.get("href", "") if child.tag == "a" else href
+                walk(child, bold or child.tag == "b", link if _LINK.match(link or "") else "")
             if child.tail:
-                runs.append((squash(child.tail), bold))
+                runs.append((squash(child.tail), bold, href))
 
-    walk(el, False)
+    walk(el, False, "")
     # Trim the outer whitespace of the whole run list.
-    out = [(t, b) for t, b in runs if t]
+    out = [r for r in runs if r[0]]
     if out:
-        out[0] = (out[0][0].lstrip(" \t"), out[0][1])
-        out[-1] = (out[-1][0].rstrip(" \t"), out[-1][1])
-    return [(t, b) for t, b in out if t]
+        out[0] = (out[0][0].lstrip(" \t"), *out[0][1:])
+        out[-1] = (out[-1][0].rstrip(" \t"), *out[-1][1:])
+    return [r for r in out if r[0]]
 
 
 def inline_text(el: Element) -> str:
-    return "".join(t for t, _ in inline_runs(el))
+    return "".join(r[0] for r in inline_runs(el))
 
 
 def children(el: Element, tags: Iterable[str]) -> list[Element]:
