@@ -91,9 +91,9 @@ CACHE_SIZE = 128
 _cache: OrderedDict[str, bytes] = OrderedDict()
 
 
-def _cache_key(fig: go.Figure | Spec) -> str:
+def _cache_key(fig: go.Figure | Spec, fmt: str = "png") -> str:
     text = fig.to_json() if isinstance(fig, go.Figure) else json.dumps(fig, sort_keys=True, default=str)
-    return hashlib.sha256(f"{SCALE}|{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{SCALE}|{fmt}|{text}".encode()).hexdigest()
 
 
 def clear_cache() -> None:
@@ -337,8 +337,11 @@ def render_pngs(
     keep_warm: float | None = None,
     progress: Callable[[int, int], None] | None = None,
     use_cache: bool = True,
+    fmt: str = "png",
 ) -> ChartBatch:
-    """PNG bytes for each figure, drawn in one browser session (None where it failed)."""
+    """PNG bytes for each figure, drawn in one browser session (None where it failed).
+
+    fmt="svg" gives SVG text instead (tests read the drawn text from it)."""
     global _warm
     t0 = time.perf_counter()
     n = len(figures)
@@ -354,7 +357,7 @@ def render_pngs(
     keep = _keep_warm() if keep_warm is None else keep_warm
     images: list[bytes | None] = []
     errors: dict[int, str] = {}
-    keys = [_cache_key(f) for f in figures] if use_cache else [""] * n
+    keys = [_cache_key(f, fmt) for f in figures] if use_cache else [""] * n
     with _lock:
         if use_cache and all(k in _cache for k in keys):
             for k in keys:
@@ -380,7 +383,7 @@ def render_pngs(
                         progress(i + 1, n)
                     continue
                 width, height = spec_size(fig)
-                opts = {"format": "png", "width": width, "height": height, "scale": SCALE}
+                opts = {"format": fmt, "width": width, "height": height, "scale": SCALE}
                 try:
                     png = session.render(fig, opts)
                     images.append(png)
