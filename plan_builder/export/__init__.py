@@ -43,6 +43,7 @@ __all__ = [
     "export_bytes",
     "export_plan",
     "figures",
+    "preview_html",
     "reference_docx_for",
     "template_dir_for",
 ]
@@ -281,6 +282,18 @@ def export_plan(
     result.seconds = time.perf_counter() - t0
     report(1.0, "完了しました")
     return result
+
+
+PREVIEW_CHART_NOTE = "グラフは、Word・PDF・HTML に出力するときに作成します"
+
+
+def preview_html(plan: Plan, guide: Guide) -> str:
+    """The document as one self-styled <div> for the in-app preview: the same tree, tables and
+    numbers as the exports, without pictures (no browser is started)."""
+    from plan_builder.export.html import render_fragment
+
+    root = build_document(plan, guide)
+    return render_fragment(root, PREVIEW_CHART_NOTE, alts=chart_alts(root, plan))
 
 
 def export_bytes(plan: Plan, guide: Guide, fmt: ExportFormat, **kwargs: Any) -> tuple[bytes, ExportResult]:

@@ -23,7 +23,6 @@ created and modified at the export time, by plan_builder.
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +47,15 @@ from plan_builder.export.styles import (
     paragraph_border,
     set_document_language,
 )
-from plan_builder.export.text import children, clean, heading_text, inline_runs, inline_text, toc_entries
+from plan_builder.export.text import (
+    cell_em,
+    children,
+    clean,
+    heading_text,
+    inline_runs,
+    inline_text,
+    toc_entries,
+)
 
 LANG = "ja-JP"
 APP_XML = (
@@ -172,11 +179,6 @@ def _fix_widths(table: Table, widths: list[Emu]) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths, strict=False):
             cell.width = w
-
-
-def text_em(text: str) -> float:
-    """Width of a line in em: full-width characters 1, others about half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.65 for ch in text)
 
 
 def content_widths(natural: list[float], fixed: list[bool], total: int) -> list[int]:
@@ -491,8 +493,7 @@ class DocxBuilder:
             col = 0
             for c_el, span in zip(cells, row_spans, strict=True):
                 if span == 1 and col < ncols:
-                    lines = "".join(r[0] for r in inline_runs(c_el)).split("\n")
-                    natural[col] = max(natural[col], max(text_em(line) for line in lines))
+                    natural[col] = max(natural[col], cell_em(c_el))
                     fixed[col] = fixed[col] or c_el.get("nowrap") == "true"
                 col += span
         return [Emu(w) for w in content_widths(natural, fixed, int(TEXT_WIDTH))]

@@ -11,7 +11,7 @@ import base64
 from html import escape
 from xml.etree.ElementTree import Element
 
-from plan_builder.export.text import children, heading_text, inline_runs, inline_text, toc_entries
+from plan_builder.export.text import cell_em, children, heading_text, inline_runs, inline_text, toc_entries
 
 CSS = """
 @page { size: A4; margin: 25mm 25mm 22mm; }
@@ -51,6 +51,7 @@ figcaption { font-family: "Yu Gothic", "Hiragino Sans", "Noto Sans CJK JP", sans
 .chart-note { border: 1px dashed #A6A6A6; padding: 1.5em; font-size: 9pt; color: #444; }
 """
 
+NOWRAP_EM = 8.0  # a cell this short (a 課名, a number, a year) never wraps
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
@@ -65,9 +66,8 @@ def _inline(el: Element) -> str:
     return "".join(out)
 
 
-def render_html(
-    root: Element, images: list[bytes | None], note: str, *, title: str, alts: list[str] | None = None
-) -> str:
+def _body(root: Element, images: list[bytes | None], note: str, alts: list[str] | None) -> list[str]:
+    """The document tree as HTML elements (everything inside <body>)."""
     body: list[str] = []
     heading_ids: dict[int, str] = {}
     chart_no = 0
@@ -134,8 +134,11 @@ def render_html(
                         span = c.get("colspan", "1")
                         if span.isdigit() and int(span) > 1:
                             attrs += f' colspan="{int(span)}"'
+                        if c.get("nowrap") == "true" or cell_em(c) <= NOWRAP_EM:
+                            attrs += ' style="white-space:nowrap"'
                         fill = c.get("fill", "")
                         if len(fill) == 6 and all(ch in "0123456789ABCDEFabcdef" for ch in fill):
+                            attrs = attrs.replace(' style="white-space:nowrap"', "")
                             attrs += f' style="background:#{fill}"'
                         cells.append(f"<{c.tag}{attrs}>{_inline(c)}</{c.tag}>")
                     rcls = ' class="header"' if r.get("header") == "true" else ""
@@ -156,6 +159,40 @@ def render_html(
                 )
             case "pagebreak":
                 body.append('<div style="page-break-after: always"></div>')
+    return body
+
+
+def _scoped(css: str, scope: str) -> str:
+    """The stylesheet with every rule limited to `scope` (the preview shares its page)."""
+    out = []
+    for rule in css.split("}"):
+        if "{" not in rule:
+            continue
+        selectors, decls = rule.split("{", 1)
+        if selectors.strip().startswith("@"):
+            continue
+        parts = []
+        for sel in selectors.split(","):
+            sel = sel.strip()
+            parts.append(scope if sel == "body" else f"{scope} {sel}")
+        out.append(f"{', '.join(parts)} {{{decls}}}")
+    return "\n".join(out)
+
+
+def render_fragment(root: Element, note: str, *, alts: list[str] | None = None) -> str:
+    """The document as one <div> with its own scoped styles and no pictures (the preview)."""
+    css = _scoped(CSS, ".pb-doc") + (
+        "\n.pb-doc { max-width: none; padding: 0 .5em; }"
+        "\n.pb-doc .cover { padding: 6mm 0; } .pb-doc .cover .date { margin-top: 12mm; }"
+    )
+    body = _body(root, [], note, alts)
+    return f'<div class="pb-doc"><style>{css}</style>' + "\n".join(body) + "</div>"
+
+
+def render_html(
+    root: Element, images: list[bytes | None], note: str, *, title: str, alts: list[str] | None = None
+) -> str:
+    body = _body(root, images, note, alts)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="ja">\n<head>\n<meta charset="utf-8">\n'

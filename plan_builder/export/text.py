@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -256,6 +257,16 @@ def inline_runs(el: Element) -> list[tuple[str, bool, str]]:
         out[0] = (out[0][0].lstrip(" \t"), *out[0][1:])
         out[-1] = (out[-1][0].rstrip(" \t"), *out[-1][1:])
     return [r for r in out if r[0]]
+
+
+def text_em(text: str) -> float:
+    """Width of a line in em: full-width characters 1, others about two thirds."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.65 for ch in text)
+
+
+def cell_em(el: Element) -> float:
+    """The width of a table cell's longest line, in em."""
+    return max(text_em(line) for line in inline_text(el).split("\n"))
 
 
 def inline_text(el: Element) -> str:
