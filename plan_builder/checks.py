@@ -86,6 +86,7 @@ def check_plan(plan: Plan, guide: Guide) -> CheckReport:
     ctx = _Context(plan, guide)
     ctx.check_questions()
     ctx.check_period()
+    ctx.check_adoption()
     ctx.check_publication()
     ctx.check_pillars()
     ctx.check_measures()
@@ -207,6 +208,22 @@ class _Context:
                 f"計画期間が{period.length}年間です。{MIN_PERIOD_YEARS}年から{MAX_PERIOD_YEARS}年の間で"
                 f"設定してください（{period.label()}）。",
             )
+
+    def check_adoption(self) -> None:
+        """The cover and 資料 print the 策定年月; without it the cover can only say 「（案）」."""
+        q = self.by_type.get(QuestionType.PLAN_PERIOD)
+        adopted = self.plan.adopted_on
+        if adopted is None:
+            self.add(
+                "warning",
+                q,
+                "策定年月が設定されていません。表紙には「（案）」と出力されます"
+                "（「計画の位置付け」の章の「策定年月と改定履歴」で設定できます）。",
+            )
+            return
+        for r in self.plan.history:
+            if r.on < adopted:
+                self.add("warning", q, f"改定履歴「{r.note}」の日付が策定年月より前です。")
 
     def check_publication(self) -> None:
         """法第9条第4項: the plan is published, with a place to ask about it."""

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from plan_builder.creation import ensure_guide_fits
 from plan_builder.errors import NotFoundError, PlanBuilderError
 from plan_builder.guide.loader import get_guides
-from plan_builder.plan.model import SCHEMA_VERSION, Plan, PlanStatus
+from plan_builder.plan.model import SCHEMA_VERSION, SCHEMA_VERSIONS, Plan, PlanStatus
 from plan_builder.plan.text import first_forbidden
 from plan_builder.plan.validation import describe_validation_error, location_label
 from plan_builder.store.repo import Store
@@ -116,9 +116,10 @@ def _check_schema_version(data: dict[str, Any]) -> None:
             f"schema_version {v} のファイルは、このツールより新しい版で作成されています"
             f"（このツールが読めるのは {SCHEMA_VERSION} まで）。ツールを更新してください。"
         )
-    if v != SCHEMA_VERSION:
+    if v not in SCHEMA_VERSIONS:
         raise PlanImportError(
-            f"schema_version {v} には対応していません（対応しているのは {SCHEMA_VERSION}）。"
+            f"schema_version {v} には対応していません"
+            f"（対応しているのは {'、'.join(str(x) for x in SCHEMA_VERSIONS)}）。"
         )
 
 

@@ -38,7 +38,7 @@ def test_committed_schema_is_the_generated_one() -> None:
 
 def test_schema_describes_the_file_and_its_version() -> None:
     schema = json.loads(json_schema_text())
-    assert schema["properties"]["schema_version"]["const"] == 1
+    assert schema["properties"]["schema_version"]["enum"] == [1, 2]
     assert schema["additionalProperties"] is False
     assert {"lg_code", "lg_name", "guide_id", "title"} <= set(schema["required"])
 
@@ -184,7 +184,7 @@ def hostile_files(plan: Plan) -> list[tuple[str, bytes, str]]:
             _with({k: v for k, v in d.items() if k != "schema_version"}),
             "schema_version がありません",
         ),
-        ("future schema_version", _with(d, schema_version=2), "新しい版"),
+        ("future schema_version", _with(d, schema_version=3), "新しい版"),
         ("schema_version as text", _with(d, schema_version="1"), "schema_version は整数"),
         ("unknown top-level key", _with(d, owner="x"), "「owner」：想定されていない項目"),
         (

@@ -150,14 +150,18 @@ def test_one_measures_table_per_pillar_with_measures(exported, plan: Plan):
     _, doc = exported
     tables = doc.tables
     headers = [[c.text for c in t.rows[0].cells] for t in tables]
-    measure_tables = [t for t, h in zip(tables, headers, strict=True) if h[0] == "施策名"]
+    measure_tables = [
+        t for t, h in zip(tables, headers, strict=True) if h[:2] == ["番号", "施策名"] and "概要" in h
+    ]
     assert len(measure_tables) == len({m.pillar for m in plan.measures})
     assert all(
-        h == ["施策名", "概要", "担当課", "スケジュール", "関連KPI"] for h in headers if h[0] == "施策名"
+        h == ["番号", "施策名", "概要", "担当課", "スケジュール", "関連KPI"]
+        for h in headers
+        if h[:2] == ["番号", "施策名"] and "概要" in h
     )
     assert sum(len(t.rows) - 1 for t in measure_tables) == len(plan.measures)
     kpi_tables = [h for h in headers if "指標" in h and "単位" in h]
-    assert kpi_tables == [["番号", "指標", "単位", "現状値（基準日）", "目標値（年度）"]]
+    assert kpi_tables == [["番号", "指標", "種類", "単位", "現状値（基準日）", "目標値（年度）"]]
     # Borders and a shaded, repeating header row.
     table = measure_tables[0]
     assert table._tbl.tblPr.find(qn("w:tblBorders")) is not None
@@ -167,11 +171,12 @@ def test_one_measures_table_per_pillar_with_measures(exported, plan: Plan):
 
 
 @pytest.mark.skipif(not HAS_CHROMIUM, reason="no Chromium to render charts")
-def test_one_picture_per_kpi_plus_the_schedule(exported, plan: Plan):
+def test_one_picture_per_kpi(exported, plan: Plan):
+    """The 工程表 is a native table now (test_export_publish), not a picture."""
     result, doc = exported
     assert result.charts_rendered and result.warnings == []
-    assert len(doc.inline_shapes) == len(plan.kpis) + 1
-    assert result.charts_placed == result.charts_total == len(plan.kpis) + 1
+    assert len(doc.inline_shapes) == len(plan.kpis)
+    assert result.charts_placed == result.charts_total == len(plan.kpis)
     for shape in doc.inline_shapes:  # pictures were given a width (kaleido PNGs are 72 dpi)
         assert Mm(60) < shape.width <= Mm(161)
 
@@ -210,7 +215,7 @@ def test_no_chromium_still_gives_a_document_with_notes(tmp_path: Path, guide: Gu
         for p in c.paragraphs
         if "グラフは省略しました" in p.text
     ]
-    assert len(notes) == len(plan.kpis) + 1
+    assert len(notes) == len(plan.kpis)  # the 工程表 is a table, not a chart
     assert all("Chromium" in n for n in notes)
 
 

@@ -29,6 +29,6 @@ def test_today_jst_is_japan_date() -> None:
 
 
 def test_issued_date_defaults_to_japan_today(guide: Guide, monkeypatch) -> None:
-    plan = sample_plan(guide).model_copy(update={"history": []})
+    plan = sample_plan(guide).model_copy(update={"history": [], "adopted_on": None})
     monkeypatch.setattr(context, "today_jst", lambda: date(2026, 4, 1))  # 08:30 JST = 23:30 UTC on 3/31
     assert context.build_context(plan, guide)["issued"] == format_date(date(2026, 4, 1))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from plan_builder.export import ExportError, export_bytes, export_plan
+from plan_builder.export.context import format_value
 from plan_builder.guide import Guide, get_guide
 from plan_builder.plan.model import Plan
 from plan_builder.samples import sample_plan
@@ -53,15 +54,17 @@ def test_html_escapes_user_text(html: str):
 
 def test_html_is_self_contained(html: str):
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert not re.search(r"""src=["']?(https?:)?//""", html)  # nothing is loaded from anywhere
     assert "<link" not in html
+    external = re.findall(r"""<(\w+)[^>]*href=["']?https?://""", html)
+    assert external and set(external) == {"a"}  # only the publication URL, as a plain link
 
 
 def test_html_has_the_document_structure(html: str, plan: Plan):
     assert html.count("<h1 ") == 8  # 7 chapters + 資料
     assert "第1章　矢巾町の現状及び課題" in html
-    assert html.count("<th>施策名</th>") == len({m.pillar for m in plan.measures})
-    assert html.count('class="chart-note"') == len(plan.kpis) + 1  # charts off: a note each
+    assert html.count(">概要</th>") == len({m.pillar for m in plan.measures})
+    assert html.count('class="chart-note"') == len(plan.kpis)  # charts off: a note each
     assert '<a href="#s1">' in html  # contents link to the headings
 
 
@@ -74,13 +77,14 @@ def test_markdown_escapes_user_text(markdown: str):
 def test_markdown_has_chapters_tables_and_chart_data(markdown: str, plan: Plan):
     chapters = re.findall(r"^## (第\d+章)", markdown, re.MULTILINE)
     assert chapters == [f"第{i}章" for i in range(1, 8)]
-    assert markdown.count("| 施策名 | 概要 | 担当課 | スケジュール | 関連KPI |") == len(
+    assert markdown.count("| 番号 | 施策名 | 概要 | 担当課 | スケジュール | 関連KPI |") == len(
         {m.pillar for m in plan.measures}
     )
-    assert "| 番号 | 指標 | 単位 | 現状値（基準日） | 目標値（年度） |" in markdown
+    assert "| 番号 | 指標 | 種類 | 単位 | 現状値（基準日） | 目標値（年度） |" in markdown
     k = plan.kpis[0]
-    assert f"| 年度 | 目標値（{k.unit}） | 実績値（{k.unit}） |" in markdown  # the chart's data as a table
-    assert "| 施策 | 令和2年度 |" in markdown  # the 工程表 as a table
+    assert "| 区分 | 現状値<br>（令和元年度） | 令和2年度 |" in markdown  # the chart's data as a table
+    assert f"| 目標値 | {format_value(k.baseline.value)} |" in markdown
+    assert "| 番号 | 施策名 | 令和2年度 |" in markdown  # the 工程表 as a table
 
 
 def test_unknown_format_is_refused(plan: Plan, guide: Guide, tmp_path: Path):

@@ -91,7 +91,8 @@ def test_user_text_cannot_add_markup_or_be_evaluated(guide: Guide):
     plan = plan.model_copy(update={"answers": answers})
     root = build_document(plan, guide)
     assert [heading_text(h) for h in root.iter("h1")].count("偽の章") == 0
-    assert sum(1 for c in root.iter("chart") if c.get("kind") == "schedule") == 1
+    assert sum(1 for t in root.iter("table") if t.get("kind") == "schedule") == 1
+    assert sum(1 for c in root.iter("chart") if c.get("kind") == "schedule") == 0
     texts = "".join(p.text or "" for p in root.iter("p"))
     assert '</p><h1>偽の章</h1><chart kind="schedule"/>{{ 7*7 }}{% raw %}' in texts
 

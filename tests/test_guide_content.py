@@ -48,6 +48,7 @@ STABLE_KEYS: dict[str, QuestionType] = {
     "structure.contact_phone": QuestionType.SHORT_TEXT,
     "structure.contact_email": QuestionType.SHORT_TEXT,
     "policy.pillars": QuestionType.PILLARS,
+    "policy.overall": QuestionType.LONG_TEXT,
     "policy.online": QuestionType.LONG_TEXT,
     "policy.open_data": QuestionType.LONG_TEXT,
     "policy.my_number": QuestionType.LONG_TEXT,
@@ -189,7 +190,9 @@ def test_pillars_are_shared_between_variants(guides: dict[str, Guide]) -> None:
 def test_policy_text_questions_match_core_pillars(shipped: Guide) -> None:
     core = {p.key for p in shipped.pillars if p.visibility is PillarVisibility.CORE}
     policy_text = {
-        q.key.split(".", 1)[1] for q in shipped.chapter("policy").questions if q.key != "policy.pillars"
+        q.key.split(".", 1)[1]
+        for q in shipped.chapter("policy").questions
+        if q.key not in ("policy.pillars", "policy.overall")
     }
     assert policy_text == core
 

@@ -226,11 +226,12 @@ def test_preview_shows_the_whole_plan_with_user_text_escaped(
     plan = edit.answer_question(cur.plan, guide, "current.overview", "**太字にしない** <b>タグ</b>")
     svc.save(empty_id, plan, expected_version=cur.version)
     at = open_page(empty_id, "preview")
-    body = "\n".join(m.value for m in at.markdown)
+    body = "\n".join(h.proto.body for h in at.get("html"))  # the document as HTML (st.html)
     assert "矢巾町" in body
     for ch in guide.chapters:
         assert ch.title in body
-    assert "**太字にしない**" not in body and "<b>" not in body  # escaped, shown literally
+    assert "**太字にしない** &lt;b&gt;タグ&lt;/b&gt;" in body and "<b>" not in body  # shown literally
+    assert "|---|" not in body and "&lt;br&gt;" not in body  # tables are tables, breaks are breaks
 
 
 # History ------------------------------------------------------------------------------------

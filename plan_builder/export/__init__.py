@@ -44,6 +44,7 @@ __all__ = [
     "export_bytes",
     "export_plan",
     "figures",
+    "preview_html",
     "reference_docx_for",
     "template_dir_for",
 ]
@@ -110,6 +111,21 @@ def _chart_specs(root: Element, plan: Plan, guide: Guide) -> list[dict[str, Any]
         else:
             specs.append(None)
     return specs
+
+
+def chart_alts(root: Element, plan: Plan) -> list[str]:
+    """Each chart place described in words with its numbers (alternative text), in order."""
+    kpis = {k.key: k for k in plan.kpis}
+    out = []
+    for el in chart_elements(root):
+        caption = f"{el.get('number', '')}　{el.get('caption', '')}".strip()
+        if el.get("kind") == "schedule":
+            out.append(f"{caption}。{figures.schedule_alt(plan)}")
+        elif el.get("key") in kpis:
+            out.append(f"{caption}。{figures.kpi_alt(kpis[el.get('key', '')])}")
+        else:
+            out.append(caption)
+    return out
 
 
 class _ChartJob:
@@ -217,7 +233,8 @@ def export_plan(
         batch = job.wait(report, 0.1, 0.9)
         report(0.92, "HTML を書き出しています")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_html(root, batch.images, batch.reason, title=plan.title), encoding="utf-8")
+        html = render_html(root, batch.images, batch.reason, title=plan.title, alts=chart_alts(root, plan))
+        out.write_text(html, encoding="utf-8")
     else:
         from plan_builder.export.docx_builder import DocxBuilder
 
@@ -242,7 +259,7 @@ def export_plan(
         builder.build(root)
         batch = job.wait(report, 0.4, 0.85)
         report(0.88, "グラフを配置しています")
-        result.charts_placed = builder.fill_charts(batch.images, batch.reason)
+        result.charts_placed = builder.fill_charts(batch.images, batch.reason, chart_alts(root, plan))
         if fmt == "docx":
             out.parent.mkdir(parents=True, exist_ok=True)
             builder.save(out)
@@ -272,6 +289,18 @@ def export_plan(
     result.seconds = time.perf_counter() - t0
     report(1.0, "完了しました")
     return result
+
+
+PREVIEW_CHART_NOTE = "グラフは、Word・PDF・HTML に出力するときに作成します"
+
+
+def preview_html(plan: Plan, guide: Guide) -> str:
+    """The document as one self-styled <div> for the in-app preview: the same tree, tables and
+    numbers as the exports, without pictures (no browser is started)."""
+    from plan_builder.export.html import render_fragment
+
+    root = build_document(plan, guide)
+    return render_fragment(root, PREVIEW_CHART_NOTE, alts=chart_alts(root, plan))
 
 
 def export_bytes(plan: Plan, guide: Guide, fmt: ExportFormat, **kwargs: Any) -> tuple[bytes, ExportResult]:

@@ -13,6 +13,12 @@ By default the browser is kept open for a short while after a batch (KEEP_WARM_S
 the next export in the same process starts rendering at once; set it to 0 (or
 PLAN_BUILDER_CHART_KEEP_WARM=0) to close the browser after every batch.
 
+The browser makes no network request of its own: web security stays on, background
+networking, component updates, sync, field trials, DNS prefetch and QUIC are off, every host
+name resolves to nothing, the proxy points to a closed loopback port, and where the machine
+allows it Chromium runs in an empty network namespace (`unshare -n`). plotly.js is always the
+copy shipped with plotly, never kaleido's CDN fallback.
+
 When no Chromium can be started, or PLAN_BUILDER_NO_CHARTS=1 is set, `render_pngs` returns a
 `ChartBatch` whose images are None and whose `reason` explains why (in Japanese), and the
 export puts a short note in place of each chart.
@@ -37,6 +43,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from plan_builder.export.figures import Spec, spec_size
+from plan_builder.export.offline import netns_prefix
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,33 @@ KEEP_WARM_SECONDS = 60.0
 START_TIMEOUT = 60.0
 CHART_TIMEOUT = 30.0
 SCALE = 1.5  # 440 px wide charts → 660 px, about 220 dpi at 7.6 cm
+
+# Added to kaleido's Chromium command line (see _quiet_browser_class); each switch stops one
+# kind of request Chromium otherwise makes on its own.
+QUIET_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-field-trial-config",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--no-pings",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--dns-prefetch-disable",
+    "--disable-quic",
+    "--disable-features=OptimizationHints,MediaRouter,DialMediaRouteProvider,Translate,"
+    "NetworkTimeServiceQuerying,AutofillServerCommunication,CertificateTransparencyComponentUpdater,"
+    "InterestFeedContentSuggestions,DnsOverHttps,AsyncDns,PrivacySandboxSettings4,OnDeviceModel",
+    "--host-resolver-rules=MAP * ^NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+)
+# kaleido's defaults that must not stay: web security off would let a page read local files.
+DROPPED_FLAGS = ("--disable-web-security",)
 
 _CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -57,9 +91,9 @@ CACHE_SIZE = 128
 _cache: OrderedDict[str, bytes] = OrderedDict()
 
 
-def _cache_key(fig: go.Figure | Spec) -> str:
+def _cache_key(fig: go.Figure | Spec, fmt: str = "png") -> str:
     text = fig.to_json() if isinstance(fig, go.Figure) else json.dumps(fig, sort_keys=True, default=str)
-    return hashlib.sha256(f"{SCALE}|{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{SCALE}|{fmt}|{text}".encode()).hexdigest()
 
 
 def clear_cache() -> None:
@@ -93,6 +127,29 @@ def find_browser() -> str | None:
         if path:
             return path
     return None
+
+
+def _quiet_browser_class() -> type:
+    """kaleido's Chromium with the QUIET_FLAGS added, DROPPED_FLAGS removed, in a netns."""
+    from choreographer.browsers.chromium import Chromium
+
+    class QuietChromium(Chromium):
+        def get_cli(self) -> list[str]:
+            cli = [a for a in super().get_cli() if a not in DROPPED_FLAGS]
+            cli = [a for a in cli if not a.startswith("--proxy-server=")]
+            return [*netns_prefix(), *cli, *(f for f in QUIET_FLAGS if f not in cli)]
+
+    return QuietChromium
+
+
+def plotly_js() -> str:
+    """The plotly.js shipped with plotly (kaleido would fall back to a CDN without it)."""
+    import plotly
+
+    path = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(path)
+    return path
 
 
 def charts_disabled() -> bool:
@@ -135,7 +192,12 @@ class _Session:
     async def _open(self) -> None:
         # Built inside the loop thread; path= pins the browser found on this machine.
         self._kaleido = self._kaleido_mod.Kaleido(
-            n=1, mathjax=False, timeout=CHART_TIMEOUT, path=self._browser
+            n=1,
+            mathjax=False,
+            plotlyjs=plotly_js(),
+            timeout=CHART_TIMEOUT,
+            path=self._browser,
+            browser_cls=_quiet_browser_class(),
         )
         await self._kaleido.open()
 
@@ -275,8 +337,11 @@ def render_pngs(
     keep_warm: float | None = None,
     progress: Callable[[int, int], None] | None = None,
     use_cache: bool = True,
+    fmt: str = "png",
 ) -> ChartBatch:
-    """PNG bytes for each figure, drawn in one browser session (None where it failed)."""
+    """PNG bytes for each figure, drawn in one browser session (None where it failed).
+
+    fmt="svg" gives SVG text instead (tests read the drawn text from it)."""
     global _warm
     t0 = time.perf_counter()
     n = len(figures)
@@ -292,7 +357,7 @@ def render_pngs(
     keep = _keep_warm() if keep_warm is None else keep_warm
     images: list[bytes | None] = []
     errors: dict[int, str] = {}
-    keys = [_cache_key(f) for f in figures] if use_cache else [""] * n
+    keys = [_cache_key(f, fmt) for f in figures] if use_cache else [""] * n
     with _lock:
         if use_cache and all(k in _cache for k in keys):
             for k in keys:
@@ -318,7 +383,7 @@ def render_pngs(
                         progress(i + 1, n)
                     continue
                 width, height = spec_size(fig)
-                opts = {"format": "png", "width": width, "height": height, "scale": SCALE}
+                opts = {"format": fmt, "width": width, "height": height, "scale": SCALE}
                 try:
                     png = session.render(fig, opts)
                     images.append(png)

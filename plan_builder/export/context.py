@@ -7,7 +7,8 @@ stable question keys: `answers["current.overview"]`. Every question key of the g
 
 Variables (see guide_templates/templates/kanmin-2019/README.md for the full list):
   lg, title, guide, period, answers, choices, questions, chapters, pillars, measures, kpis,
-  history, adopted, issued, contact, publication_url, open_data_sets
+  history, adopted, issued, contact, publication_url, open_data_sets, overall_policy,
+  schedule (the 工程表 as table rows grouped by pillar)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from plan_builder.guide.model import Guide, Question, QuestionType
 from plan_builder.plan.answers import get_answer
 from plan_builder.plan.clock import today_jst
 from plan_builder.plan.fiscal import fiscal_year_of, format_date, format_fiscal_year
-from plan_builder.plan.model import Kpi, KpiValue, Measure, Plan
+from plan_builder.plan.model import Kpi, KpiKind, KpiValue, Measure, Plan, Revision
 
 _PLACEHOLDERS = ("○○市町村", "○○都道府県", "○○市", "○○町", "○○村", "○○県", "○○都", "○○府", "○○道")
 
@@ -56,6 +57,28 @@ def month_label(day: date) -> str:
     return full[: full.index("月") + 1]
 
 
+def _year_table(k: Kpi) -> dict[str, Any]:
+    """The KPI by fiscal year: baseline, every target year and the actuals, as table columns.
+
+    The unit goes in the caption, so the columns stay narrow enough for 令和N年度 on one line.
+    """
+    years = sorted(set(k.targets) | set(k.actuals))
+    header = ["区分"]
+    target_row = ["目標値"]
+    actual_row = ["実績値"]
+    if k.baseline.value is not None:
+        as_of = k.baseline.as_of
+        header.append(f"現状値\n（{format_fiscal_year(fiscal_year_of(as_of))}）" if as_of else "現状値")
+        target_row.append(format_value(k.baseline.value))
+        actual_row.append("")
+    for fy in years:
+        header.append(format_fiscal_year(fy))
+        target_row.append(format_value(k.targets.get(fy)) if fy in k.targets else "")
+        actual_row.append(format_value(k.actuals.get(fy)) if fy in k.actuals else "")
+    rows = [target_row] + ([actual_row] if k.actuals else [])
+    return {"header": header, "rows": rows}
+
+
 def _kpi(k: Kpi, measures_of: dict[str, list[Measure]], pillar_names: dict[str, str]) -> dict[str, Any]:
     final = k.final_target
     as_of = k.baseline.as_of
@@ -64,6 +87,7 @@ def _kpi(k: Kpi, measures_of: dict[str, list[Measure]], pillar_names: dict[str, 
         "name": k.name,
         "unit": k.unit,
         "kind": k.kind.label,
+        "kind_short": "成果" if k.kind is KpiKind.OUTCOME else "活動",
         "nature": k.nature.label,
         "pillar": k.pillar or "",
         "pillar_name": pillar_names.get(k.pillar or "", ""),
@@ -92,6 +116,7 @@ def _kpi(k: Kpi, measures_of: dict[str, list[Measure]], pillar_names: dict[str, 
         "final_year": format_fiscal_year(final[0]) if final else "",
         "source": k.source,
         "method": k.method,
+        "years_table": _year_table(k),
         "measures": [m.name for m in measures_of.get(k.key, [])],
         "measure_labels": [f"{m.key} {m.name}" for m in measures_of.get(k.key, [])],
         "measure_keys": [m.key for m in measures_of.get(k.key, [])],
@@ -143,6 +168,49 @@ def _measure(m: Measure, plan: Plan, pillar_names: dict[str, str]) -> dict[str, 
         ),
         "kpi_keys": [k.key for k in kpis],
         "kpi_names": [k.name for k in kpis],
+    }
+
+
+# Shades for the 工程表 cells, by the order an activity first appears: hues differ as well as
+# lightness, and every cell also carries its activity as text, so colour is never the only cue.
+PHASE_FILLS = ("FFF2CC", "E2EFDA", "DDEBF7", "FCE4D6", "EDE2F6", "E7E6E6", "D9F2F0", "F8DCE8")
+
+
+def _schedule(plan: Plan, pillar_names: dict[str, str], pillar_order: list[str]) -> dict[str, Any]:
+    """The 工程表 as a table: a group per pillar, a row per measure, a cell per fiscal year.
+
+    Consecutive years with the same activity are one cell spanning those years (`span`), so a
+    phase reads as one bar; `fill` is the shade of that activity.
+    """
+    years = plan.period.years if plan.period else sorted({e.fy for m in plan.measures for e in m.schedule})
+    fills: dict[str, str] = {}
+    order = {k: i for i, k in enumerate(pillar_order)}
+    groups: list[dict[str, Any]] = []
+    measures = sorted(
+        (m for m in plan.measures if m.schedule), key=lambda m: (order.get(m.pillar, len(order)), m.key)
+    )
+    for m in measures:
+        by_year: dict[int, list[str]] = {}
+        for e in m.schedule:
+            by_year.setdefault(e.fy, []).append(e.activity)
+        cells: list[dict[str, Any]] = []
+        for fy in years:
+            label = "、".join(by_year.get(fy, []))
+            if label and label not in fills:
+                fills[label] = PHASE_FILLS[len(fills) % len(PHASE_FILLS)]
+            if cells and cells[-1]["label"] == label:
+                cells[-1]["span"] += 1
+            else:
+                cells.append({"label": label, "span": 1, "fill": fills.get(label, "")})
+        if not groups or groups[-1]["key"] != m.pillar:
+            groups.append({"key": m.pillar, "name": pillar_names.get(m.pillar, m.pillar), "rows": []})
+        groups[-1]["rows"].append({"key": m.key, "name": m.name, "cells": cells})
+    outside = sorted({e.fy for m in plan.measures for e in m.schedule} - set(years))
+    return {
+        "years": [format_fiscal_year(y) for y in years],
+        "groups": groups,
+        "columns": len(years) + 2,
+        "outside": [format_fiscal_year(y) for y in outside],
     }
 
 
@@ -232,9 +300,14 @@ def build_context(plan: Plan, guide: Guide, *, today: date | None = None) -> dic
             }
         )
 
-    history = [{"date": format_date(r.on), "month": month_label(r.on), "note": r.note} for r in plan.history]
-    adopted = plan.history[0].on if plan.history else None
-    issued = plan.history[-1].on if plan.history else (today or today_jst())
+    adopted = plan.adopted_on
+    lines = list(plan.history)
+    if adopted is not None and not any(r.on == adopted for r in lines):
+        lines.insert(0, Revision(on=adopted, note="策定"))
+    lines.sort(key=lambda r: r.on)
+    history = [{"date": format_date(r.on), "month": month_label(r.on), "note": r.note} for r in lines]
+    revisions = plan.revisions
+    issued = revisions[-1].on if revisions else (adopted or today or today_jst())
     period = plan.period
     open_sets: list[dict[str, str]] = []
     for q in guide.questions():
@@ -284,7 +357,9 @@ def build_context(plan: Plan, guide: Guide, *, today: date | None = None) -> dic
         "adopted_month": month_label(adopted) if adopted else "",
         "issued": format_date(issued),
         "issued_month": month_label(issued),
-        "revised": len(plan.history) > 1,
+        "revised": bool(revisions) and adopted is not None,
+        "overall_policy": answers.get("policy.overall", ""),
+        "schedule": _schedule(plan, pillar_names, [p["key"] for p in pillars]),
         "contact": {
             "department": plan.contact.department,
             "phone": plan.contact.phone,

@@ -10,13 +10,21 @@ page setup and theme are kept; the body is emptied and rebuilt:
 
 Charts are placed in two steps so the export can build the document while the browser draws:
 `build()` leaves an empty paragraph per chart and returns these slots, `fill_charts()` puts each
-picture (or a short note when there is none) in its slot.
+picture (or a short note when there is none) in its slot, with the chart described in words
+as its alternative text (`wp:docPr/@descr`).
+
+Tables take their column widths from their content (a short column such as 担当課 or 番号 is
+as wide as its longest line; long text columns share the rest), may span columns (`colspan`)
+and shade cells (`fill`), which is how the 工程表 is a native, editable Word table. On saving,
+the document is marked Japanese (`w:lang` ja-JP), in Word 2013+ mode (compatibilityMode 15),
+created and modified at the export time, by plan_builder.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -25,15 +33,41 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from plan_builder.export.styles import TEXT_WIDTH, ensure_styles, insert_ordered, paragraph_border
-from plan_builder.export.text import children, clean, heading_text, inline_runs, inline_text, toc_entries
+from plan_builder.export.styles import (
+    TEXT_WIDTH,
+    ensure_styles,
+    insert_ordered,
+    paragraph_border,
+    set_document_language,
+)
+from plan_builder.export.text import (
+    cell_em,
+    children,
+    clean,
+    heading_text,
+    inline_runs,
+    inline_text,
+    toc_entries,
+)
 
+LANG = "ja-JP"
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>plan_builder</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+LINK_COLOR = "0563C1"
+CELL_EM = Pt(9)  # table text size: the unit of the content-based column widths
+CELL_PAD_EM = 2.0  # cell margins and a little air, in em
+SHORT_EM = 12.0  # a column whose longest line fits in this many em never wraps
 HEADER_FILL = "D9E2F3"
 ROW_HEADER_FILL = "EDF1F9"
 BORDER_COLOR = "7F7F7F"
@@ -60,6 +94,7 @@ _AFTER = {
     "w:cantSplit": ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
     "w:tblHeader": ("w:tblCellSpacing", "w:jc", "w:hidden"),
     "w:pgNumType": ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings"),
+    "w:compat": ("w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"),
     "w:updateFields": ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"),
 }  # fmt: skip
 
@@ -146,6 +181,56 @@ def _fix_widths(table: Table, widths: list[Emu]) -> None:
             cell.width = w
 
 
+def content_widths(natural: list[float], fixed: list[bool], total: int) -> list[int]:
+    """Column widths (EMU) summing to `total` from each column's natural width in em.
+
+    Short columns (and `fixed` ones) keep their natural width so they never wrap; the long
+    columns share what is left in proportion to their length. When even the short columns do
+    not fit, everything is scaled down together.
+    """
+    em = int(CELL_EM)
+    need = [max(2.5, n + CELL_PAD_EM) * em for n in natural]
+    short = [f or n <= SHORT_EM for n, f in zip(natural, fixed, strict=True)]
+    if sum(need) <= total:  # everything fits on one line: spread the rest over the long columns
+        longs = [i for i, s in enumerate(short) if not s] or list(range(len(need)))
+        extra = (total - sum(need)) / sum(need[i] for i in longs)
+        out = [w * (1 + extra) if i in longs else w for i, w in enumerate(need)]
+    else:
+        fixed_total = sum(w for w, s in zip(need, short, strict=True) if s)
+        longs = [i for i, s in enumerate(short) if not s]
+        rest = total - fixed_total
+        if not longs or rest < len(longs) * 6 * em:
+            out = [w * total / sum(need) for w in need]
+        else:  # the square root keeps a long 概要 from starving a medium 施策名
+            weight = sum(need[i] ** 0.5 for i in longs)
+            out = [need[i] ** 0.5 * rest / weight if i in longs else need[i] for i in range(len(need))]
+    out = [int(w) for w in out]
+    out[-1] += total - sum(out)
+    return out
+
+
+def _hyperlink(p: Paragraph, text: str, url: str) -> None:
+    """A clickable external link (blue, underlined) holding `text`."""
+    r_id = p.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), LINK_COLOR)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    rpr.append(color)
+    rpr.append(underline)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(rpr)
+    run.append(t)
+    link.append(run)
+    p._p.append(link)
+
+
 def _repeat_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     _set(trpr, "w:tblHeader", val="true")
@@ -203,13 +288,17 @@ class DocxBuilder:
         return p
 
     @staticmethod
-    def _runs(p: Paragraph, runs: list[tuple[str, bool]]) -> None:
-        for text, bold in runs:
+    def _runs(p: Paragraph, runs: list[tuple]) -> None:
+        """Add (text, bold[, link]) runs; "\n" is a line break, a link a real hyperlink."""
+        for text, bold, *rest in runs:
+            href = rest[0] if rest else ""
             parts = clean(text).split("\n")
             for i, part in enumerate(parts):
                 if i:
                     p.add_run().add_break()
-                if part:
+                if part and href:
+                    _hyperlink(p, part, href)
+                elif part:
                     run = p.add_run(part)
                     if bold:
                         run.bold = True
@@ -238,7 +327,7 @@ class DocxBuilder:
                 case "ul":
                     for li in children(el, ["li"]):
                         p = self._para("List Item")
-                        self._runs(p, [("・", False), *inline_runs(li)])
+                        self._runs(p, [("・", False, ""), *inline_runs(li)])
                 case "table":
                     self._table(el)
                 case "chart":
@@ -344,7 +433,9 @@ class DocxBuilder:
             return
         if el.get("caption"):
             self._para("Table Caption", f"{el.get('number', '')}　{el.get('caption')}".strip())
-        ncols = max(len(children(r, ["th", "td"])) for r in rows)
+        grid = [children(r, ["th", "td"]) for r in rows]
+        spans = [[max(1, int(c.get("colspan", "1") or 1)) for c in cells] for cells in grid]
+        ncols = max(sum(sp) for sp in spans)
         if ncols == 0:
             return
         table = self.doc.add_table(rows=len(rows), cols=ncols)
@@ -352,17 +443,22 @@ class DocxBuilder:
             table._tbl.tblPr.style = self._sid["Table Grid"]
         _borders(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        raw = [float(x) for x in el.get("widths", "").split(",") if x.strip()] or [1.0] * ncols
-        raw = (raw + [raw[-1]] * ncols)[:ncols]
-        total = sum(raw)
-        widths = [Emu(int(TEXT_WIDTH * w / total)) for w in raw]
-        for r_el, row in zip(rows, table.rows, strict=True):
-            cells = children(r_el, ["th", "td"])
+        widths = self._widths(el, grid, spans, ncols)
+        keep_together = len(rows) <= 8  # a small table moves to the next page as a whole
+        for n, (r_el, row, cells, row_spans) in enumerate(zip(rows, table.rows, grid, spans, strict=True)):
             is_header = r_el.get("header") == "true" or (cells and all(c.tag == "th" for c in cells))
+            group = r_el.get("group") == "true"
             _cant_split(row)
-            if is_header:
+            if r_el.get("header") == "true":
                 _repeat_header(row)
-            for c_el, cell in zip(cells, row.cells, strict=False):
+            col = 0
+            for c_el, span in zip(cells, row_spans, strict=True):
+                if col >= ncols:
+                    break
+                cell = row.cells[col]
+                if span > 1:
+                    cell = cell.merge(row.cells[min(col + span, ncols) - 1])
+                col += span
                 heading = c_el.tag == "th"
                 p = cell.paragraphs[0]
                 self._style(p, "Table Heading" if heading else "Table Text")
@@ -370,14 +466,37 @@ class DocxBuilder:
                 align = c_el.get("align")
                 if align in _ALIGN:
                     p.alignment = _ALIGN[align]
-                elif heading and not is_header:
+                elif heading and (group or not is_header):
                     p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                fill = c_el.get("fill", "")
                 if heading:
-                    _shade(cell, HEADER_FILL if is_header else ROW_HEADER_FILL)
+                    _shade(cell, HEADER_FILL if is_header and not group else ROW_HEADER_FILL)
+                elif len(fill) == 6 and all(ch in "0123456789ABCDEFabcdef" for ch in fill):
+                    _shade(cell, fill.upper())
+                if keep_together and n < len(rows) - 1:
+                    p.paragraph_format.keep_with_next = True
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _fix_widths(table, widths)
         spacer = self._para("Table Text")
         spacer.paragraph_format.space_after = Pt(4)
+
+    @staticmethod
+    def _widths(el: Element, grid: list[list[Element]], spans: list[list[int]], ncols: int) -> list[Emu]:
+        """Explicit `widths` when the template gives them, else widths from the content."""
+        raw = [float(x) for x in el.get("widths", "").split(",") if x.strip()]
+        if raw:
+            raw = (raw + [raw[-1]] * ncols)[:ncols]
+            return [Emu(int(TEXT_WIDTH * w / sum(raw))) for w in raw]
+        natural = [0.0] * ncols
+        fixed = [False] * ncols
+        for cells, row_spans in zip(grid, spans, strict=True):
+            col = 0
+            for c_el, span in zip(cells, row_spans, strict=True):
+                if span == 1 and col < ncols:
+                    natural[col] = max(natural[col], cell_em(c_el))
+                    fixed[col] = fixed[col] or c_el.get("nowrap") == "true"
+                col += span
+        return [Emu(w) for w in content_widths(natural, fixed, int(TEXT_WIDTH))]
 
     def _slot(self, p: Paragraph, width: Emu, el: Element) -> None:
         self.slots.append(ChartSlot(self._charts_seen, p, width, el.get("number", "")))
@@ -440,13 +559,19 @@ class DocxBuilder:
         self._para("Table Text")
 
     # Charts ---------------------------------------------------------------------------------
-    def fill_charts(self, images: list[bytes | None], note: str) -> int:
-        """Put each picture in its slot, or a short note. Returns the number of pictures placed."""
+    def fill_charts(self, images: list[bytes | None], note: str, alts: list[str] | None = None) -> int:
+        """Put each picture in its slot with its alternative text, or a short note.
+
+        Returns the number of pictures placed."""
         placed = 0
         for slot in self.slots:
             image = images[slot.index] if slot.index < len(images) else None
             if image:
-                slot.paragraph.add_run().add_picture(io.BytesIO(image), width=slot.width)
+                shape = slot.paragraph.add_run().add_picture(io.BytesIO(image), width=slot.width)
+                alt = alts[slot.index] if alts and slot.index < len(alts) else ""
+                doc_pr = shape._inline.docPr
+                doc_pr.set("descr", clean(alt or slot.label or "グラフ"))
+                doc_pr.set("title", clean(slot.label))
                 placed += 1
             else:
                 self._style(slot.paragraph, "Figure Note")
@@ -479,7 +604,41 @@ class DocxBuilder:
             r.append(t)
             run._r.addnext(r)
 
-    def save(self, out: Path | io.BytesIO) -> None:
+    def _finish(self) -> None:
+        """Language, Word mode and true properties: what a published document must say."""
         settings = self.doc.settings.element
         _set(settings, "w:updateFields", val="true")  # Word refreshes the TOC on opening
+        compat = settings.find(qn("w:compat"))
+        if compat is None:
+            compat = insert_ordered(settings, OxmlElement("w:compat"), _AFTER["w:compat"])
+        mode = next(
+            (c for c in compat.findall(qn("w:compatSetting")) if c.get(qn("w:name")) == "compatibilityMode"),
+            None,
+        )
+        if mode is None:
+            mode = OxmlElement("w:compatSetting")
+            mode.set(qn("w:name"), "compatibilityMode")
+            mode.set(qn("w:uri"), "http://schemas.microsoft.com/office/word")
+            compat.append(mode)
+        mode.set(qn("w:val"), "15")
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:val"), LANG)
+            theme_lang.set(qn("w:eastAsia"), LANG)
+        set_document_language(self.doc, LANG)
+        now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+        props = self.doc.core_properties
+        props.created = props.modified = now
+        props.revision = 1
+        props.language = LANG
+        package = self.doc.part.package
+        for part in package.iter_parts():
+            if str(part.partname) == "/docProps/app.xml":
+                part._blob = APP_XML.encode("utf-8")
+        for r_id, rel in list(package.rels.items()):
+            if rel.reltype.endswith("/thumbnail"):  # the reference's picture, not this document
+                package.rels.pop(r_id)
+
+    def save(self, out: Path | io.BytesIO) -> None:
+        self._finish()
         self.doc.save(out if isinstance(out, io.BytesIO) else str(out))

@@ -5,10 +5,16 @@ Building a figure is separate from rendering it: the wizard shows `kpi_figure` /
 (charts.py). The `*_spec` functions return plain plotly JSON dicts, which is what the export
 hands to the browser (building validated `go.Figure` objects costs ~40 ms per chart). No trace
 type here loads anything from the network (no maps, no MathJax).
+
+plotly reads every text as its own HTML subset (`<b>`, `<br>`, `<a>`, entities), so every piece
+of planner text goes through `plain()` before it reaches a figure: a KPI named
+`<b>太字</b>` prints those characters, never bold. `*_alt` describe a chart in words, with its
+numbers, for the picture's alternative text.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import plotly.graph_objects as go
@@ -50,9 +56,14 @@ def _number(v: object) -> float | None:
     return None
 
 
+def plain(text: object) -> str:
+    """Planner text as plotly text: `&`, `<` and `>` escaped, so nothing in it is markup."""
+    return html.escape(str(text), quote=False)
+
+
 def _wrap(text: str, width: int) -> str:
-    """Break a long Japanese title into lines of `width` characters (plotly uses <br>)."""
-    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+    """Break a long Japanese title into lines of `width` characters (escaped, joined by <br>)."""
+    return "<br>".join(plain(text[i : i + width]) for i in range(0, len(text), width))
 
 
 def _layout(*, title: str, width: int, height: int, compact: bool, top: int = 44) -> dict[str, Any]:
@@ -85,8 +96,8 @@ def _qualitative_spec(kpi: Kpi, title: str, width: int, height: int, compact: bo
         "cells": {
             "values": [
                 [format_fiscal_year(y) for y in years],
-                [format_value(kpi.targets.get(y)) for y in years],
-                [format_value(kpi.actuals.get(y)) for y in years],
+                [plain(format_value(kpi.targets.get(y))) for y in years],
+                [plain(format_value(kpi.actuals.get(y))) for y in years],
             ],
             "align": "left",
         },
@@ -226,7 +237,7 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
     measures = sorted(
         (m for m in plan.measures if m.schedule), key=lambda m: (order.get(m.pillar, len(order)), m.key)
     )
-    rows = [f"{m.key} {_clip(m.name, 15)}" for m in measures]
+    rows = [plain(f"{m.key} {_clip(m.name, 15)}") for m in measures]
     activities: list[str] = []
     for m in measures:
         for e in sorted(m.schedule, key=lambda e: e.fy):
@@ -241,7 +252,7 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
                 if e.activity == a:
                     xs.append(0.96)
                     ys.append(row)
-                    texts.append(_clip(e.activity, 8))
+                    texts.append(plain(_clip(e.activity, 8)))
         base = [e.fy - 0.48 for m in measures for e in m.schedule if e.activity == a]
         dark = PHASE_COLORS.index(colors[a]) in (4, 5)
         data.append(
@@ -251,7 +262,7 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
                 "x": xs,
                 "base": base,
                 "y": ys,
-                "name": a,
+                "name": plain(a),
                 "marker": {"color": colors[a], "line": {"width": 0}},
                 "text": texts,
                 "textposition": "inside",
@@ -361,3 +372,33 @@ def spec_size(spec: Spec | go.Figure) -> tuple[int, int]:
     layout = spec.layout if isinstance(spec, go.Figure) else spec.get("layout", {})
     get = (lambda k: getattr(layout, k)) if isinstance(spec, go.Figure) else layout.get
     return int(get("width") or 700), int(get("height") or 450)
+
+
+def _series_text(values: dict[int, Any], unit: str) -> str:
+    return "、".join(f"{format_fiscal_year(fy)} {format_value(v)}{unit}" for fy, v in sorted(values.items()))
+
+
+def kpi_alt(kpi: Kpi) -> str:
+    """The KPI chart in words, with every number it shows (the picture's alternative text)."""
+    unit = kpi.unit if kpi.unit else ""
+    parts = [f"指標「{kpi.name}」の現状値と年度別の目標値・実績値を示すグラフ。"]
+    if kpi.baseline.value is not None:
+        when = f"（{format_fiscal_year(fiscal_year_of(kpi.baseline.as_of))}）" if kpi.baseline.as_of else ""
+        parts.append(f"現状値 {format_value(kpi.baseline.value)}{unit}{when}。")
+    if kpi.targets:
+        parts.append(f"目標値：{_series_text(kpi.targets, unit)}。")
+    if kpi.actuals:
+        parts.append(f"実績値：{_series_text(kpi.actuals, unit)}。")
+    return "".join(parts)
+
+
+def schedule_alt(plan: Plan) -> str:
+    """The 工程表 chart in words: each measure's activities by fiscal year."""
+    lines = []
+    for m in plan.measures:
+        if m.schedule:
+            by_year = "、".join(
+                f"{format_fiscal_year(e.fy)} {e.activity}" for e in sorted(m.schedule, key=lambda e: e.fy)
+            )
+            lines.append(f"{m.key} {m.name}：{by_year}")
+    return "工程表（施策ごとの年度別の取組）。" + "。".join(lines) + ("。" if lines else "")

@@ -11,7 +11,7 @@ import base64
 from html import escape
 from xml.etree.ElementTree import Element
 
-from plan_builder.export.text import children, heading_text, inline_runs, inline_text, toc_entries
+from plan_builder.export.text import cell_em, children, heading_text, inline_runs, inline_text, toc_entries
 
 CSS = """
 @page { size: A4; margin: 25mm 25mm 22mm; }
@@ -39,6 +39,8 @@ table.grid caption { font-size: 9.5pt; padding: 4pt; }
 table.grid th, table.grid td { border: 1px solid #7F7F7F; padding: 3pt 5pt; vertical-align: middle; }
 table.grid tr.header th { background: #D9E2F3; text-align: center; }
 table.grid th { background: #EDF1F9; text-align: left; }
+table.grid tr.group th { background: #EDF1F9; font-weight: bold; }
+p.left { text-align: left; } a { color: #0563C1; word-break: break-all; }
 td.right { text-align: right; } td.center { text-align: center; }
 figure { margin: .8em 0; text-align: center; page-break-inside: avoid; }
 figure img { max-width: 100%; height: auto; }
@@ -49,22 +51,23 @@ figcaption { font-family: "Yu Gothic", "Hiragino Sans", "Noto Sans CJK JP", sans
 .chart-note { border: 1px dashed #A6A6A6; padding: 1.5em; font-size: 9pt; color: #444; }
 """
 
+NOWRAP_EM = 8.0  # a cell this short (a 課名, a number, a year) never wraps
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def _inline(el: Element) -> str:
     out = []
-    for text, bold in inline_runs(el):
+    for text, bold, href in inline_runs(el):
         if text == "\n":
             out.append("<br>")
-        elif bold:
-            out.append(f"<strong>{escape(text)}</strong>")
-        else:
-            out.append(escape(text))
+            continue
+        t = f"<strong>{escape(text)}</strong>" if bold else escape(text)
+        out.append(f'<a href="{escape(href)}">{t}</a>' if href else t)
     return "".join(out)
 
 
-def render_html(root: Element, images: list[bytes | None], note: str, *, title: str) -> str:
+def _body(root: Element, images: list[bytes | None], note: str, alts: list[str] | None) -> list[str]:
+    """The document tree as HTML elements (everything inside <body>)."""
     body: list[str] = []
     heading_ids: dict[int, str] = {}
     chart_no = 0
@@ -77,11 +80,12 @@ def render_html(root: Element, images: list[bytes | None], note: str, *, title: 
     def chart(el: Element) -> str:
         nonlocal chart_no
         image = images[chart_no] if chart_no < len(images) else None
+        alt = escape(alts[chart_no]) if alts and chart_no < len(alts) else ""
         chart_no += 1
         caption = escape(f"{el.get('number', '')}　{el.get('caption', '')}".strip())
         if image:
             data = base64.b64encode(image).decode("ascii")
-            inner = f'<img src="data:image/png;base64,{data}" alt="{caption}">'
+            inner = f'<img src="data:image/png;base64,{data}" alt="{alt or caption}">'
         else:
             reason = escape(note or "画像を作成できませんでした")
             inner = f'<div class="chart-note">［{escape(el.get("number", ""))}のグラフは省略しました：{reason}］</div>'
@@ -126,9 +130,19 @@ def render_html(root: Element, images: list[bytes | None], note: str, *, title: 
                     cells = []
                     for c in children(r, ["th", "td"]):
                         align = c.get("align")
-                        cls = f' class="{escape(align)}"' if align in ("right", "center") else ""
-                        cells.append(f"<{c.tag}{cls}>{_inline(c)}</{c.tag}>")
+                        attrs = f' class="{escape(align)}"' if align in ("right", "center") else ""
+                        span = c.get("colspan", "1")
+                        if span.isdigit() and int(span) > 1:
+                            attrs += f' colspan="{int(span)}"'
+                        if c.get("nowrap") == "true" or cell_em(c) <= NOWRAP_EM:
+                            attrs += ' style="white-space:nowrap"'
+                        fill = c.get("fill", "")
+                        if len(fill) == 6 and all(ch in "0123456789ABCDEFabcdef" for ch in fill):
+                            attrs = attrs.replace(' style="white-space:nowrap"', "")
+                            attrs += f' style="background:#{fill}"'
+                        cells.append(f"<{c.tag}{attrs}>{_inline(c)}</{c.tag}>")
                     rcls = ' class="header"' if r.get("header") == "true" else ""
+                    rcls = ' class="group"' if r.get("group") == "true" else rcls
                     html_rows.append(f"<tr{rcls}>{''.join(cells)}</tr>")
                 caption = ""
                 if el.get("caption"):
@@ -145,6 +159,40 @@ def render_html(root: Element, images: list[bytes | None], note: str, *, title: 
                 )
             case "pagebreak":
                 body.append('<div style="page-break-after: always"></div>')
+    return body
+
+
+def _scoped(css: str, scope: str) -> str:
+    """The stylesheet with every rule limited to `scope` (the preview shares its page)."""
+    out = []
+    for rule in css.split("}"):
+        if "{" not in rule:
+            continue
+        selectors, decls = rule.split("{", 1)
+        if selectors.strip().startswith("@"):
+            continue
+        parts = []
+        for sel in selectors.split(","):
+            sel = sel.strip()
+            parts.append(scope if sel == "body" else f"{scope} {sel}")
+        out.append(f"{', '.join(parts)} {{{decls}}}")
+    return "\n".join(out)
+
+
+def render_fragment(root: Element, note: str, *, alts: list[str] | None = None) -> str:
+    """The document as one <div> with its own scoped styles and no pictures (the preview)."""
+    css = _scoped(CSS, ".pb-doc") + (
+        "\n.pb-doc { max-width: none; padding: 0 .5em; }"
+        "\n.pb-doc .cover { padding: 6mm 0; } .pb-doc .cover .date { margin-top: 12mm; }"
+    )
+    body = _body(root, [], note, alts)
+    return f'<div class="pb-doc"><style>{css}</style>' + "\n".join(body) + "</div>"
+
+
+def render_html(
+    root: Element, images: list[bytes | None], note: str, *, title: str, alts: list[str] | None = None
+) -> str:
+    body = _body(root, images, note, alts)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="ja">\n<head>\n<meta charset="utf-8">\n'

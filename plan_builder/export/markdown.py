@@ -29,12 +29,13 @@ def escape_md(text: str) -> str:
 
 def _inline(el: Element, *, in_table: bool = False) -> str:
     out = []
-    for text, bold in inline_runs(el):
+    for text, bold, href in inline_runs(el):
         if text == "\n":
             out.append("<br>" if in_table else "  \n")
             continue
         t = escape_md(text)
-        out.append(f"**{t}**" if bold and t.strip() else t)
+        t = f"**{t}**" if bold and t.strip() else t
+        out.append(f"[{t}](<{href}>)" if href else t)
     s = "".join(out)
     return s.replace("\n", "<br>") if in_table else s
 
@@ -84,6 +85,20 @@ def _schedule_table(plan: Plan) -> list[str]:
     return _table(rows, ["施策", *[format_fiscal_year(y) for y in years]])
 
 
+def _row(r: Element) -> list[str]:
+    """A table row's cells; a cell spanning years repeats its text in each (Markdown has no
+    colspan), except a group heading, which stands in the first cell."""
+    out: list[str] = []
+    for c in children(r, ["th", "td"]):
+        text = _inline(c, in_table=True)
+        span = int(c.get("colspan", "1")) if c.get("colspan", "1").isdigit() else 1
+        if r.get("group") == "true":
+            out += [f"**{text}**" if text else "", *[""] * (span - 1)]
+        else:
+            out += [text] * max(1, span)
+    return out
+
+
 def render_markdown(root: Element, plan: Plan) -> str:
     out: list[str] = []
 
@@ -95,8 +110,9 @@ def render_markdown(root: Element, plan: Plan) -> str:
         block(f"**{caption}**")
         if el.get("kind") == "schedule":
             block(_schedule_table(plan))
-        else:
+        elif el.get("kind") != "kpi":
             block(_kpi_table(plan, el.get("key", "")))
+        # a KPI chart's numbers follow it as the template's own year table
         notes = [_inline(p) for p in children(el, ["p"])]
         if notes:
             block([f"- {n}" for n in notes if n.strip()])
@@ -124,7 +140,7 @@ def render_markdown(root: Element, plan: Plan) -> str:
                 rows = children(el, ["tr"])
                 if not rows:
                     continue
-                cells = [[_inline(c, in_table=True) for c in children(r, ["th", "td"])] for r in rows]
+                cells = [_row(r) for r in rows]
                 has_header = rows[0].get("header") == "true"
                 if el.get("caption"):
                     block(f"**{el.get('number', '')}　{escape_md(el.get('caption', ''))}**")

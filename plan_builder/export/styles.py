@@ -194,11 +194,29 @@ def _doc_defaults(doc: DocxDocument) -> None:
     szcs = rpr.find(qn("w:szCs"))
     if szcs is not None:
         szcs.set(qn("w:val"), "21")
+    set_document_language(doc, "ja-JP")
+
+
+def set_document_language(doc: DocxDocument, lang_tag: str) -> None:
+    """The default language of every run (w:lang val and eastAsia): what a screen reader speaks
+    and what a PDF made from the document declares as its language."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        doc.styles.element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = insert_ordered(rpr, OxmlElement("w:lang"), RPR_AFTER_LANG)
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "ja-JP")
+    lang.set(qn("w:val"), lang_tag)
+    lang.set(qn("w:eastAsia"), lang_tag)
 
 
 def _apply(style, spec: StyleSpec) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -35,7 +36,8 @@ ROOT_TEMPLATE = "document.xml.j2"
 
 BLOCKS = {"cover", "toc", "pagebreak", "h1", "h2", "h3", "h4", "p", "ul", "table", "chart", "charts"}
 COVER_PARTS = {"title", "subtitle", "org", "date", "note"}
-INLINE = {"b", "br"}
+INLINE = {"b", "br", "a"}
+_LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 class TemplateError(PlanBuilderError):
@@ -226,32 +228,46 @@ def heading_text(el: Element) -> str:
     return f"{number}　{text}" if number else text
 
 
-def inline_runs(el: Element) -> list[tuple[str, bool]]:
-    """The text of an element as (text, bold) runs; <br/> becomes "\n"."""
-    runs: list[tuple[str, bool]] = []
+def inline_runs(el: Element) -> list[tuple[str, bool, str]]:
+    """The text of an element as (text, bold, link) runs; <br/> becomes "\n".
 
-    def walk(node: Element, bold: bool) -> None:
+    `link` is the href of an enclosing <a> when it is an http(s) URL, else "".
+    """
+    runs: list[tuple[str, bool, str]] = []
+
+    def walk(node: Element, bold: bool, href: str) -> None:
         if node.text:
-            runs.append((squash(node.text), bold))
+            runs.append((squash(node.text), bold, href))
         for child in node:
             if child.tag == "br":
-                runs.append(("\n", bold))
+                runs.append(("\n", bold, href))
             else:
-                walk(child, bold or child.tag == "b")
+                link = child.get("href", "") if child.tag == "a" else href
+                walk(child, bold or child.tag == "b", link if _LINK.match(link or "") else "")
             if child.tail:
-                runs.append((squash(child.tail), bold))
+                runs.append((squash(child.tail), bold, href))
 
-    walk(el, False)
+    walk(el, False, "")
     # Trim the outer whitespace of the whole run list.
-    out = [(t, b) for t, b in runs if t]
+    out = [r for r in runs if r[0]]
     if out:
-        out[0] = (out[0][0].lstrip(" \t"), out[0][1])
-        out[-1] = (out[-1][0].rstrip(" \t"), out[-1][1])
-    return [(t, b) for t, b in out if t]
+        out[0] = (out[0][0].lstrip(" \t"), *out[0][1:])
+        out[-1] = (out[-1][0].rstrip(" \t"), *out[-1][1:])
+    return [r for r in out if r[0]]
+
+
+def text_em(text: str) -> float:
+    """Width of a line in em: full-width characters 1, others about two thirds."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.65 for ch in text)
+
+
+def cell_em(el: Element) -> float:
+    """The width of a table cell's longest line, in em."""
+    return max(text_em(line) for line in inline_text(el).split("\n"))
 
 
 def inline_text(el: Element) -> str:
-    return "".join(t for t, _ in inline_runs(el))
+    return "".join(r[0] for r in inline_runs(el))
 
 
 def children(el: Element, tags: Iterable[str]) -> list[Element]:

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from plan_builder.plan.fiscal import MAX_FY, MIN_FY, format_fiscal_year
 from plan_builder.plan.text import clean_text, is_web_url
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: adopted_on (策定年月); files of version 1 still load
+SCHEMA_VERSIONS = (1, 2)
 
 FiscalYear = Annotated[int, Field(ge=MIN_FY, le=MAX_FY)]
 AnswerValue = str | int | float | bool | list[str] | None
@@ -269,7 +270,7 @@ class Revision(_Model):
 
 
 class Plan(_Model):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = SCHEMA_VERSION
     lg_code: str = Field(title="団体コード")
     lg_name: str = Field(min_length=1, max_length=100, title="団体名")
     guide_id: str = Field(min_length=1, title="手引ID")
@@ -283,9 +284,35 @@ class Plan(_Model):
     publication_url: str = Field(default="", max_length=500, title="公表URL")
     contact: Contact = Field(default_factory=Contact, title="問い合わせ先")
     status: PlanStatus = Field(default=PlanStatus.DRAFT, title="状態")
+    adopted_on: date | None = Field(default=None, title="策定年月")
     history: list[Revision] = Field(default_factory=list, title="改定履歴")
     is_training: bool = Field(default=False, title="研修用")
     created_at: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: object) -> object:
+        """Version 1 had no 策定年月: its first 改定履歴 line was the adoption, as the export read it."""
+        if isinstance(data, dict) and "adopted_on" not in data:
+            history = data.get("history")
+            if isinstance(history, list) and history:
+                first = history[0]
+                on = first.get("on") if isinstance(first, dict) else getattr(first, "on", None)
+                if on is not None:
+                    data = {**data, "adopted_on": on}
+        return data
+
+    @field_validator("schema_version", mode="after")
+    @classmethod
+    def _current_version(cls, v: int) -> int:
+        return SCHEMA_VERSION  # an older file is upgraded on load and saved as the current version
+
+    @property
+    def revisions(self) -> list[Revision]:
+        """The 改定 lines after the adoption (the history may start with the 策定 line itself)."""
+        if self.adopted_on is None:
+            return list(self.history)
+        return [r for r in self.history if r.on > self.adopted_on]
 
     @field_validator("lg_code")
     @classmethod

@@ -1,31 +1,13 @@
-"""The Markdown the preview shows: the export's own Markdown when available, else a simple
-rendering with user text escaped. Cached per plan version (exporting is not free)."""
+"""What the preview shows: the export's own HTML for the plan (same tables and numbers as the
+documents, every piece of planner text escaped), cached per plan version."""
 
 from __future__ import annotations
 
-import re
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
+from plan_builder.export import TemplateError, preview_html
 from plan_builder.guide.model import Guide
 from plan_builder.plan.model import Plan
-from plan_builder.ui import render
-
-_IMAGE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$", re.MULTILINE)
-
-
-def _exported(plan: Plan, guide: Guide) -> str | None:
-    try:
-        from plan_builder.export import export_plan
-    except ImportError:
-        return None
-    with tempfile.TemporaryDirectory(prefix="pb-preview-") as tmp:
-        out = Path(tmp) / "plan.md"
-        result = export_plan(plan, guide, "md", out, render_charts=False)
-        text = Path(getattr(result, "path", out)).read_text(encoding="utf-8")
-    return _IMAGE.sub("", text)  # chart images live next to the file; the app shows charts itself
 
 
 @st.cache_data(max_entries=32, show_spinner="プレビューを作成しています…")
@@ -34,18 +16,34 @@ def _cached(data: str, guide_id: str) -> tuple[str, str]:
 
     plan, guide = Plan.model_validate_json(data), get_guide(guide_id)
     try:
-        text = _exported(plan, guide)
-    except Exception as exc:  # the export is someone else's module: never break the preview
-        return render.plan_markdown(
-            plan, guide
-        ), f"文書出力の形式で表示できませんでした（{type(exc).__name__}）。簡易表示です。"
-    if text is None:
-        return render.plan_markdown(
-            plan, guide
-        ), "簡易表示です（文書出力機能が導入されると、文書と同じ体裁で表示されます）。"
-    return text, ""
+        return preview_html(plan, guide), ""
+    except TemplateError as exc:
+        return "", f"文書テンプレートに誤りがあるため表示できません：{exc}"
+
+
+def html(plan: Plan, guide: Guide) -> tuple[str, str]:
+    """(html fragment, problem) for a plan; the problem is plain Japanese text or ""."""
+    return _cached(plan.model_dump_json(), guide.id)
+
+
+@st.cache_data(max_entries=32, show_spinner="文書を作成しています…")
+def _markdown(data: str, guide_id: str) -> tuple[str, str]:
+    import tempfile
+    from pathlib import Path
+
+    from plan_builder.export import export_plan
+    from plan_builder.guide import get_guide
+
+    plan, guide = Plan.model_validate_json(data), get_guide(guide_id)
+    with tempfile.TemporaryDirectory(prefix="pb-preview-") as tmp:
+        out = Path(tmp) / "plan.md"
+        try:
+            export_plan(plan, guide, "md", out, render_charts=False)
+        except TemplateError as exc:
+            return "", f"文書テンプレートに誤りがあるため表示できません：{exc}"
+        return out.read_text(encoding="utf-8"), ""
 
 
 def markdown(plan: Plan, guide: Guide) -> tuple[str, str]:
-    """(markdown, note) for a plan."""
-    return _cached(plan.model_dump_json(), guide.id)
+    """(Markdown, problem) for a plan, as the Markdown export writes it (history page)."""
+    return _markdown(plan.model_dump_json(), guide.id)

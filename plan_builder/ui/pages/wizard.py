@@ -13,7 +13,7 @@ import streamlit as st
 from plan_builder.guide.model import Guide
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.comments import Comment
-from plan_builder.ui import common, nav, progress, questions, review_pages, state
+from plan_builder.ui import adoption, common, nav, progress, questions, review_pages, state
 from plan_builder.ui.render import md_escape
 
 FOCUS = "pb_focus"
@@ -120,6 +120,8 @@ def render() -> None:
                 if placed.get(q.key):
                     review_pages.comments_at_question(svc, op.id, q.key, comments=placed[q.key])
                 questions.render_question(plan, guide, q)
+        if chapter.key == "positioning":  # 策定年月 and 改定履歴 (issue 12)
+            adoption.render(op)
         prev_col, _, next_col = st.columns([1, 2, 1])
         if idx > 0:
             prev_col.button(
