@@ -13,12 +13,9 @@ from typing import Any
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
-from plan_builder.exchange import checked_for_import, export_json, parse_plan_json
-from plan_builder.guide import get_guide
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.store.repo import PlanSummary, RevisionInfo, Store, StoredPlan
 from plan_builder.store.tables import PlanRecord
-from plan_builder.uploads import safe_filename
 
 
 class PlanService:
@@ -154,6 +151,8 @@ class PlanService:
     # Exchange ----------------------------------------------------------------------------
     def export_json(self, plan_id: int, *, version: int | None = None) -> str:
         """The plan (or an older version) as an exchange file (UTF-8 JSON), audited."""
+        from plan_builder.exchange import export_json  # lazy, like every format: `list` stays fast
+
         stored = self.revision(plan_id, version) if version else self.get(plan_id)
         self._audit("plan.export", plan_id, fmt="json", version=stored.version)
         return export_json(stored.plan)
@@ -166,6 +165,8 @@ class PlanService:
         organisation; the file's workflow state is not trusted (a file cannot make a plan
         "approved").
         """
+        from plan_builder.exchange import checked_for_import, parse_plan_json
+
         plan = parse_plan_json(data)  # screens hostile content first (plan_builder.uploads)
         if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
             if self.actor.role is Role.PLANNER:
@@ -181,6 +182,9 @@ class PlanService:
         self, plan_id: int, fmt: str, out: Path | str, *, version: int | None = None, **options: Any
     ) -> Any:
         """Write the plan (or an older version) as a document with plan_builder.export."""
+        from plan_builder.exchange import export_json
+        from plan_builder.guide import get_guide
+
         stored = self.revision(plan_id, version) if version else self.get(plan_id)
         if fmt == "json":  # the exchange format, so one call serves every download button
             from plan_builder.export import ExportResult
@@ -196,6 +200,8 @@ class PlanService:
 
     def download_name(self, plan_id: int, ext: str) -> str:
         """A harmless file name for a download of this plan (the title may contain anything)."""
+        from plan_builder.uploads import safe_filename
+
         stored = self.get(plan_id)
         raw = f"{stored.plan.lg_name}_{stored.plan.title}".replace("/", "_").replace("\\", "_")
         stem = safe_filename(raw, default="plan", max_length=100)
