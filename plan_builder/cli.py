@@ -15,21 +15,15 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from plan_builder.auth.actor import Actor
 from plan_builder.errors import NotFoundError, PlanBuilderError
-from plan_builder.guide.loader import GuideLoadError, default_guide_dir, get_guide, guide_files, load_guide
-from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.answers import get_answer, is_answered, set_answer
-from plan_builder.plan.clock import to_jst
-from plan_builder.plan.fiscal import format_fiscal_year, parse_fiscal_year
-from plan_builder.plan.model import Plan, PlanPeriod, check_digit_ok
-from plan_builder.plan.validation import describe_validation_error
+
+if TYPE_CHECKING:  # the heavy modules are imported inside the commands that need them
+    from plan_builder.guide.model import Guide, Question
+    from plan_builder.plan.model import PlanPeriod
 
 Handler = Callable[[argparse.Namespace], int]
 EXPORT_FORMATS = ("json", "docx", "md", "html", "pdf")
@@ -103,6 +97,8 @@ def _note(line: str) -> None:
 
 
 def cmd_guides(args: argparse.Namespace) -> int:
+    from plan_builder.guide.loader import GuideLoadError, default_guide_dir, guide_files, load_guide
+
     directory = Path(args.dir) if args.dir else default_guide_dir()
     files = guide_files(directory)
     if not files:
@@ -155,6 +151,8 @@ def cmd_lg_search(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from plan_builder.creation import new_plan
+    from plan_builder.guide.loader import get_guide
+    from plan_builder.plan.model import check_digit_ok
 
     code = unicodedata.normalize("NFKC", args.lg).strip()
     if not check_digit_ok(code):
@@ -172,6 +170,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from plan_builder.plan.clock import to_jst
+
     rows = _service(args).list_plans()
     if args.json:
         _out(
@@ -209,6 +209,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _format_value(value: Any) -> str:
+    from plan_builder.plan.model import PlanPeriod
+
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if isinstance(value, PlanPeriod):
@@ -219,6 +221,10 @@ def _format_value(value: Any) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from plan_builder.checks import check_plan
     from plan_builder.exchange import export_json
+    from plan_builder.guide.loader import get_guide
+    from plan_builder.guide.model import QuestionType
+    from plan_builder.plan.answers import get_answer, is_answered
+    from plan_builder.plan.fiscal import format_fiscal_year
 
     stored = _service(args).get(args.plan_id)
     plan = stored.plan
@@ -261,6 +267,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from plan_builder.checks import check_plan
+    from plan_builder.guide.loader import get_guide
 
     stored = _service(args).get(args.plan_id)
     guide = get_guide(stored.plan.guide_id)
@@ -300,6 +307,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def parse_period(text: str) -> PlanPeriod:
     """2024-2028, 2024〜2028, 令和6年度-令和10年度 (and 全角 forms)."""
+    from pydantic import ValidationError
+
+    from plan_builder.plan.fiscal import parse_fiscal_year
+    from plan_builder.plan.model import PlanPeriod
+    from plan_builder.plan.validation import describe_validation_error
+
     s = unicodedata.normalize("NFKC", text).strip()
     parts = [p for p in re.split(r"\s*(?:〜|~|–|—|-|から|まで)\s*", s) if p]
     if len(parts) != 2:
@@ -332,6 +345,11 @@ def _split_list(text: str) -> list[str]:
 
 def parse_cli_value(guide: Guide, q: Question, text: str) -> Any:
     """Turn a command-line string into the answer value the question's type expects."""
+    from datetime import date
+
+    from plan_builder.guide.model import QuestionType
+    from plan_builder.plan.fiscal import parse_fiscal_year
+
     if text.strip() == "" and q.type not in (QuestionType.MEASURES, QuestionType.KPIS):
         return (
             []
@@ -408,6 +426,13 @@ def _find_question(guide: Guide, key: str) -> Question:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from plan_builder.guide.loader import get_guide
+    from plan_builder.plan.answers import set_answer
+    from plan_builder.plan.model import Plan
+    from plan_builder.plan.validation import describe_validation_error
+
     service = _service(args)
     stored = service.get(args.plan_id)
     guide = get_guide(stored.plan.guide_id)
@@ -502,6 +527,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from plan_builder.plan.clock import to_jst
+
     service = _service(args)
     current = service.get(args.plan_id).version
     _out("版\t保存日時（日本時間）\t保存した人\t内容")
@@ -643,13 +670,10 @@ def build_parser(*, with_auth: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="書き出さずに、保存済みのファイルが最新か確かめる")
     p.set_defaults(handler=cmd_schema)
 
-    if with_auth:
-        try:  # account administration, provided by plan_builder.auth
-            from plan_builder.auth.cli_commands import register
-        except ImportError:
-            pass
-        else:
-            register(sub)
+    if with_auth:  # account administration (user, audit)
+        from plan_builder.auth.cli_commands import register
+
+        register(sub)
     return parser
 
 
@@ -675,9 +699,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanBuilderError as exc:
         _note(f"エラー: {exc}")
         return 2
-    except ValidationError as exc:
-        _note("エラー: 入力に誤りがあります。\n" + describe_validation_error(exc))
-        return 2
     except BrokenPipeError:  # output piped into `head` and cut short
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -689,8 +710,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _note("中止しました。")
         return 130
     except Exception as exc:
+        from pydantic import ValidationError
         from sqlalchemy.exc import OperationalError
 
+        from plan_builder.plan.validation import describe_validation_error
+
+        if isinstance(exc, ValidationError):
+            _note("エラー: 入力に誤りがあります。\n" + describe_validation_error(exc))
+            return 2
         if isinstance(exc, OperationalError):
             _note(
                 "エラー: データベースに接続できません。DATABASE_URL の設定とデータベースの状態を確認してください。"

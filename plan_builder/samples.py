@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
+from plan_builder.plan.locality import Locality
 from plan_builder.plan.model import (
     Baseline,
     Contact,
@@ -74,7 +75,11 @@ class _Names:
 
 
 def _fill(text: str, names: _Names) -> str:
-    """The example with the plan's own names in place of みどり町 / あおば県 / ○○市."""
+    """The example with the plan's own names: placeholders ({団体名} ...) and, in the samples'
+    own texts, みどり町 / あおば県 / ○○市."""
+    kind = names.lg[-1:] if names.lg[-1:] in "市町村区都道府県" else ""
+    prefecture = names.lg if names.variant == "prefecture" else (names.prefecture or "県")
+    text = Locality(names.lg, kind, prefecture).fill(text)
     for p in _PLACEHOLDERS:
         text = text.replace(p, names.lg)
     if names.variant == "prefecture":

@@ -13,14 +13,11 @@ from typing import Any
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
-from plan_builder.exchange import checked_for_import, export_json, parse_plan_json
-from plan_builder.guide import get_guide
 from plan_builder.plan.limits import PlanLimitError, check_limits
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.plan.text import clean_text
 from plan_builder.store.repo import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
 from plan_builder.store.tables import PlanRecord
-from plan_builder.uploads import safe_filename
 
 
 class PlanService:
@@ -57,6 +54,8 @@ class PlanService:
             raise PermissionDeniedError(f"{plan.lg_name}の計画を作成する権限がありません")
 
     def _check_limits(self, plan: Plan) -> None:
+        from plan_builder.guide import get_guide  # lazy: commands that never save stay fast
+
         check_limits(plan, get_guide(plan.guide_id))
 
     def can_read(self, plan_id: int) -> bool:
@@ -183,6 +182,8 @@ class PlanService:
     # Exchange ----------------------------------------------------------------------------
     def export_json(self, plan_id: int, *, version: int | None = None) -> str:
         """The plan (or an older version) as an exchange file (UTF-8 JSON), audited."""
+        from plan_builder.exchange import export_json  # lazy, like every format: `list` stays fast
+
         stored = self.revision(plan_id, version) if version else self.get(plan_id)
         self.store.mark_seen(plan_id, stored.version, None)  # it left the tool: keep it
         self._audit("plan.export", plan_id, fmt="json", version=stored.version)
@@ -196,6 +197,8 @@ class PlanService:
         organisation; the file's workflow state is not trusted (a file cannot make a plan
         "approved").
         """
+        from plan_builder.exchange import checked_for_import, parse_plan_json
+
         plan = parse_plan_json(data)  # screens hostile content first (plan_builder.uploads)
         self._check_create(plan, "取り込めません")
         stored = self.create(checked_for_import(plan, self.store), note="ファイルから取り込み")
@@ -206,6 +209,9 @@ class PlanService:
         self, plan_id: int, fmt: str, out: Path | str, *, version: int | None = None, **options: Any
     ) -> Any:
         """Write the plan (or an older version) as a document with plan_builder.export."""
+        from plan_builder.exchange import export_json
+        from plan_builder.guide import get_guide
+
         stored = self.revision(plan_id, version) if version else self.get(plan_id)
         if fmt == "json":  # the exchange format, so one call serves every download button
             from plan_builder.export import ExportResult
@@ -222,6 +228,8 @@ class PlanService:
 
     def download_name(self, plan_id: int, ext: str) -> str:
         """A harmless file name for a download of this plan (the title may contain anything)."""
+        from plan_builder.uploads import safe_filename
+
         stored = self.get(plan_id)
         raw = f"{stored.plan.lg_name}_{stored.plan.title}".replace("/", "_").replace("\\", "_")
         stem = safe_filename(raw, default="plan", max_length=100)

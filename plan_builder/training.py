@@ -20,6 +20,7 @@ from plan_builder.creation import new_plan
 from plan_builder.errors import PermissionDeniedError, PlanBuilderError
 from plan_builder.export import reference_docx_for
 from plan_builder.guide import Guide, get_guide
+from plan_builder.plan.locality import example_locality
 from plan_builder.plan.model import PlanPeriod
 from plan_builder.plan.text import clean_text
 from plan_builder.samples import DEFAULT_MUNICIPALITY, DEFAULT_PREFECTURE, END_FY, START_FY, sample_plan
@@ -209,8 +210,9 @@ def handout_markdown(guide: Guide) -> str:
             lines += [f"### {q.label}", "", f"- 区分：{_requirement(q)}", f"- 出典：{q.citation.text()}", ""]
             lines += [_join_lines(q.guidance), ""]
             if q.examples:
+                example = example_locality(guide.variant).fill(q.examples[0])
                 lines += ["記載例：", ""]
-                lines += ["> " + line for line in _join_lines(q.examples[0]).splitlines()] + [""]
+                lines += ["> " + line for line in _join_lines(example).splitlines()] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -238,7 +240,8 @@ def handout_docx(guide: Guide) -> bytes:
             for para in _join_lines(q.guidance).split("\n\n"):
                 doc.add_paragraph(para)
             if q.examples:
-                doc.add_paragraph("記載例：" + _join_lines(q.examples[0]), style="Quote")
+                example = example_locality(guide.variant).fill(q.examples[0])
+                doc.add_paragraph("記載例：" + _join_lines(example), style="Quote")
             doc.add_paragraph(f"出典：{q.citation.text()}", style="Note")
     buf = io.BytesIO()
     doc.save(buf)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: lint-free code is checked in CI (.ci/run); this runs pytest.
 #
-# - Creates .venv with requirements-dev.txt when it is missing.
+# - Creates .venv, or adds requirements-dev.txt to a .venv the app command made (ensure_venv.sh).
 # - PostgreSQL tests run when TEST_DATABASE_URL is set. When it is unset and the PostgreSQL
 #   server binaries exist (Debian: /usr/lib/postgresql/*/bin), a private server is started on
 #   127.0.0.1:55432 in a temporary directory for this run and stopped afterwards.
@@ -10,12 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON="${PYTHON:-python3}"
-if [[ ! -x .venv/bin/python ]]; then
-    "$PYTHON" -m venv .venv
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -r requirements-dev.txt
-fi
+bash scripts/ensure_venv.sh requirements-dev.txt pytest hypothesis playwright  # creates .venv or adds what is missing
 
 PG_STARTED=""
 cleanup() {

@@ -252,22 +252,43 @@ def test_recommended_and_required_questions_state_a_basis(shipped: Guide) -> Non
             assert q.basis.strip(), q.key
 
 
-def test_examples_use_the_fictional_bodies(guides: dict[str, Guide]) -> None:
+def test_examples_are_templates_of_the_plans_own_body(guides: dict[str, Guide]) -> None:
+    """記載例 name no body: placeholders stand where the fictional みどり町 / あおば県 stood."""
+
     def texts(g: Guide) -> str:
         return "\n".join(e for q in g.questions() for e in q.examples)
 
     muni, pref = texts(guides["kanmin-2019-municipality"]), texts(guides["kanmin-2019-prefecture"])
-    assert "みどり町" in muni and "本町" in muni
-    assert "あおば県" in pref and "本県" in pref
-    assert "みどり" not in pref
-    assert "○○" not in muni and "○○" not in pref
+    for text in (muni, pref):
+        assert "{団体名}" in text and "{本団体}" in text and "{団体}" in text
+        assert "みどり" not in text and "あおば" not in text and "○○" not in text
+        assert "本町" not in text and "本県" not in text and "町民" not in text and "県民" not in text
+    assert "{都道府県名}" in muni and "町内" not in muni
+
+
+def test_chapter_intros_speak_of_no_particular_kind_of_body(guides: dict[str, Guide]) -> None:
+    for g in guides.values():
+        for ch in g.chapters:
+            assert "町の" not in ch.intro and "県の現状" not in ch.intro, (g.id, ch.key)
+
+
+def test_examples_fill_for_the_fictional_bodies_as_before(guides: dict[str, Guide]) -> None:
+    from plan_builder.plan.locality import example_locality
+
+    for g in guides.values():
+        filled = "\n".join(example_locality(g.variant).fill(e) for q in g.questions() for e in q.examples)
+        assert "{" not in filled and "}" not in filled
+        if g.variant == "municipality":
+            assert "みどり町" in filled and "本町" in filled and "あおば県" in filled
+        else:
+            assert "あおば県" in filled and "本県" in filled and "みどり" not in filled
 
 
 def test_example_lengths_fit_the_question(shipped: Guide) -> None:
     for q in shipped.questions():
         for e in q.examples:
-            if q.max_length:
-                assert len(e) <= q.max_length, q.key
+            if q.max_length:  # filled with a long name (a placeholder is never longer than 10)
+                assert len(e) + 10 * e.count("{") <= q.max_length, q.key
             if q.min_length:
                 assert len(e) >= q.min_length, q.key
 
@@ -342,6 +363,11 @@ BROKEN_CASES = [
     ("duplicate_yaml_key.yaml", "25行目", "キー「label」が重複しています（22行目にもあります）"),
     ("syntax_error.yaml", "12行目", "YAML として読めません"),
     ("include_outside.yaml", "pillars", "$include"),
+    (
+        "unknown_placeholder.yaml",
+        "chapters[0].questions[0]",
+        "設問 current.overview の記載例2に使えない差し込み（{町名}）",
+    ),
 ]
 
 

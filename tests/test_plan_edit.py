@@ -82,7 +82,98 @@ def test_clearing_an_answer_removes_it(empty: Plan, guide: Guide) -> None:
 def test_example_uses_the_plans_name(empty: Plan, guide: Guide) -> None:
     q = guide.question("positioning.title")
     text = edit.example_answer(q, empty)
-    assert text and "みどり町" not in text
+    assert text == "矢巾町官民データ活用推進計画"
+
+
+def _city(guide: Guide) -> Plan:
+    return Plan(lg_code="032018", lg_name="盛岡市", guide_id=guide.id, title="盛岡市官民データ活用推進計画")
+
+
+def test_examples_speak_of_a_city_as_a_city(guide: Guide) -> None:
+    city = _city(guide)
+    text = "\n".join(
+        edit.example_answer(q, city, i) for q in guide.questions() for i in range(len(q.examples))
+    )
+    assert "本市" in text and "市内全域" in text and "市民" in text and "岩手県官民データ活用推進計画" in text
+    assert "盛岡市官民データ活用推進本部" in text and "副市長" in text and "市役所" in text
+    for town_word in ("本町", "町内", "町民", "みどり", "あおば", "副町長", "役場", "{", "}"):
+        assert town_word not in text, town_word
+
+
+def test_examples_of_a_prefecture_and_of_a_village(guide: Guide, pref_guide: Guide) -> None:
+    tokyo = Plan(lg_code="130001", lg_name="東京都", guide_id=pref_guide.id, title="東京都の計画")
+    text = "\n".join(
+        edit.example_answer(q, tokyo, i) for q in pref_guide.questions() for i in range(len(q.examples))
+    )
+    assert "本都" in text and "都民" in text and "東京都官民データ活用推進本部" in text
+    assert "本県" not in text and "県民" not in text and "あおば" not in text
+    muni = guide
+    village = Plan(lg_code="034827", lg_name="普代村", guide_id=muni.id, title="普代村の計画")
+    assert edit.example_answer(muni.question("current.overview"), village).startswith("本村の人口は")
+
+
+def test_insert_example_fills_an_empty_answer_and_undoes_in_one_step(empty: Plan, guide: Guide) -> None:
+    p, step = edit.insert_example(empty, guide, "current.overview")
+    assert p.answers["current.overview"] == edit.example_answer(guide.question("current.overview"), empty)
+    assert edit.undo(p, guide, step) == empty
+
+
+def test_insert_example_appends_to_a_written_answer(empty: Plan, guide: Guide) -> None:
+    mine = "矢巾町は岩手県のほぼ中央に位置します。"
+    written = edit.answer_question(empty, guide, "current.overview", mine)
+    p, step = edit.insert_example(written, guide, "current.overview", 1)
+    example = edit.example_answer(guide.question("current.overview"), empty, 1)
+    assert p.answers["current.overview"] == f"{mine}\n\n{example}"
+    again, _ = edit.insert_example(p, guide, "current.overview", 1)
+    assert again.answers["current.overview"] == p.answers["current.overview"]  # not twice
+    assert edit.undo(p, guide, step).answers["current.overview"] == mine
+
+
+def test_insert_example_replaces_only_when_asked(empty: Plan, guide: Guide) -> None:
+    written = edit.answer_question(empty, guide, "current.overview", "自分の文章")
+    p, step = edit.insert_example(written, guide, "current.overview", replace=True)
+    assert p.answers["current.overview"] == edit.example_answer(guide.question("current.overview"), empty)
+    assert edit.undo(p, guide, step).answers["current.overview"] == "自分の文章"
+
+
+def test_undo_after_a_later_edit_is_refused_and_changes_nothing(empty: Plan, guide: Guide) -> None:
+    p, step = edit.insert_example(empty, guide, "current.overview")
+    later = edit.answer_question(p, guide, "current.overview", p.answers["current.overview"] + "追記")
+    with pytest.raises(EditError, match="変更履歴"):
+        edit.undo(later, guide, step)
+    assert later.answers["current.overview"].endswith("追記")
+
+
+def test_insert_example_into_a_bound_field_and_too_long_text(empty: Plan, guide: Guide) -> None:
+    p, step = edit.insert_example(empty, guide, "positioning.title", replace=True)
+    assert p.title == "矢巾町官民データ活用推進計画"
+    assert edit.undo(p, guide, step).title == empty.title
+    q = guide.question("positioning.title")
+    long = edit.answer_question(empty, guide, "positioning.title", "あ" * (q.max_length - 3))
+    with pytest.raises(EditError, match=q.label):
+        edit.insert_example(long, guide, "positioning.title")
+    with pytest.raises(EditError, match="記載例を挿入できません"):
+        edit.insert_example(empty, guide, "policy.pillars")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(text=st.text(max_size=300), index=st.integers(0, 5), replace=st.booleans())
+def test_insert_then_undo_gives_back_any_answer(
+    empty: Plan, guide: Guide, text: str, index: int, replace: bool
+) -> None:
+    try:
+        before = edit.answer_question(empty, guide, "current.issues", text)
+    except EditError:
+        return
+    after, step = edit.insert_example(before, guide, "current.issues", index, replace=replace)
+    example = edit.example_answer(guide.question("current.issues"), empty, index)
+    assert example in after.answers["current.issues"]
+    if not replace and before.answers.get("current.issues"):
+        assert after.answers["current.issues"].startswith(before.answers["current.issues"])
+    undone = edit.undo(after, guide, step)
+    # an answer the model cleaned to "" may be stored as "" or not at all: both are unanswered
+    assert (undone.answers.get("current.issues") or "") == (before.answers.get("current.issues") or "")
+    assert undone.model_dump(exclude={"answers"}) == before.model_dump(exclude={"answers"})
 
 
 def test_measure_lifecycle(empty: Plan, guide: Guide) -> None:

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from plan_builder.guide.placeholders import PLACEHOLDERS, unknown_placeholders
+
 KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 _KEY_RE = re.compile(KEY_PATTERN)
 
@@ -100,6 +102,14 @@ class Question(_Strict):
             raise ValueError(f"設問 {self.key} は選択式ではないのに options があります")
         if self.required is not Requirement.OPTIONAL and not self.basis:
             raise ValueError(f"必須・推奨の設問 {self.key} に basis（根拠）がありません")
+        for i, example in enumerate(self.examples, start=1):
+            bad = unknown_placeholders(example)
+            if bad:
+                known = "、".join(f"{{{name}}}" for name in PLACEHOLDERS)
+                raise ValueError(
+                    f"設問 {self.key} の記載例{i}に使えない差し込み（{'、'.join(bad)}）があります。"
+                    f"使える差し込み: {known}"
+                )
         return self
 
 

@@ -18,6 +18,7 @@ from plan_builder.guide.model import Guide, Question, QuestionType, ReferenceIte
 from plan_builder.plan.answers import get_answer, is_answered, set_answer
 from plan_builder.plan.fiscal import format_date, format_fiscal_year, parse_fiscal_year
 from plan_builder.plan.limits import too_long
+from plan_builder.plan.locality import Locality
 from plan_builder.plan.model import (
     Kpi,
     KpiKind,
@@ -149,13 +150,62 @@ def answer_question(plan: Plan, guide: Guide, question_key: str, raw: Any) -> Pl
 
 
 def example_answer(question: Question, plan: Plan, index: int = 0) -> str:
-    """The guide's 記載例 with the fictional town's name replaced by the plan's."""
+    """The guide's 記載例 written for the plan's own body: its name, 市/町/村/県 and prefecture
+    fill the example's placeholders ({団体名}, {本団体}, {都道府県名} ...)."""
     if not question.examples:
         return ""
     text = question.examples[index % len(question.examples)].strip()
-    for fictional in ("みどり町", "みどり県", "○○市町村", "○○市", "○○町", "○○県"):
-        text = text.replace(fictional, plan.lg_name)
-    return text
+    return Locality.of(plan.lg_code, plan.lg_name).fill(text)
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What one edit changed at one question, enough to take that edit back in one step."""
+
+    question_key: str
+    before: Any
+    after: Any
+    label: str  # what is undone, for the button: 「記載例の挿入」
+
+
+def insert_example(
+    plan: Plan, guide: Guide, question_key: str, index: int = 0, *, replace: bool = False
+) -> tuple[Plan, Undo]:
+    """Put a 記載例 into a text answer. An empty answer receives it; a written one keeps its text
+    and gets the example appended after a blank line, unless `replace` is asked for (the screen
+    asks the planner first). Returns the new plan and the step that undoes it."""
+    question = guide.question(question_key)
+    if question.type not in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
+        raise EditError(f"「{question.label}」には記載例を挿入できません")
+    example = example_answer(question, plan, index)
+    if not example:
+        raise EditError(f"「{question.label}」には記載例がありません")
+    before = get_answer(plan, question)
+    current = str(before or "").strip()
+    if replace or not current:
+        text = example
+    elif example in current:  # already there: inserting twice would only repeat it
+        text = current
+    else:
+        sep = "\n\n" if question.type is QuestionType.LONG_TEXT else " "
+        text = f"{current}{sep}{example}"
+    new = answer_question(plan, guide, question_key, text)
+    return new, Undo(question_key, before, get_answer(new, question), "記載例の挿入")
+
+
+def undo(plan: Plan, guide: Guide, step: Undo) -> Plan:
+    """Take back one edit. Refused, with nothing changed, when the answer was edited since: the
+    later text is the planner's and only 変更履歴 may go further back."""
+    question = guide.question(step.question_key)
+    if get_answer(plan, question) != step.after:
+        raise EditError(
+            f"「{question.label}」は{step.label}の後に変更されているため、元に戻せません。"
+            "以前の内容は変更履歴から確認・復元できます"
+        )
+    try:
+        return set_answer(plan, question, step.before)
+    except ValidationError as exc:
+        raise EditError(validation_message(exc)) from None
 
 
 def answered(plan: Plan, question: Question) -> bool:
