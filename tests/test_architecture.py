@@ -18,6 +18,7 @@ LAYERS = [
     {"store"},
     {"auth", "creation"},
     {"checks", "exchange", "export", "samples"},
+    {"followup", "wordimport"},
     {"service"},
     {"review", "training"},
     {"cli", "ui"},

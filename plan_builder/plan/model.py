@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from plan_builder.plan.fiscal import MAX_FY, MIN_FY, format_fiscal_year
+from plan_builder.plan.followup import FollowUpYear
 from plan_builder.plan.text import clean_text
 
 SCHEMA_VERSION = 1
@@ -287,6 +288,8 @@ class Plan(_Model):
     history: list[Revision] = Field(default_factory=list, title="改定履歴")
     is_training: bool = Field(default=False, title="研修用")
     created_at: datetime | None = None
+    followup: dict[FiscalYear, FollowUpYear] = Field(default_factory=dict, title="進捗管理")
+    previous_plan_id: int | None = Field(default=None, title="前期計画")
 
     @field_validator("lg_code")
     @classmethod
