@@ -43,3 +43,12 @@ def test_revise_page_lists_carried_baselines(plan_id: int) -> None:
     at = open_app(plan_id, "plan_builder/ui/pages/revise.py")
     assert "次期計画を作成する" in [b.label for b in at.button]
     assert at.dataframe[0].value["KPI"].tolist()[0] == "K01"
+
+
+def test_report_is_offered_for_download(plan_id: int) -> None:
+    at = open_app(plan_id, "plan_builder/ui/pages/followup.py")
+    [b for b in at.button if b.label == "年次報告（Word）を作成"][0].click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    downloads = [e for e in at.get("download_button") if "ダウンロード" in e.proto.label]
+    assert downloads and "年次報告" in downloads[0].proto.label

@@ -48,6 +48,13 @@ def _year(op: state.OpenPlan) -> int:
     return st.selectbox("報告する年度", years, format_func=format_fiscal_year, key=YEAR)
 
 
+def _plain(v: float | str | None) -> str:
+    """12.0 → 「12」 for the input box (the stored value keeps its type)."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else str(v)
+
+
 def _save(new, note: str) -> None:
     if state.commit(new, note=note):
         state.flash(f"{note}を保存しました。", "success")
@@ -89,7 +96,7 @@ def _kpis(op: state.OpenPlan, fy: int) -> None:
                 with st.form(state.wkey(f"fu_form_{k.key}_{fy}"), border=False):
                     value = st.text_input(
                         f"実績値（{k.unit}）" if k.unit else "実績値",
-                        value="" if s.actual is None else str(s.actual),
+                        value=_plain(s.actual),
                     )
                     day = st.date_input("測定日", value=s.measured_on, format="YYYY/MM/DD")
                     note = st.text_input("備考", value=s.note, max_chars=500)
@@ -210,7 +217,7 @@ def render() -> None:
         return
     common.header(op, "進捗管理")
     fy = _year(op)
-    tabs = st.tabs(["指標の実績", "施策の進捗", "一括入力", "年次報告"])
+    tabs = st.tabs(["指標の実績", "施策の進捗", "一括入力", "年次報告"], key="fu_tabs", on_change="rerun")
     with tabs[0]:
         _kpis(op, fy)
     with tabs[1]:

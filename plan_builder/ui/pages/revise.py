@@ -200,7 +200,9 @@ def render() -> None:
     if op is None:
         return
     common.header(op, "改定と取込")
-    tabs = st.tabs(["次期計画", "手引の移行", "Wordから取込", "手引の版の比較"])
+    tabs = st.tabs(
+        ["次期計画", "手引の移行", "Wordから取込", "手引の版の比較"], key="rv_tabs", on_change="rerun"
+    )
     with tabs[0]:
         _next_period(op)
     with tabs[1]:
