@@ -52,3 +52,10 @@ def test_report_is_offered_for_download(plan_id: int) -> None:
     assert not at.error, [e.value for e in at.error]
     downloads = [e for e in at.get("download_button") if "ダウンロード" in e.proto.label]
     assert downloads and "年次報告" in downloads[0].proto.label
+
+
+def test_reviewers_follow_up_view_opens_on_the_last_reported_year(plan_id: int) -> None:
+    at = open_app(None, "plan_builder/ui/pages/followup_review.py")
+    assert at.selectbox(key="fr_year").value == 2024
+    table = at.dataframe[0].value
+    assert table["報告"].tolist() == ["済"] and table["未達の指標"].tolist() == [1]

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from plan_builder.followup.overview import compare_actuals, followup_rows, kpi_names
+from plan_builder.followup.progress import reported_years
 from plan_builder.plan.clock import today_jst
 from plan_builder.plan.fiscal import fiscal_year_of, format_fiscal_year
 from plan_builder.ui import state
@@ -22,13 +23,14 @@ def render() -> None:
         st.info("閲覧できる計画がありません。")
         return
     now = fiscal_year_of(today_jst())
-    fy = st.selectbox(
-        "年度", list(range(now - 5, now + 1))[::-1], format_func=format_fiscal_year, key="fr_year"
-    )
+    reported = [y for _, p in plans for y in reported_years(p)]
+    years = sorted(set(range(now - 5, now + 1)) | set(reported), reverse=True)
+    latest = max(reported) if reported else now  # open on the last year anyone reported
+    fy = st.selectbox("年度", years, index=years.index(latest), format_func=format_fiscal_year, key="fr_year")
     rows = followup_rows(plans, fy)
-    reported = sum(1 for r in rows if r.reported)
+    done = sum(1 for r in rows if r.reported)
     st.caption(
-        f"{len(rows)}団体のうち{reported}団体が{format_fiscal_year(fy)}の進捗を報告しています（未報告の団体から表示）。"
+        f"{len(rows)}団体のうち{done}団体が{format_fiscal_year(fy)}の進捗を報告しています（未報告の団体から表示）。"
     )
     st.dataframe(
         pd.DataFrame(
