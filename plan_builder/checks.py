@@ -82,7 +82,12 @@ class CheckReport:
 
 
 def check_plan(plan: Plan, guide: Guide) -> CheckReport:
-    """All findings for `plan` against `guide`, with overall and per-chapter completeness."""
+    """All findings for `plan` against `guide`, with overall and per-chapter completeness.
+
+    A plan that declares it also serves a second law (guide.also_serves) is checked against both
+    sets of requirements."""
+    if guide.serves_both_laws(plan.answers):
+        guide = guide.for_both_laws()
     ctx = _Context(plan, guide)
     ctx.check_questions()
     ctx.check_period()

@@ -220,7 +220,7 @@ def test_required_levels(shipped: Guide) -> None:
 
 
 def test_bases_cite_the_law_where_it_applies(guides: dict[str, Guide]) -> None:
-    for g in guides.values():
+    for g in (guides[k] for k in VARIANTS):  # the 官民データ guides; the DX guide has its own test
         assert "第9条第4項" in g.question("structure.publication_url").basis
         assert "第9条第4項" in g.question("structure.contact_department").basis
         assert "3年、5年" in g.question("positioning.period").basis

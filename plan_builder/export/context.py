@@ -369,4 +369,16 @@ def build_context(plan: Plan, guide: Guide, *, today: date | None = None) -> dic
         "publication_url": plan.publication_url,
         "open_data_sets": open_sets,
         "has_schedule": any(m.schedule for m in plan.measures),
+        **_both_laws(plan, guide),
     }
+
+
+def _both_laws(plan: Plan, guide: Guide) -> dict[str, Any]:
+    """Whether the plan also serves a second law (a DX plan that is the 官民データ計画 too)."""
+    both = guide.serves_both_laws(plan.answers)
+    text = (
+        guide.also_serves.statement.replace("{lg}", plan.lg_name).strip()
+        if both and guide.also_serves
+        else ""
+    )
+    return {"serves_both_laws": both, "both_laws_statement": text}

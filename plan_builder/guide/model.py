@@ -7,6 +7,7 @@ level and its basis, citation) comes from a file, so a revised guide is a new fi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -93,9 +94,14 @@ class Question(_Strict):
     # The plan field the answer lives in, for answers the plan model holds in their own place
     # (title, publication_url, contact.department, ...). None: stored in plan.answers[key].
     field: BOUND_FIELDS | None = None
+    # True when the content is this tool's inference, not the source's text; the guidance must
+    # then say so on screen (「推定」).
+    inferred: bool = False
 
     @model_validator(mode="after")
     def _choices_have_options(self) -> Question:
+        if self.inferred and "推定" not in self.guidance:
+            raise ValueError(f"設問 {self.key} は inferred なので、guidance に「推定」と明記してください")
         if self.type in CHOICE_TYPES and not (self.options or self.options_from):
             raise ValueError(f"選択式の設問 {self.key} に options か options_from がありません")
         if self.type not in CHOICE_TYPES and (self.options or self.options_from):
@@ -154,6 +160,15 @@ class ReferenceItem(_Strict):
     label: str
     number: str = ""
     description: str = ""
+    inferred: bool = False  # see Question.inferred; the description must then say 「推定」
+
+    @model_validator(mode="after")
+    def _inferred_is_labelled(self) -> ReferenceItem:
+        if self.inferred and "推定" not in self.description:
+            raise ValueError(
+                f"項目 {self.value} は inferred なので、description に「推定」と明記してください"
+            )
+        return self
 
 
 class ReferenceList(_Strict):
@@ -162,6 +177,19 @@ class ReferenceList(_Strict):
     source: str
     note: str = ""
     items: list[ReferenceItem] = Field(min_length=1)
+
+
+class SecondLaw(_Strict):
+    """A second plan this guide's plan may also serve as (a DX plan that is also the
+    官民データ活用推進計画): the other guide's requirements, by the shared question keys."""
+
+    guide_id: str
+    plan_kind: str
+    declared_by: str = Field(pattern=KEY_PATTERN)  # a yes/no question; "yes" declares it
+    statement: str = Field(min_length=1)  # printed in the 位置付け; {lg} is the body's name
+    basis: str = Field(min_length=1)
+    required: list[str] = Field(min_length=1)
+    recommended: list[str] = Field(default_factory=list)
 
 
 class Guide(_Strict):
@@ -176,6 +204,7 @@ class Guide(_Strict):
     pillars: list[Pillar] = Field(min_length=1)
     chapters: list[Chapter] = Field(min_length=1)
     references: list[ReferenceList] = Field(default_factory=list)
+    also_serves: SecondLaw | None = None
 
     @property
     def variant_label(self) -> str:
@@ -204,10 +233,42 @@ class Guide(_Strict):
                         f"設問 {q.key}（chapters[{ci}].questions[{qi}].options_from）の "
                         f"options_from「{q.options_from}」が references にありません"
                     )
+        if self.also_serves:
+            s = self.also_serves
+            unknown = [k for k in [s.declared_by, *s.required, *s.recommended] if k not in where]
+            if unknown:
+                raise ValueError(f"also_serves に、この手引にない設問キーがあります: {', '.join(unknown)}")
         articles = [p.article for p in self.pillars]
         if len(set(articles)) != len(articles):
             raise ValueError("柱の法条番号が重複しています")
         return self
+
+    def serves_both_laws(self, answers: Mapping[str, object]) -> bool:
+        """True when a plan's answers say 「兼ねる」 to this guide's second-law question."""
+        return bool(self.also_serves and answers.get(self.also_serves.declared_by) == "yes")
+
+    def for_both_laws(self) -> Guide:
+        """This guide with the second law's requirements raised on the shared questions."""
+        if not self.also_serves:
+            return self
+        s = self.also_serves
+        rank = {Requirement.OPTIONAL: 0, Requirement.RECOMMENDED: 1, Requirement.REQUIRED: 2}
+        wanted = {k: Requirement.RECOMMENDED for k in s.recommended} | {
+            k: Requirement.REQUIRED for k in s.required
+        }
+
+        def raised(q: Question) -> Question:
+            level = wanted.get(q.key)
+            if level is None or rank[level] <= rank[q.required]:
+                return q
+            return q.model_copy(
+                update={"required": level, "basis": f"{s.basis}（{s.plan_kind}を兼ねるため）"}
+            )
+
+        chapters = [
+            c.model_copy(update={"questions": [raised(q) for q in c.questions]}) for c in self.chapters
+        ]
+        return self.model_copy(update={"chapters": chapters})
 
     # Lookups ---------------------------------------------------------------------------
     def questions(self) -> list[Question]:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from plan_builder.plan.fiscal import MAX_FY, MIN_FY, format_fiscal_year
+from plan_builder.plan.followup import FollowUpYear
 from plan_builder.plan.text import clean_text, is_web_url
 
 SCHEMA_VERSION = 2  # 2: adopted_on (策定年月); files of version 1 still load
@@ -288,6 +289,8 @@ class Plan(_Model):
     history: list[Revision] = Field(default_factory=list, title="改定履歴")
     is_training: bool = Field(default=False, title="研修用")
     created_at: datetime | None = None
+    followup: dict[FiscalYear, FollowUpYear] = Field(default_factory=dict, title="進捗管理")
+    previous_plan_id: int | None = Field(default=None, title="前期計画")
 
     @model_validator(mode="before")
     @classmethod

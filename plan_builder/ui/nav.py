@@ -28,11 +28,16 @@ PLANNER_PAGES: dict[str, tuple[str, str, str]] = {
     "preview": ("プレビュー", ":material/visibility:", "preview"),
     "history": ("変更履歴", ":material/history:", "history"),
     "export": ("出力", ":material/download:", "export"),
+    # issue 16: the plan's life after adoption (follow-up, next period, Word import, guide versions)
+    "followup": ("進捗管理", ":material/monitoring:", "followup"),
+    "revise": ("改定と取込", ":material/upgrade:", "revise"),
+    "followup_review": ("進捗の状況", ":material/monitoring:", "followup-review"),
 }
 SECTIONS: dict[str, list[str]] = {
     "計画": ["home"],
     "入力": ["wizard", "measures", "kpis", "open_data", "schedule"],
     "確認と出力": ["check", "preview", "history", "export"],
+    "進捗と改定": ["followup", "revise"],
 }
 PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN}
 REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN}
@@ -55,6 +60,7 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
         out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
     if actor.role in REVIEW_ROLES:
         out["審査"] = review_pages.pages()
+        out["審査"].append(page("followup_review"))
     if actor.role in TRAINING_ROLES:
         out["研修"] = training_pages.pages()
     account = auth_pages.pages()

@@ -1,0 +1,232 @@
+"""進捗管理 (yearly follow-up): actuals per KPI with charts of target versus actual (off-track
+first), statuses per measure, bulk entry from .xlsx/CSV, and the 年次報告 download.
+
+Thin on purpose: every action calls plan_builder.followup and saves one revision through
+state.commit, so a test can do the same without a browser.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from plan_builder.errors import PlanBuilderError
+from plan_builder.followup import (
+    Track,
+    alt_text,
+    followup_years,
+    import_actuals,
+    kpi_progress,
+    progress_figure,
+    report_bytes,
+    set_actual,
+    set_status,
+    template_csv,
+    template_xlsx,
+)
+from plan_builder.followup.figures import fmt, gap_text
+from plan_builder.plan.fiscal import format_fiscal_year
+from plan_builder.plan.followup import PROGRESS_LABELS, Progress
+from plan_builder.ui import common, state
+from plan_builder.ui.charts import PLOTLY_CONFIG
+from plan_builder.ui.render import md_escape
+from plan_builder.uploads import UploadError
+
+YEAR = "pb_followup_year"
+BULK = "pb_followup_bulk"  # file_id -> (BulkResult or error text)
+REPORT = "pb_followup_report"
+MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _year(op: state.OpenPlan) -> int:
+    years = followup_years(op.plan)
+    if st.session_state.get(YEAR) not in years:
+        st.session_state[YEAR] = years[-1]
+    return st.selectbox("報告する年度", years, format_func=format_fiscal_year, key=YEAR)
+
+
+def _plain(v: float | str | None) -> str:
+    """12.0 → 「12」 for the input box (the stored value keeps its type)."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else str(v)
+
+
+def _save(new, note: str) -> None:
+    if state.commit(new, note=note):
+        state.flash(f"{note}を保存しました。", "success")
+
+
+def _kpis(op: state.OpenPlan, fy: int) -> None:
+    standings = kpi_progress(op.plan, fy)
+    if not standings:
+        st.info("指標（KPI）が登録されていません。「指標（KPI）」の画面で登録してください。")
+        return
+    on = sum(1 for s in standings if s.track is Track.ON)
+    off = sum(1 for s in standings if s.track is Track.OFF)
+    missing = sum(1 for s in standings if s.track is Track.NO_ACTUAL)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("達成・順調", f"{on}件")
+    c2.metric("未達", f"{off}件")
+    c3.metric("実績値が未入力", f"{missing}件")
+    st.caption("目標に届いていない指標から順に表示しています。")
+    for s in standings:
+        k = s.kpi
+        with st.container(border=True, key=f"kpi_{k.key}"):
+            st.markdown(f"**{k.key}　{md_escape(k.name)}**　{s.track.label}")
+            left, right = st.columns([3, 2])
+            with left:
+                fig = progress_figure(s, op.plan.period)
+                fig.update_layout(autosize=True, width=None)
+                st.plotly_chart(
+                    fig,
+                    key=state.wkey(f"fu_chart_{k.key}_{fy}_v{op.version}"),
+                    config=PLOTLY_CONFIG,
+                    width="stretch",
+                )
+                st.caption(md_escape(alt_text(s)))
+            with right:
+                st.markdown(
+                    f"目標値：{md_escape(fmt(s.target, k.unit))}  \n実績値：{md_escape(fmt(s.actual, k.unit))}  \n"
+                    f"{md_escape(gap_text(s))}"
+                )
+                with st.form(state.wkey(f"fu_form_{k.key}_{fy}"), border=False):
+                    value = st.text_input(
+                        f"実績値（{k.unit}）" if k.unit else "実績値",
+                        value=_plain(s.actual),
+                    )
+                    day = st.date_input("測定日", value=s.measured_on, format="YYYY/MM/DD")
+                    note = st.text_input("備考", value=s.note, max_chars=500)
+                    if st.form_submit_button("保存"):
+                        try:
+                            new = set_actual(op.plan, k.key, fy, value, measured_on=day, note=note)
+                        except PlanBuilderError as exc:
+                            st.error(md_escape(str(exc)))
+                        else:
+                            _save(new, f"実績値の入力（{k.key} {format_fiscal_year(fy)}）")
+                            st.rerun()
+
+
+def _measures(op: state.OpenPlan, fy: int) -> None:
+    if not op.plan.measures:
+        st.info("施策が登録されていません。")
+        return
+    follow = op.plan.followup.get(fy)
+    options = list(Progress)
+    with st.form(state.wkey(f"fu_measures_{fy}")):
+        picked = {}
+        for m in op.plan.measures:
+            current = follow.measures.get(m.key) if follow else None
+            st.markdown(f"**{m.key}　{md_escape(m.name)}**（{md_escape(m.department or '担当課未設定')}）")
+            a, b = st.columns([1, 3])
+            status = a.selectbox(
+                "進捗状況",
+                [None, *options],
+                index=options.index(current.status) + 1 if current else 0,
+                format_func=lambda p: "（未報告）" if p is None else PROGRESS_LABELS[p],
+                key=state.wkey(f"fu_status_{m.key}_{fy}"),
+            )
+            comment = b.text_input(
+                "コメント", value=current.comment if current else "", max_chars=1000,
+                key=state.wkey(f"fu_comment_{m.key}_{fy}"),
+            )  # fmt: skip
+            picked[m.key] = (status, comment)
+        if st.form_submit_button("施策の進捗を保存", type="primary"):
+            new = op.plan
+            try:
+                for key, (status, comment) in picked.items():
+                    if status is not None:
+                        new = set_status(new, key, fy, status, comment)
+            except PlanBuilderError as exc:
+                st.error(md_escape(str(exc)))
+                return
+            _save(new, f"施策の進捗の入力（{format_fiscal_year(fy)}）")
+            st.rerun()
+
+
+def _bulk(op: state.OpenPlan, fy: int) -> None:
+    st.markdown(
+        "1行に1つの指標と年度を書いたExcelブック（.xlsx）かCSVファイルから、実績値をまとめて取り込みます。"
+    )
+    a, b = st.columns(2)
+    stem = f"実績値ひな形_{format_fiscal_year(fy)}"
+    a.download_button("ひな形（Excel）", template_xlsx(op.plan, fy), file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="fu_tpl_xlsx")  # fmt: skip
+    b.download_button("ひな形（CSV）", template_csv(op.plan, fy), file_name=f"{stem}.csv", mime="text/csv", key="fu_tpl_csv")  # fmt: skip
+    up = st.file_uploader("実績値のファイル", type=["xlsx", "csv"], key=state.wkey("fu_upload"))
+    if up is None:
+        return
+    cache = st.session_state.setdefault(BULK, {})
+    cache_key = (up.file_id, op.version)
+    if cache_key not in cache:
+        try:
+            cache[cache_key] = import_actuals(op.plan, up.name, up.getvalue())
+        except (UploadError, PlanBuilderError) as exc:
+            cache[cache_key] = str(exc)
+    result = cache[cache_key]
+    if isinstance(result, str):
+        st.error(md_escape(result))
+        return
+    if result.refused:
+        st.warning(f"{len(result.refused)}行は取り込めません。理由を確かめて、ファイルを直してください。")
+        st.dataframe(
+            pd.DataFrame([{"行": r.row, "理由": r.reason} for r in result.refused]),
+            hide_index=True,
+            width="stretch",
+        )
+    if not result.changed:
+        st.error("取り込める行がありません。計画は変更していません。")
+        return
+    st.success(f"{len(result.applied)}行を取り込めます。")
+    if st.button(f"{len(result.applied)}行を取り込む", type="primary", key="fu_bulk_apply"):
+        _save(result.plan, f"実績値の一括入力（{up.name}、{len(result.applied)}行）")
+        cache.clear()
+        st.rerun()
+
+
+def _report(op: state.OpenPlan, fy: int) -> None:
+    st.markdown(
+        "施策の進捗、指標の目標値と実績値（年度ごと）、グラフと期間の総括をまとめた年次報告を、計画と同じ様式で作成します。"
+    )
+    a, b = st.columns(2)
+    for col, ext, label in ((a, "docx", "Word"), (b, "pdf", "PDF")):
+        if col.button(f"年次報告（{label}）を作成", key=f"fu_make_{ext}"):
+            with st.spinner(f"年次報告（{label}）を作成しています"):
+                try:
+                    data = report_bytes(op.plan, op.guide, fy, ext)
+                except PlanBuilderError as exc:
+                    st.error(md_escape(str(exc)))
+                    continue
+            name = (
+                state.service()
+                .download_name(op.id, ext)
+                .replace(f".{ext}", f"_年次報告_{format_fiscal_year(fy)}.{ext}")
+            )
+            st.session_state[REPORT] = (ext, label, name, data, op.version, fy)
+    made = st.session_state.get(REPORT)
+    if made and made[4] == op.version and made[5] == fy:
+        ext, label, name, data, _, _ = made
+        st.download_button(f"年次報告（{label}）をダウンロード", data, file_name=name, mime=MIME[ext], type="primary", key="fu_download")  # fmt: skip
+
+
+def render() -> None:
+    op = common.require_plan()
+    if op is None:
+        return
+    common.header(op, "進捗管理")
+    fy = _year(op)
+    tabs = st.tabs(["指標の実績", "施策の進捗", "一括入力", "年次報告"], key="fu_tabs", on_change="rerun")
+    with tabs[0]:
+        _kpis(op, fy)
+    with tabs[1]:
+        _measures(op, fy)
+    with tabs[2]:
+        _bulk(op, fy)
+    with tabs[3]:
+        _report(op, fy)
+
+
+if __name__ == "__main__":
+    render()
