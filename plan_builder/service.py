@@ -34,14 +34,18 @@ class PlanService:
         """The plan's row, if the actor may read it (so callers need not read it again)."""
         rec = self.store.plan_meta(plan_id)
         if not policy.can_read(
-            self.actor, lg_code=rec.lg_code, status=PlanStatus(rec.status), is_training=rec.is_training
+            self.actor,
+            lg_code=rec.lg_code,
+            status=PlanStatus(rec.status),
+            is_training=rec.is_training,
+            plan_id=rec.id,
         ):
             raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
         return rec
 
     def _check_write(self, plan_id: int) -> PlanRecord:
         rec = self._check_read(plan_id)
-        if not policy.can_write(self.actor, lg_code=rec.lg_code, is_training=rec.is_training):
+        if not policy.can_write(self.actor, lg_code=rec.lg_code, is_training=rec.is_training, plan_id=rec.id):
             raise PermissionDeniedError(f"計画（ID {plan_id}）を変更する権限がありません")
         return rec
 
@@ -62,14 +66,16 @@ class PlanService:
     # Reads -------------------------------------------------------------------------------
     def list_plans(self, **filters) -> list[PlanSummary]:
         a = self.actor
-        if a.role is Role.PLANNER:
+        if a.role is not Role.ADMIN or "training" not in filters:  # admins may ask for sandboxes
+            if filters.get("training", policy.sandbox_scope(a)) != policy.sandbox_scope(a):
+                return []
+            filters["training"] = policy.sandbox_scope(a)
+        if a.role is Role.PARTICIPANT:
+            filters["plan_ids"] = [a.seat_plan_id] if a.seat_plan_id is not None else []
+        elif a.role is Role.PLANNER:
             wanted = filters.get("lg_codes")
             own = a.org_code or "-"
             filters["lg_codes"] = [own] if wanted is None or own in wanted else []
-        elif a.role is Role.TRAINER:
-            if filters.get("training") is False:
-                return []
-            filters["training"] = True
         elif a.role is Role.REVIEWER:
             if a.scope != NATIONAL:
                 wanted_prefs = filters.get("pref_codes")

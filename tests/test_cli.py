@@ -170,7 +170,9 @@ def test_new_refuses_mismatched_variant_wards_and_bad_codes(cli) -> None:
 
 
 def test_new_for_a_prefecture_with_title_and_training(cli) -> None:
-    code, out, _ = cli("new", "--lg", "030007", "--guide", PREF, "--title", "岩手県DX計画", "--training")
+    code, _, err = cli("new", "--lg", "030007", "--guide", PREF, "--title", "岩手県DX計画", "--training")
+    assert code == 2 and "研修用の架空の団体" in err  # a sandbox never belongs to a real prefecture
+    code, out, _ = cli("new", "--lg", "990001", "--guide", PREF, "--title", "岩手県DX計画", "--training")
     assert code == 0
     code, out, _ = cli("show", out.strip(), "--json")
     plan = json.loads(out)

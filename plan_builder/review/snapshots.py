@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import and_, func, literal_column, tuple_
 from sqlmodel import select
 
+from plan_builder.auth import policy
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.digest import digest
@@ -129,15 +130,14 @@ class SnapshotFilter:
 
 def _scope(actor: Actor, q, flt: SnapshotFilter):
     """Restrict the query to what the actor may read (same rules as PlanService.list_plans)."""
+    q = q.where(PlanRecord.is_training == policy.sandbox_scope(actor))  # sandboxes never mix with plans
     if actor.role is Role.PLANNER:
         q = q.where(PlanRecord.lg_code == (actor.org_code or "-"))
-    elif actor.role is Role.TRAINER:
-        q = q.where(PlanRecord.is_training == True)  # noqa: E712
     elif actor.role is Role.REVIEWER:
         if actor.scope != NATIONAL:
             q = q.where(LocalGovernment.pref_code == (actor.scope or "--"))
         q = q.where(PlanRecord.status != PlanStatus.DRAFT.value)
-    elif actor.role is not Role.ADMIN:
+    elif actor.role not in (Role.ADMIN, Role.TRAINER):
         q = q.where(False)
     if flt.pref_codes is not None:
         q = q.where(LocalGovernment.pref_code.in_(flt.pref_codes))

@@ -18,11 +18,12 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from plan_builder.errors import NotFoundError, StaleVersionError
+from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.plan.model import TITLE_MAX_LENGTH, Plan, PlanStatus
 from plan_builder.store.db import PROJECT_ROOT, make_engine
 from plan_builder.store.migrate import upgrade
 from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord, utcnow
+from plan_builder.store.training_orgs import TRAINING_PREF, is_training_org
 
 LG_CSV = PROJECT_ROOT / "data" / "local_governments.csv"
 
@@ -78,7 +79,8 @@ class Store:
     def load_local_governments(self, csv_path: Path = LG_CSV) -> int:
         """Load the 総務省 code list once; later calls are no-ops. Returns the row count."""
         with self.session() as s:
-            count = s.exec(select(func.count()).select_from(LocalGovernment)).one()
+            real = LocalGovernment.pref_code != TRAINING_PREF  # the training orgs come with the schema
+            count = s.exec(select(func.count()).select_from(LocalGovernment).where(real)).one()
             if count:
                 return count
             with open(csv_path, encoding="utf-8", newline="") as fh:
@@ -115,6 +117,8 @@ class Store:
             q = select(LocalGovernment).order_by(LocalGovernment.code6)
             if codes is not None:
                 q = q.where(LocalGovernment.code6.in_(codes))
+            else:  # the real ones: the training orgs are only reached by their codes
+                q = q.where(LocalGovernment.pref_code != TRAINING_PREF)
             return list(s.exec(q))
 
     def search_local_governments(
@@ -124,6 +128,7 @@ class Store:
         needle = _kana_to_katakana(text.replace("\x00", "").strip())  # PostgreSQL refuses NUL in text
         with self.session() as s:
             q = select(LocalGovernment).where(LocalGovernment.northern_territories == False)  # noqa: E712
+            q = q.where(LocalGovernment.pref_code != TRAINING_PREF)
             if not include_wards:
                 q = q.where(LocalGovernment.level != "ward")
             if pref_code:
@@ -143,12 +148,19 @@ class Store:
 
     def prefectures(self) -> list[LocalGovernment]:
         with self.session() as s:
-            q = select(LocalGovernment).where(LocalGovernment.level == "prefecture")
+            q = select(LocalGovernment).where(
+                LocalGovernment.level == "prefecture", LocalGovernment.pref_code != TRAINING_PREF
+            )
             return list(s.exec(q.order_by(LocalGovernment.code6)))
 
     # Plans -------------------------------------------------------------------------------
     def create_plan(self, plan: Plan, actor: str, note: str = "作成") -> StoredPlan:
         self.local_government(plan.lg_code)  # refuse unknown codes with a clear message
+        if plan.is_training != is_training_org(plan.lg_code):
+            raise PermissionDeniedError(
+                "研修用の計画は研修用の架空の団体（研修県・研修市）だけに、"
+                "それ以外の計画は実在の団体だけに作成できます"
+            )
         now = utcnow()
         # Validate again: callers may have built the plan with model_copy, which does not.
         plan = Plan.model_validate({**plan.model_dump(), "created_at": plan.created_at or now})
@@ -199,6 +211,7 @@ class Store:
         pref_codes: list[str] | None = None,
         statuses: list[PlanStatus] | None = None,
         training: bool | None = None,
+        plan_ids: list[int] | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[PlanSummary]:
@@ -212,6 +225,8 @@ class Store:
                 q = q.where(PlanRecord.status.in_([st.value for st in statuses]))
             if training is not None:
                 q = q.where(PlanRecord.is_training == training)
+            if plan_ids is not None:
+                q = q.where(PlanRecord.id.in_(plan_ids))
             q = q.order_by(PlanRecord.updated_at.desc(), PlanRecord.id.desc()).offset(offset)
             if limit is not None:
                 q = q.limit(limit)
