@@ -61,7 +61,9 @@ def test_a_session_has_a_code_and_its_seats_belong_to_the_training_org(
     assert [s.participant for s in svc.seats(info.id)] == ["山田 花子"]
 
 
-def test_joining_needs_the_open_code_and_a_fresh_name(svc: TrainingService, store: Store, guide: Guide) -> None:
+def test_joining_needs_the_open_code_and_a_fresh_name(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
     info = svc.create_session("説明会", guide.id)
     wide = info.join_code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     token, actor = join(store, f" {wide[:3]}-{wide[3:]} ", "山田")  # as typed off a projector

@@ -114,5 +114,7 @@ def test_any_real_role_gets_no_sandbox_from_any_list(
     store: Store, world: dict[str, int], role: Role, org: str, scope: str | None
 ) -> None:
     actor = Actor("x", role, org_code=org, scope=scope)
-    got = {s.id for s in PlanService(store, actor).list_plans()} | {s.plan_id for s in load_meta(store, actor)}
+    got = {s.id for s in PlanService(store, actor).list_plans()} | {
+        s.plan_id for s in load_meta(store, actor)
+    }
     assert not got & {world["a"], world["b"]}

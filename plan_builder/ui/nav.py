@@ -33,7 +33,7 @@ SECTIONS: dict[str, list[str]] = {
     "入力": ["wizard", "measures", "kpis", "open_data", "schedule"],
     "確認と出力": ["check", "preview", "history", "export"],
 }
-PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN}
+PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN, Role.PARTICIPANT}
 REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN}
 TRAINING_ROLES = {Role.TRAINER, Role.ADMIN}
 
