@@ -5,8 +5,8 @@ Usage: .venv/bin/python bench/gen_plans.py [/tmp/review_bench.db] [--limit N]
 Plans start from plan_builder.samples.sample_plan and are varied per municipality (number of
 measures and KPIs, pillars left out, answers left blank, shortened, kept as the guide's example,
 reworded or copied) and spread over the review statuses with frozen submissions, transitions
-and a few comments, so the review views have something realistic to chew on. Rows are written
-with bulk INSERTs in one transaction.
+and a few comments, so the review views have something realistic to chew on. Everything is
+written through the store's one revision writer in its batch form (two transactions).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert
-
 from plan_builder.guide import get_guide
 from plan_builder.guide.model import QuestionType
 from plan_builder.plan.model import Plan, PlanStatus
@@ -30,7 +28,8 @@ from plan_builder.review.digest import digest
 from plan_builder.review.tables import ReviewCommentRecord, ReviewTransitionRecord, SubmissionRecord
 from plan_builder.samples import sample_plan
 from plan_builder.store import Store
-from plan_builder.store.tables import PlanRecord, PlanRevisionRecord, utcnow
+from plan_builder.store.repo import RevisionWrite
+from plan_builder.store.tables import utcnow
 
 GUIDE_ID = "kanmin-2019-municipality"
 S = PlanStatus
@@ -103,6 +102,8 @@ def _revise(d: dict, rng: random.Random) -> dict:
 
 
 def generate(url: str, limit: int | None = None, seed: int = 1) -> int:
+    """Plans are created and moved through the workflow by the store's one writer, in batches
+    (create_plans, write_many), with the review rows added in the same transactions."""
     store = Store.open(url)
     guide = get_guide(GUIDE_ID)
     text_keys = {q.key for q in guide.questions() if q.type is QuestionType.LONG_TEXT and not q.field}
@@ -111,8 +112,8 @@ def generate(url: str, limit: int | None = None, seed: int = 1) -> int:
     rng = random.Random(seed)
     pool: dict[str, list[str]] = {}
     now = utcnow()
-    plans, revisions, submissions, transitions, comments = [], [], [], [], []
     statuses, weights = list(WEIGHTS), list(WEIGHTS.values())
+    first: list[Plan] = []
     for i, lg in enumerate(lgs, 1):
         base = sample_plan(
             guide,
@@ -122,66 +123,60 @@ def generate(url: str, limit: int | None = None, seed: int = 1) -> int:
             n_kpis=rng.randint(2, 12),
             seed=i,
         )
-        data = _vary_plan(base, rng, pool, text_keys)
+        first.append(Plan.model_validate(_vary_plan(base, rng, pool, text_keys)))
+    created = store.create_plans(first, "gen", at=now - timedelta(days=90))
+    writes: list[RevisionWrite] = []
+    hooks: list = []
+    for stored in created:
+        data = stored.plan.model_dump(mode="json")
         status = rng.choices(statuses, weights)[0]
-        t0 = now - timedelta(days=rng.randint(1, 90))
-        version, round_no, when = 1, 0, t0
-        revisions.append(
-            dict(
-                plan_id=i,
-                version=1,
-                data={**data, "status": "draft"},
-                created_at=t0,
-                actor="gen",
-                note="作成",
-            )
-        )
-        current = S.DRAFT
+        when = now - timedelta(days=rng.randint(1, 80))
+        version, round_no, current = 1, 0, S.DRAFT
         for to in PATHS[status]:
             when += timedelta(days=rng.randint(0, 10), hours=rng.randint(0, 8))
             if to is S.RESUBMITTED:
                 data = _revise(data, rng)
+            submitting = to in (S.SUBMITTED, S.RESUBMITTED)
+            round_no += submitting
+            plan = Plan.model_validate(data)
+            fc = plan_completeness(plan, guide) if submitting else None
+            writes.append(
+                RevisionWrite(
+                    stored.id, plan, version, "gen", to.label, status=to, submitted=submitting, at=when
+                )
+            )
+            hooks.append(_review_rows(current, to, round_no or None, fc, to is S.RETURNED))
             version += 1
-            if to in (S.SUBMITTED, S.RESUBMITTED):
-                round_no += 1
-                fc = plan_completeness(Plan.model_validate(data), guide)
-                submissions.append(
-                    dict(plan_id=i, round=round_no, revision_version=version, submitted_at=when,
-                         submitted_by="planner", completeness=fc.value, findings_count=fc.findings,
-                         digest=digest(data))
-                )  # fmt: skip
-            revisions.append(
-                dict(plan_id=i, version=version, data={**data, "status": to.value}, created_at=when, actor="gen",
-                     note=to.label)
-            )  # fmt: skip
-            transitions.append(
-                dict(plan_id=i, from_status=current.value, to_status=to.value, round=round_no or None,
-                     revision_version=version, actor="gen", actor_role="admin", at=when, note="")
-            )  # fmt: skip
-            if to is S.RETURNED:
-                comments.append(
-                    dict(plan_id=i, round=round_no, chapter_key="current", question_key="current.issues",
-                         body="課題をもう少し具体的に記載してください。", author="reviewer", author_role="reviewer",
-                         created_at=when, resolved=False)
-                )  # fmt: skip
             current = to
-        plans.append(
-            dict(id=i, lg_code=lg.code6, guide_id=guide.id, title=data["title"], status=current.value,
-                 is_training=False, version=version, data={**data, "status": current.value}, created_at=t0,
-                 created_by="gen", updated_at=when, updated_by="gen")
-        )  # fmt: skip
-    with store.engine.begin() as conn:
-        for table, rows in (
-            (PlanRecord, plans),
-            (PlanRevisionRecord, revisions),
-            (SubmissionRecord, submissions),
-            (ReviewTransitionRecord, transitions),
-            (ReviewCommentRecord, comments),
-        ):
-            for j in range(0, len(rows), 500):
-                conn.execute(insert(table), rows[j : j + 500])
+    store.write_many(writes, also=hooks)
     store.engine.dispose()
-    return len(plans)
+    return len(created)
+
+
+def _review_rows(current: PlanStatus, to: PlanStatus, round_no: int | None, fc, comment: bool):
+    """The rows a real transition writes with its revision (see plan_builder.review.workflow)."""
+
+    def add(s, rec) -> None:
+        if fc is not None:
+            s.add(
+                SubmissionRecord(plan_id=rec.id, round=round_no, revision_version=rec.version,
+                                 submitted_at=rec.updated_at, submitted_by="planner", completeness=fc.value,
+                                 findings_count=fc.findings, digest=digest(rec.data))
+            )  # fmt: skip
+        s.add(
+            ReviewTransitionRecord(plan_id=rec.id, from_status=current.value, to_status=to.value, round=round_no,
+                                   revision_version=rec.version, actor="gen", actor_role="admin",
+                                   at=rec.updated_at, note="")
+        )  # fmt: skip
+        if comment:
+            s.add(
+                ReviewCommentRecord(plan_id=rec.id, round=round_no, chapter_key="current",
+                                    question_key="current.issues", body="課題をもう少し具体的に記載してください。",
+                                    author="reviewer", author_role="reviewer", created_at=rec.updated_at,
+                                    resolved=False)
+            )  # fmt: skip
+
+    return add
 
 
 def main() -> None:

@@ -1,62 +1,157 @@
-"""Authorization rules, in one place. Pure functions of the actor and the plan's row."""
+"""Authorization rules, in one place: who may see, change and review which plans.
+
+Each rule is a `Scope`: a small description of a set of plan rows that answers both questions
+the code asks — "may this actor touch this plan?" (`allows`, for one row) and "which rows may
+this actor list?" (`where`, a SQL clause over the `plan` table). Both come from the same
+fields, so a list can never show a plan that opening it would refuse, or the reverse. Every
+read, list, count, queue, snapshot and comment query takes its clause from here.
+
+A new role (a prefecture's status board, a training organisation) is a new branch in one of
+the three functions below, or a new field on `Scope`.
+
+Sandboxes (training plans) never mix with real plans: every role that is not a trainer or a
+participant gets `training=False` in all three scopes, admins included, so no list, review queue,
+coverage, benchmark or export of real plans can contain one. Admins who run a briefing session
+act through plan_builder.training as a trainer. A participant's scope is their one seat.
+"""
 
 from __future__ import annotations
 
-from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.plan.model import PlanStatus
-from plan_builder.store.training_orgs import is_training_org
+from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, and_, false, true
+
+from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.store.tables import PlanRecord
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A set of plans. Fields left None do not restrict; `nothing` excludes every plan."""
+
+    nothing: bool = False
+    lg_code: str | None = None  # exactly this organisation (6-digit code)
+    pref_code: str | None = None  # organisations of this prefecture (the code's first 2 digits)
+    training: bool | None = None  # only training plans (True) or only real plans (False)
+    submitted: bool = False  # only plans submitted at least once (reviewers see submissions)
+    plan_id: int | None = None  # exactly this plan (a participant's seat)
+
+    def allows(self, *, lg_code: str, is_training: bool, submitted: bool, plan_id: int | None = None) -> bool:
+        """Whether one plan, described by its row, is in the scope."""
+        return not self.nothing and all(
+            (
+                self.lg_code is None or lg_code == self.lg_code,
+                self.pref_code is None or lg_code[:2] == self.pref_code,
+                self.training is None or is_training == self.training,
+                not self.submitted or submitted,
+                self.plan_id is None or plan_id == self.plan_id,
+            )
+        )
+
+    def allows_row(self, rec: PlanRecord) -> bool:
+        return self.allows(
+            lg_code=rec.lg_code,
+            is_training=rec.is_training,
+            submitted=rec.submitted_version is not None,
+            plan_id=rec.id,
+        )
+
+    def where(self) -> ColumnElement[bool]:
+        """The same set as a SQL condition on `plan` rows."""
+        if self.nothing:
+            return false()
+        parts: list[ColumnElement[bool]] = []
+        if self.lg_code is not None:
+            parts.append(PlanRecord.lg_code == self.lg_code)
+        if self.pref_code is not None:
+            parts.append(PlanRecord.lg_code.startswith(self.pref_code, autoescape=True))
+        if self.training is not None:
+            parts.append(PlanRecord.is_training == self.training)
+        if self.submitted:
+            parts.append(PlanRecord.submitted_version.is_not(None))
+        if self.plan_id is not None:
+            parts.append(PlanRecord.id == self.plan_id)
+        return and_(true(), *parts)
+
+
+REAL_PLANS = Scope(training=False)  # admins: every organisation's real plans, never a sandbox
+SANDBOXES = Scope(training=True)
+NOTHING = Scope(nothing=True)
 SANDBOX_ROLES = (Role.TRAINER, Role.PARTICIPANT)
 
 
 def sandbox_scope(actor: Actor) -> bool:
-    """The value of `is_training` every list, review, coverage, benchmark and export query of this
-    actor is restricted to: sandboxes for trainers and participants, real plans for everyone else
-    (admins included), so a training plan can never be counted as a real one."""
+    """Whether the actor works on sandboxes (trainers, participants) or on real plans (everyone
+    else): the `training` value of each of the actor's scopes."""
     return actor.role in SANDBOX_ROLES
 
 
-def in_review_scope(actor: Actor, lg_code: str) -> bool:
-    if actor.role is not Role.REVIEWER or is_training_org(lg_code):
-        return False
-    return actor.scope == NATIONAL or (actor.scope or "--") == lg_code[:2]
+def _seat(actor: Actor) -> Scope:
+    return Scope(training=True, plan_id=actor.seat_plan_id) if actor.seat_plan_id is not None else NOTHING
 
 
-def _own_seat(actor: Actor, plan_id: int | None, is_training: bool) -> bool:
-    return is_training and plan_id is not None and plan_id == actor.seat_plan_id
+def _own_org(actor: Actor) -> Scope:
+    return Scope(lg_code=actor.org_code, training=False) if actor.org_code else NOTHING
 
 
-def can_read(
-    actor: Actor, *, lg_code: str, status: PlanStatus, is_training: bool, plan_id: int | None = None
-) -> bool:
+def _review_area(actor: Actor) -> Scope:
+    if actor.scope == NATIONAL:
+        return REAL_PLANS
+    if actor.scope and len(actor.scope) == 2 and actor.scope.isdigit():
+        return Scope(pref_code=actor.scope, training=False)
+    return NOTHING
+
+
+def read_scope(actor: Actor) -> Scope:
+    """Plans the actor may open and list. Reviewers see only plans that were submitted (and,
+    through the service, only the submitted revision of them)."""
     match actor.role:
         case Role.ADMIN:
-            return True
+            return REAL_PLANS
         case Role.PLANNER:
-            return actor.org_code == lg_code and not is_training
+            return _own_org(actor)
         case Role.TRAINER:
-            return is_training
+            return SANDBOXES
         case Role.PARTICIPANT:
-            return _own_seat(actor, plan_id, is_training)
+            return _seat(actor)
         case Role.REVIEWER:
-            return in_review_scope(actor, lg_code) and status is not PlanStatus.DRAFT and not is_training
-    return False
+            area = _review_area(actor)
+            return (
+                NOTHING if area.nothing else Scope(pref_code=area.pref_code, training=False, submitted=True)
+            )
+    return NOTHING
 
 
-def can_write(actor: Actor, *, lg_code: str, is_training: bool, plan_id: int | None = None) -> bool:
+def write_scope(actor: Actor) -> Scope:
+    """Plans the actor may change, create (by the plan's organisation) and submit."""
     match actor.role:
         case Role.ADMIN:
-            return True
+            return REAL_PLANS
         case Role.PLANNER:
-            return actor.org_code == lg_code and not is_training
+            return _own_org(actor)
         case Role.TRAINER:
-            return is_training
+            return SANDBOXES
         case Role.PARTICIPANT:
-            return not actor.read_only and _own_seat(actor, plan_id, is_training)
-    return False
+            return NOTHING if actor.read_only else _seat(actor)  # a closed session: read only
+    return NOTHING
 
 
-def can_create(actor: Actor, *, lg_code: str, is_training: bool) -> bool:
-    if actor.role is Role.PARTICIPANT:  # their seat, when they join (plan_builder.training)
+def review_scope(actor: Actor) -> Scope:
+    """Plans on which the actor may act as reviewer (start review, return, approve, comment).
+    Trainers play the reviewer on training plans in briefing sessions."""
+    match actor.role:
+        case Role.ADMIN:
+            return REAL_PLANS
+        case Role.TRAINER:
+            return SANDBOXES
+        case Role.REVIEWER:
+            return _review_area(actor)
+    return NOTHING
+
+
+def may_create(actor: Actor, *, lg_code: str, is_training: bool) -> bool:
+    """A new plan is judged like a write to a plan with that organisation and kind. A participant
+    creates exactly one plan, their seat, while joining (before they have one)."""
+    if actor.role is Role.PARTICIPANT:
         return is_training and not actor.read_only and actor.seat_plan_id is None
-    return can_write(actor, lg_code=lg_code, is_training=is_training)
+    return write_scope(actor).allows(lg_code=lg_code, is_training=is_training, submitted=False)

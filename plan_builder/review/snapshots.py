@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, literal_column, tuple_
 from sqlmodel import select
 
 from plan_builder.auth import policy
-from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.auth.actor import Actor
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.digest import digest
 from plan_builder.review.tables import SubmissionRecord
@@ -129,16 +129,8 @@ class SnapshotFilter:
 
 
 def _scope(actor: Actor, q, flt: SnapshotFilter):
-    """Restrict the query to what the actor may read (same rules as PlanService.list_plans)."""
-    q = q.where(PlanRecord.is_training == policy.sandbox_scope(actor))  # sandboxes never mix with plans
-    if actor.role is Role.PLANNER:
-        q = q.where(PlanRecord.lg_code == (actor.org_code or "-"))
-    elif actor.role is Role.REVIEWER:
-        if actor.scope != NATIONAL:
-            q = q.where(LocalGovernment.pref_code == (actor.scope or "--"))
-        q = q.where(PlanRecord.status != PlanStatus.DRAFT.value)
-    elif actor.role not in (Role.ADMIN, Role.TRAINER):
-        q = q.where(False)
+    """Restrict the query to what the actor may read (plan_builder.auth.policy), then filter."""
+    q = q.where(policy.read_scope(actor).where())
     if flt.pref_codes is not None:
         q = q.where(LocalGovernment.pref_code.in_(flt.pref_codes))
     if flt.lg_types is not None:

@@ -2,9 +2,10 @@
 
 Why "changed since the start" and not completeness: a seat started from the sample plan is 100 %
 complete before the participant types anything. The board counts the questions whose answer
-differs from the seat's starting revision, takes the participant's current chapter from their
-latest save (the chapter of the questions it changed), and marks seats with no save for N minutes.
-One query reads the seats with their current, previous and starting data (no N+1).
+differs from the seat's starting revision, shows as the participant's current chapter the furthest
+chapter (in the guide's order) with such a change (autosaves are coalesced in the history, so the
+previous revision is no record of the latest edit), and marks seats with no save for N minutes.
+One query reads the seats with their current and starting data (no N+1).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class SeatStatus:
     plan_id: int
     participant: str
     version: int
-    chapter: str  # 「第3章 …」 of the latest change, "" before the first one
+    chapter: str  # 「第3章 …」, the furthest chapter changed since the start; "" before any change
     changed: int  # questions whose answer differs from the start
     total: int  # questions in the guide
     last_saved: datetime
@@ -89,7 +90,6 @@ def read_board(
     guide = get_guide(guide_id)
     chapter_of = {q.key: f"第{c.number}章 {c.title}" for c in guide.chapters for q in c.questions}
     start = aliased(PlanRevisionRecord)
-    prev = aliased(PlanRevisionRecord)
     q = (
         select(
             TrainingSeatRecord.id,
@@ -100,7 +100,6 @@ def read_board(
             PlanRecord.updated_at,
             PlanRecord.data,
             start.data,
-            prev.data,
         )
         .join(PlanRecord, PlanRecord.id == TrainingSeatRecord.plan_id)
         .join(
@@ -114,11 +113,6 @@ def read_board(
                 start.plan_id == TrainingSeatRecord.plan_id, start.version == TrainingSeatRecord.start_version
             ),
         )
-        .join(
-            prev,
-            and_(prev.plan_id == TrainingSeatRecord.plan_id, prev.version == PlanRecord.version - 1),
-            isouter=True,
-        )
         .where(TrainingSeatRecord.session_id == session_id)
         .order_by(TrainingSeatRecord.number)
     )
@@ -128,11 +122,11 @@ def read_board(
     questions = guide.questions()
     not_changed = {qq.key: 0 for qq in questions}
     seats = []
-    for seat_id, number, plan_id, name, version, updated, data, start_data, prev_data in rows:
-        changed = {qq.key for qq in changed_questions(guide, start_data, data)}
+    for seat_id, number, plan_id, name, version, updated, data, start_data in rows:
+        latest = changed_questions(guide, start_data, data)
+        changed = {qq.key for qq in latest}
         for key in not_changed:
             not_changed[key] += key not in changed
-        latest = changed_questions(guide, prev_data, data) if prev_data is not None and changed else []
         seats.append(
             SeatStatus(
                 seat_id=seat_id,

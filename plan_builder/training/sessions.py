@@ -16,7 +16,7 @@ import io
 import secrets
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -33,7 +33,7 @@ from plan_builder.plan.model import PlanPeriod
 from plan_builder.plan.text import clean_text
 from plan_builder.samples import END_FY, START_FY, sample_plan
 from plan_builder.service import PlanService
-from plan_builder.store.repo import Store, StoredPlan
+from plan_builder.store.repo import RevisionWrite, Store, StoredPlan
 from plan_builder.store.tables import PlanRecord, utcnow
 from plan_builder.store.training_orgs import training_org_code
 from plan_builder.training.tables import TrainingParticipantRecord, TrainingSeatRecord, TrainingSessionRecord
@@ -211,7 +211,10 @@ class TrainingService:
         if actor.role not in (Role.TRAINER, Role.ADMIN):
             raise PermissionDeniedError("研修の機能は研修講師と管理者だけが使えます")
         self.store, self.actor = store, actor
-        self.plans = PlanService(store, actor)
+        # Sandboxes are outside an admin's scope (policy: they never mix with real plans), so an
+        # admin running a session acts on its seats as a trainer, under their own name.
+        as_trainer = actor if actor.role is Role.TRAINER else replace(actor, role=Role.TRAINER)
+        self.plans = PlanService(store, as_trainer)
 
     def _audit(self, action: str, session_id: int, **detail) -> None:
         audit.record(self.store.engine, self.actor.username, action, f"training:{session_id}", **detail)
@@ -294,12 +297,20 @@ class TrainingService:
             if unknown:
                 raise TrainingInputError(f"席（ID {min(unknown)}）はこの研修の席ではありません")
             seats = [s for s in seats if s.id in set(seat_ids)]
-        out = []
+        writes = []
         for seat in seats:
+            if not self.plans.can_write(seat.plan_id):
+                raise PermissionDeniedError(f"席 {seat.number} の計画を変更する権限がありません")
             current = self.plans.current_version(seat.plan_id)
-            if current == seat.start_version:
-                continue
-            out.append(self.plans.restore(seat.plan_id, seat.start_version, expected_version=current))
+            if current != seat.start_version:
+                start = self.plans.revision(seat.plan_id, seat.start_version).plan
+                note = f"研修：版 {seat.start_version}（開始時）に戻す"
+                writes.append(
+                    RevisionWrite(seat.plan_id, start, current, self.actor.username, note, named=True)
+                )
+        out = self.store.write_many(writes)  # the store's one revision writer, all seats or none
+        for stored in out:
+            self.plans.record("plan.restore", stored.id, version=stored.version)
         self._audit("training.reset", session_id, seats=[s.number for s in seats])
         return out
 

@@ -1,7 +1,7 @@
 """training sessions, seats and participants; the fictional training organisations
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 
 Sandboxes made before this revision belonged to a real local government. They are moved to the
 training organisation of their guide variant (row and every revision), so that no real
@@ -16,7 +16,7 @@ from alembic import op
 from plan_builder.store.training_orgs import TRAINING_ORGS, training_org_rows
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
