@@ -670,6 +670,9 @@ def build_parser(*, with_auth: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="書き出さずに、保存済みのファイルが最新か確かめる")
     p.set_defaults(handler=cmd_schema)
 
+    from plan_builder.training.cli_commands import register as register_sessions
+
+    register_sessions(sub)
     from plan_builder.followup.cli_commands import register as register_followup
 
     register_followup(sub, _service, _plan_id)

@@ -47,6 +47,11 @@ class PlanService:
 
     def _check_create(self, plan: Plan, refused: str = "作成できません") -> None:
         if not policy.may_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
+            if plan.is_training and not policy.sandbox_scope(self.actor):
+                raise PermissionDeniedError(
+                    "研修用の計画は、研修（説明会）の参加者が参加コードで参加したときに、"
+                    "研修用の架空の団体の計画として作られます"
+                )
             if self.actor.role is Role.PLANNER:
                 raise PermissionDeniedError(
                     f"他の団体（{plan.lg_name}、団体コード {plan.lg_code}）の計画は{refused}"

@@ -170,11 +170,14 @@ def test_new_refuses_mismatched_variant_wards_and_bad_codes(cli) -> None:
 
 
 def test_new_for_a_prefecture_with_title_and_training(cli) -> None:
-    code, out, _ = cli("new", "--lg", "030007", "--guide", PREF, "--title", "岩手県DX計画", "--training")
+    # Sandboxes come only from briefing sessions (issue 15): never a real prefecture's plan.
+    for lg in ("030007", "990001"):
+        code, _, err = cli("new", "--lg", lg, "--guide", PREF, "--title", "岩手県DX計画", "--training")
+        assert code == 2 and "参加コードで参加したとき" in err
+    code, out, _ = cli("new", "--lg", "030007", "--guide", PREF, "--title", "岩手県DX計画")
     assert code == 0
-    code, out, _ = cli("show", out.strip(), "--json")
-    plan = json.loads(out)
-    assert plan["title"] == "岩手県DX計画" and plan["is_training"] is True and plan["guide_id"] == PREF
+    plan = json.loads(cli("show", out.strip(), "--json")[1])
+    assert plan["title"] == "岩手県DX計画" and plan["is_training"] is False and plan["guide_id"] == PREF
 
 
 def test_default_title(cli) -> None:

@@ -34,6 +34,7 @@ from plan_builder.store import Store, make_engine
 
 S = PlanStatus
 ORGS = [("033227", "矢巾町"), ("032018", "盛岡市"), ("011002", "札幌市")]  # 岩手県 ×2, 北海道
+TRAINING_ORG = ("990019", "研修市")  # every sandbox belongs to the fictional training org (issue 15)
 PATHS: dict[str, list[PlanStatus]] = {
     "draft": [],
     "submitted": [S.SUBMITTED],
@@ -52,8 +53,10 @@ ACTORS = [
     Actor("reviewer-jp", Role.REVIEWER, scope=NATIONAL),
     Actor("reviewer-bad", Role.REVIEWER, scope="0%"),
     Actor("reviewer-none", Role.REVIEWER),
+    Actor("reviewer-99", Role.REVIEWER, scope="99"),  # the training org's prefecture code
     Actor("trainer", Role.TRAINER),
 ]
+TRAINER = Actor("trainer", Role.TRAINER)
 
 
 @dataclass(frozen=True)
@@ -76,13 +79,15 @@ class Made:
 
 def visible(actor: Actor, spec: Spec) -> bool:
     """The oracle: who may see which plan, written independently of plan_builder.auth.policy."""
-    code = ORGS[spec.org][0]
+    code = TRAINING_ORG[0] if spec.training else ORGS[spec.org][0]
+    if actor.role is Role.TRAINER:
+        return spec.training
+    if spec.training:  # sandboxes never appear to anyone else, admins included
+        return False
     if actor.role is Role.ADMIN:
         return True
     if actor.role is Role.PLANNER:
         return actor.org_code == code
-    if actor.role is Role.TRAINER:
-        return spec.training
     if actor.role is Role.REVIEWER:
         in_area = actor.scope == NATIONAL or actor.scope == code[:2]
         return in_area and spec.path != "draft"
@@ -100,10 +105,11 @@ specs = st.builds(
 
 
 def make_plans(store: Store, wanted: list[Spec]) -> list[Made]:
-    svc, rs, cs = PlanService(store, ADMIN), ReviewService(store, ADMIN), CommentService(store, ADMIN)
     out = []
     for i, spec in enumerate(wanted):
-        code, name = ORGS[spec.org]
+        maker = TRAINER if spec.training else ADMIN  # trainers play both sides on sandboxes
+        svc, rs, cs = PlanService(store, maker), ReviewService(store, maker), CommentService(store, maker)
+        code, name = TRAINING_ORG if spec.training else ORGS[spec.org]
         plan = Plan(
             lg_code=code,
             lg_name=name,

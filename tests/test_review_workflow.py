@@ -183,7 +183,7 @@ def test_plan_service_save_cannot_change_the_status(store: Store, guide: Guide) 
 
 def test_trainer_plays_both_sides_only_on_training_plans(store: Store, guide: Guide) -> None:
     trainer = Actor("trainer", Role.TRAINER)
-    training = sample_plan(guide, lg_code=LG, lg_name="矢巾町").model_copy(update={"is_training": True})
+    training = sample_plan(guide, lg_code="990019", lg_name="研修市").model_copy(update={"is_training": True})
     tid = PlanService(store, trainer).create(training).id
     ReviewService(store, trainer).submit(tid)
     ReviewService(store, trainer).start_review(tid)

@@ -1,8 +1,9 @@
-"""Briefing sessions: sandboxes, the progress board, reset and handouts, on a real store."""
+"""Briefing sessions on a real store: sessions, joining, seats, trainer actions, board, hand-outs."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from docx import Document
@@ -10,20 +11,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth.audit import entries
 from plan_builder.errors import NotFoundError, PermissionDeniedError
 from plan_builder.guide import Guide
-from plan_builder.guide.model import Requirement
-from plan_builder.samples import sample_plan
+from plan_builder.plan.answers import set_answer
 from plan_builder.service import PlanService
 from plan_builder.store import Store
+from plan_builder.store.training_orgs import is_training_org, training_org_code
 from plan_builder.training import (
     MAX_NAME,
     TrainingInputError,
     TrainingService,
-    clean_participants,
     handout,
-    parse_title,
-    seat_title,
+    join,
+    normalise_code,
+    participant_actor,
 )
 
 TRAINER = Actor("koshi", Role.TRAINER)
@@ -34,185 +36,180 @@ def svc(store: Store) -> TrainingService:
     return TrainingService(store, TRAINER)
 
 
-def test_sandboxes_are_training_plans_with_session_titles(
+def _edit(store: Store, actor: Actor, key: str, value: str):
+    svc = PlanService(store, actor)
+    stored = svc.get(actor.seat_plan_id)
+    guide = __import__("plan_builder.guide", fromlist=["get_guide"]).get_guide(stored.plan.guide_id)
+    plan = set_answer(stored.plan, guide.question(key), value)
+    return svc.save(actor.seat_plan_id, plan, expected_version=stored.version)
+
+
+def test_a_session_has_a_code_and_its_seats_belong_to_the_training_org(
+    svc: TrainingService, store: Store, guide: Guide, pref_guide: Guide
+) -> None:
+    info = svc.create_session(" 第1回 説明会 ", guide.id, start="sample")
+    assert info.name == "第1回 説明会" and info.is_open and len(info.join_code) == 6
+    assert info.lg_code == training_org_code("municipality") and is_training_org(info.lg_code)
+    _, a = join(store, info.join_code, "山田 花子")
+    meta = store.plan_meta(a.seat_plan_id)
+    assert meta.is_training and meta.lg_code == "990019"
+    assert store.local_government(meta.lg_code).name == "研修市"
+    pref = svc.create_session("県の研修", pref_guide.id)
+    _, b = join(store, pref.join_code, "佐藤")
+    assert store.plan_meta(b.seat_plan_id).lg_code == "990001"
+    assert [s.name for s in svc.sessions()] == ["県の研修", "第1回 説明会"]  # newest first, by creation
+    assert [s.participant for s in svc.seats(info.id)] == ["山田 花子"]
+
+
+def test_joining_needs_the_open_code_and_a_fresh_name(
     svc: TrainingService, store: Store, guide: Guide
 ) -> None:
-    made = svc.create_sandboxes(" 第1回 説明会 ", ["山田 花子", "佐藤\u200b一郎"], guide.id, start="sample")
-    assert [s.plan.title for s in made] == [
-        "【研修：第1回 説明会】山田 花子",
-        "【研修：第1回 説明会】佐藤\u200b一郎",
-    ]
-    for s in made:
-        meta = store.plan_meta(s.id)
-        assert meta.is_training and meta.lg_code == "033227" and meta.created_by == "koshi"
-    assert svc.sessions() == ["第1回 説明会"]
-    board = svc.board("第1回 説明会")
-    assert [b.participant for b in board] == ["山田 花子", "佐藤\u200b一郎"]
-    assert all(b.completeness == 1.0 and b.errors == 0 for b in board)  # the sample plan is complete
+    info = svc.create_session("説明会", guide.id)
+    wide = info.join_code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    token, actor = join(store, f" {wide[:3]}-{wide[3:]} ", "山田")  # as typed off a projector
+    assert actor.role is Role.PARTICIPANT and actor.display_name == "山田" and not actor.read_only
+    assert participant_actor(store, token) == actor
+    assert participant_actor(store, token + "x") is None and participant_actor(store, "") is None
+    with pytest.raises(TrainingInputError, match="表示名「山田」"):
+        join(store, info.join_code, "山田")
+    with pytest.raises(TrainingInputError, match="参加コード"):
+        join(store, "12345", "鈴木")
+    with pytest.raises(TrainingInputError, match="表示名を入力"):
+        join(store, info.join_code, "  ")
+    svc.close(info.id)
+    with pytest.raises(TrainingInputError, match="終了"):
+        join(store, info.join_code, "鈴木")
 
 
-def test_blank_sandbox_has_only_period_and_title(svc: TrainingService, store: Store, guide: Guide) -> None:
-    [seat] = svc.create_sandboxes("白紙の回", ["田中"], guide.id, start="blank")
-    plan = store.get_plan(seat.id).plan
-    assert plan.period is not None and plan.answers == {} and plan.measures == [] and plan.is_training
-    [row] = svc.board("白紙の回")
-    assert row.completeness < 0.2 and row.errors > 0
-    assert set(row.chapters) == {c.key for c in guide.chapters}
-
-
-def test_prefecture_guide_uses_iwate(svc: TrainingService, store: Store, pref_guide: Guide) -> None:
-    [seat] = svc.create_sandboxes("県の回", ["高橋"], pref_guide.id, start="blank")
-    assert store.plan_meta(seat.id).lg_code == "030007"
-
-
-@pytest.mark.parametrize(
-    "actor",
-    [Actor("p", Role.PLANNER, org_code="033227"), Actor("r", Role.REVIEWER, scope="03")],
-    ids=["planner", "reviewer"],
-)
-def test_other_roles_are_refused(store: Store, actor: Actor) -> None:
-    with pytest.raises(PermissionDeniedError, match="研修講師と管理者"):
-        TrainingService(store, actor)
-
-
-def test_admin_may_run_a_session(store: Store, guide: Guide) -> None:
-    made = TrainingService(store, Actor("admin", Role.ADMIN)).create_sandboxes(
-        "管理者の回", ["a"], guide.id, start="blank"
-    )
-    assert store.plan_meta(made[0].id).is_training
-
-
-def test_board_reflects_a_participants_edit(svc: TrainingService, store: Store, guide: Guide) -> None:
-    seats = svc.create_sandboxes("編集の回", ["甲", "乙"], guide.id, start="blank")
-    before = {b.participant: b for b in svc.board("編集の回")}
-    chapter = guide.chapters[0]
-    required = [q for q in chapter.questions if q.required is Requirement.REQUIRED and not q.field]
-    answers = sample_plan(guide).answers
-    # The participant works in the ordinary app, as the trainer account they were given.
-    ps = PlanService(store, Actor("sanka", Role.TRAINER))
-    cur = ps.get(seats[0].id)
-    edited = cur.plan.model_copy(update={"answers": {q.key: answers[q.key] for q in required}})
-    ps.save(seats[0].id, edited, expected_version=cur.version)
-    after = {b.participant: b for b in svc.board("編集の回")}
-    assert after["甲"].version == before["甲"].version + 1
-    assert after["甲"].chapters[chapter.key] > before["甲"].chapters[chapter.key]
-    assert after["甲"].completeness > before["甲"].completeness
-    assert after["甲"].errors == before["甲"].errors - len(required)
-    assert after["甲"].updated_at >= before["甲"].updated_at
-    assert after["乙"] == before["乙"]  # the neighbour's seat is untouched
-
-
-def test_a_retitled_seat_stays_on_the_board_and_cannot_be_doubled(
-    svc: TrainingService, store: Store, guide: Guide
-) -> None:
-    """The title is the first question of 第3章 with an example button: participants change it."""
-    seats = svc.create_sandboxes("改題の回", ["山田", "佐藤"], guide.id, start="blank")
-    ps = PlanService(store, Actor("sanka", Role.TRAINER))
-    cur = ps.get(seats[0].id)
-    ps.save(
-        seats[0].id,
-        cur.plan.model_copy(update={"title": "みどり町官民データ活用推進計画"}),
-        expected_version=cur.version,
-    )
-    assert [b.participant for b in svc.board("改題の回")] == ["山田", "佐藤"]
-    with pytest.raises(TrainingInputError):
-        svc.create_sandboxes("改題の回", ["山田"], guide.id, start="blank")
-
-
-def test_reset_brings_back_version_one_as_a_new_revision(
-    svc: TrainingService, store: Store, guide: Guide
-) -> None:
-    [seat] = svc.create_sandboxes("戻す回", ["丙"], guide.id, start="sample")
-    ps = PlanService(store, TRAINER)
-    cur = ps.get(seat.id)
-    ps.save(
-        seat.id, cur.plan.model_copy(update={"answers": {}, "measures": [], "kpis": []}), expected_version=1
-    )
-    assert svc.board("戻す回")[0].completeness < 0.5
-    restored = svc.reset(seat.id)
-    assert restored.version == 3
-    assert store.get_plan(seat.id).plan.answers == store.revision(seat.id, 1).plan.answers
-    assert [r.version for r in store.revisions(seat.id)] == [3, 2, 1]
-    assert svc.board("戻す回")[0].completeness == 1.0
-
-
-def test_reset_refuses_plans_that_are_not_seats(svc: TrainingService, store: Store, guide: Guide) -> None:
-    admin = PlanService(store, Actor("admin", Role.ADMIN))
-    real = admin.create(sample_plan(guide)).id
+def test_a_participant_opens_only_their_own_seat(svc: TrainingService, store: Store, guide: Guide) -> None:
+    info = svc.create_session("説明会", guide.id, start="sample")
+    _, a = join(store, info.join_code, "山田")
+    _, b = join(store, info.join_code, "佐藤")
+    pa = PlanService(store, a)
+    assert [s.id for s in pa.list_plans()] == [a.seat_plan_id]
+    assert pa.list_plans(training=False) == []
     with pytest.raises(NotFoundError):
-        svc.reset(real)  # a trainer cannot even see a real plan
-    other = admin.create(sample_plan(guide).model_copy(update={"is_training": True})).id
-    with pytest.raises(PermissionDeniedError, match="練習用計画ではありません"):
-        svc.reset(other)
+        pa.get(b.seat_plan_id)
+    with pytest.raises(NotFoundError):
+        pa.save(b.seat_plan_id, pa.get(a.seat_plan_id).plan, expected_version=1)
+    with pytest.raises(PermissionDeniedError):  # a joined participant cannot make more plans
+        pa.create(pa.get(a.seat_plan_id).plan)
+    assert _edit(store, a, "current.overview", "人口減少が続いています。").version == 2
 
 
-def test_sessions_are_kept_apart(svc: TrainingService, guide: Guide) -> None:
-    svc.create_sandboxes("A回", ["山田"], guide.id, start="blank")
-    svc.create_sandboxes("B回", ["山田", "鈴木"], guide.id, start="blank")
-    assert svc.sessions() == ["B回", "A回"]
-    assert [b.participant for b in svc.board("A回")] == ["山田"]
-    assert [b.participant for b in svc.board("B回")] == ["山田", "鈴木"]
-    with pytest.raises(TrainingInputError, match="参加者「鈴木」の練習用計画がすでにあります"):
-        svc.create_sandboxes("B回", ["鈴木"], guide.id, start="blank")
-
-
-@pytest.mark.parametrize(
-    ("session", "people", "message"),
-    [
-        ("  ", ["a"], "研修名を入力してください"),
-        ("x" * (MAX_NAME + 1), ["a"], f"研修名「x{{10}}…」は{MAX_NAME}文字以内"),
-        ("【回】", ["a"], "研修名「【回】」には改行と「【」「】」を使えません"),
-        ("回", [], "参加者名を1人以上入力してください"),
-        ("回", ["a", "\x00 \u202e"], r"参加者名（2人目）を入力してください"),
-        ("回", ["a", "a"], "参加者名「a」が重複しています"),
-        ("回", [f"p{i}" for i in range(61)], "参加者は60人以内にしてください（61人）"),
-    ],
-)
-def test_bad_input_is_refused_with_the_field_named(
-    svc: TrainingService, store: Store, guide: Guide, session: str, people: list[str], message: str
+def test_closing_makes_seats_read_only_and_keeps_them_readable(
+    svc: TrainingService, store: Store, guide: Guide
 ) -> None:
-    with pytest.raises(TrainingInputError, match=message):
-        svc.create_sandboxes(session, people, guide.id, start="blank")
-    assert store.list_plans() == []  # nothing half-created
+    info = svc.create_session("説明会", guide.id)
+    token, a = join(store, info.join_code, "山田")
+    svc.close(info.id)
+    closed = participant_actor(store, token)
+    assert closed is not None and closed.read_only
+    assert PlanService(store, closed).get(a.seat_plan_id).version == 1
+    with pytest.raises(PermissionDeniedError):
+        _edit(store, closed, "current.overview", "書けないはず")
+    with pytest.raises(TrainingInputError, match="終了"):
+        svc.reset(info.id)
 
 
-def test_names_are_cleaned_before_the_duplicate_check() -> None:
-    with pytest.raises(TrainingInputError, match="重複"):
-        clean_participants(["ｶﾞ", "ｶﾞ "])
-    assert clean_participants(["e\u0301", "f"]) == ["\u00e9", "f"]
+def test_reset_all_or_selected_seats_goes_back_to_the_start(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
+    info = svc.create_session("説明会", guide.id)
+    _, a = join(store, info.join_code, "山田")
+    _, b = join(store, info.join_code, "佐藤")
+    _edit(store, a, "current.overview", "山田の回答")
+    _edit(store, b, "current.overview", "佐藤の回答")
+    seats = svc.seats(info.id)
+    done = svc.reset(info.id, [seats[0].id])
+    assert [d.id for d in done] == [a.seat_plan_id]
+    assert "current.overview" not in PlanService(store, a).get(a.seat_plan_id).plan.answers
+    assert PlanService(store, b).get(b.seat_plan_id).plan.answers["current.overview"] == "佐藤の回答"
+    svc.reset(info.id)
+    assert "current.overview" not in PlanService(store, b).get(b.seat_plan_id).plan.answers
+    assert len(store.revisions(b.seat_plan_id)) == 3  # history kept
+    with pytest.raises(TrainingInputError, match="席"):
+        svc.reset(info.id, [9999])
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(min_size=1, max_size=MAX_NAME), st.text(min_size=1, max_size=MAX_NAME))
-def test_title_round_trip(session: str, participant: str) -> None:
+def test_delete_removes_session_seats_and_plans_and_is_audited(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
+    info = svc.create_session("消す研修", guide.id)
+    token, a = join(store, info.join_code, "山田")
+    _edit(store, a, "current.overview", "回答")
+    assert svc.delete(info.id) == 1
+    assert participant_actor(store, token) is None
+    with pytest.raises(NotFoundError):
+        store.plan_meta(a.seat_plan_id)
+    with pytest.raises(NotFoundError):
+        svc.session(info.id)
+    logged = [e for e in entries(store.engine) if e.action == "training.delete"]
+    assert logged and logged[0].actor == "koshi" and logged[0].target == f"training:{info.id}"
+
+
+def test_export_zip_has_one_docx_per_seat(svc: TrainingService, store: Store, guide: Guide) -> None:
+    info = svc.create_session("説明会", guide.id)
+    join(store, info.join_code, "山田")
+    join(store, info.join_code, "佐藤")
+    with zipfile.ZipFile(io.BytesIO(svc.export_zip(info.id))) as zf:
+        names = zf.namelist()
+        assert len(names) == 2 and all(n.endswith(".docx") for n in names)
+        assert "山田" in names[0] and "佐藤" in names[1]
+        Document(io.BytesIO(zf.read(names[0])))  # a real Word file
+
+
+def test_board_counts_changes_since_the_start_not_completeness(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
+    info = svc.create_session("説明会", guide.id, start="sample")  # 100 % complete from the start
+    _, a = join(store, info.join_code, "山田")
+    _, b = join(store, info.join_code, "佐藤")
+    _edit(store, a, "structure.pdca", "PDCAを回します。")
+    board = svc.board(info.id)
+    by_name = {s.participant: s for s in board.seats}
+    assert by_name["山田"].changed == 1 and by_name["佐藤"].changed == 0
+    assert by_name["山田"].chapter.startswith("第4章") and by_name["佐藤"].chapter == ""
+    assert [s.number for s in board.seats] == [1, 2]
+    # Both have not reached most questions; structure.pdca was reached by one of two (not "most").
+    labels = {n.label for n in board.not_reached}
+    assert guide.question("structure.pdca").label not in labels
+    assert guide.question("current.overview").label in labels
+    idle = svc.board(info.id, idle_minutes=0)
+    assert all(s.idle for s in idle.seats)
+
+
+def test_only_trainers_and_admins_run_sessions(store: Store) -> None:
+    for role in (Role.PLANNER, Role.REVIEWER, Role.PARTICIPANT):
+        with pytest.raises(PermissionDeniedError):
+            TrainingService(store, Actor("x", role, org_code="033227", scope="03"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(max_size=60), code=st.text(max_size=12))
+def test_any_typed_name_or_code_is_refused_cleanly_or_joins(
+    svc: TrainingService, store: Store, guide: Guide, name: str, code: str
+) -> None:
+    info = svc.create_session("説明会", guide.id) if not svc.sessions() else svc.sessions()[0]
     try:
-        [s] = clean_participants([session])
-        [p] = clean_participants([participant])
-    except TrainingInputError:
+        token, actor = join(store, code, name)
+    except TrainingInputError as exc:
+        assert str(exc) and "\n" not in str(exc)[:5]
         return
-    assert parse_title(seat_title(s, p)) == (s, p)
+    assert normalise_code(code) == info.join_code
+    assert 0 < len(actor.display_name) <= MAX_NAME
 
 
-def test_handout_markdown_has_every_chapter_and_required_label(guide: Guide) -> None:
-    md = handout(guide, "md").decode("utf-8")
-    for ch in guide.chapters:
-        assert f"## 第{ch.number}章　{ch.title}" in md
-        for q in ch.questions:
-            if q.required is Requirement.REQUIRED:
-                assert f"### {q.label}" in md
-    q = next(q for q in guide.questions() if q.examples and q.basis)
-    assert q.citation.text() in md and "必須" in md and "推奨" in md
-
-
-def test_handout_docx_opens_with_chapter_headings(pref_guide: Guide) -> None:
-    doc = Document(io.BytesIO(handout(pref_guide, "docx")))
-    h1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert h1 == [f"第{c.number}章　{c.title}" for c in pref_guide.chapters]
-    h2 = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
-    assert len(h2) == len(pref_guide.questions())
-    assert any(p.text.startswith("記載例：") for p in doc.paragraphs)
-
-
-def test_handout_rejects_unknown_format(guide: Guide) -> None:
-    with pytest.raises(TrainingInputError, match="形式「pdf」"):
-        handout(guide, "pdf")  # type: ignore[arg-type]
+def test_handout_has_session_join_steps_exercises_and_page_numbers(
+    svc: TrainingService, guide: Guide
+) -> None:
+    info = svc.create_session("令和8年度 第1回 説明会", guide.id)
+    md = handout(guide, "md", info, "http://127.0.0.1:8501/").decode("utf-8")
+    assert "研修名：令和8年度 第1回 説明会" in md and info.join_code in md and "http://127.0.0.1:8501/" in md
+    assert md.count("### 演習（第") == len(guide.chapters)
+    doc = Document(io.BytesIO(handout(guide, "docx", info)))
+    assert 'w:instr="PAGE"' in doc.sections[0].footer._element.xml
+    assert not any(r.italic for p in doc.paragraphs for r in p.runs)
+    assert not any(getattr(s, "font", None) is not None and s.font.italic for s in doc.styles)
+    title = next(p for p in doc.paragraphs if p.style.name == "Title")
+    assert [r.text for r in title.runs] == [guide.title + "\n", "研修用配布資料"]  # broken at the phrase

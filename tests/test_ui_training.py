@@ -10,7 +10,7 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.users import UserAdmin
 from plan_builder.guide import Guide
 from plan_builder.store import Store
-from plan_builder.training import TrainingService
+from plan_builder.training import TrainingService, join
 
 TRAINER = "koshi"
 
@@ -37,59 +37,70 @@ def _run(name: str) -> AppTest:
     return at
 
 
-def test_setup_page_creates_sandboxes_through_the_form(store: Store, guide: Guide) -> None:
+def test_setup_page_creates_a_session_with_a_code_and_qr(store: Store, guide: Guide) -> None:
     at = _run("setup_page")
     assert at.title[0].value == "研修の準備"
-    by_label(at.text_input, "研修名").input("第1回 説明会")
-    at.text_area(key="tr_people").input("山田\n\n佐藤 *強調*\n")
+    by_label(at.text_input, "研修名").input("第1回 説明会 *強調*")
     at.radio(key="tr_start").set_value("blank")
     at.button[0].click().run()
     assert not at.exception, at.exception
-    plans = store.list_plans(training=True)
-    assert sorted(p.title for p in plans) == [
-        "【研修：第1回 説明会】佐藤 *強調*",
-        "【研修：第1回 説明会】山田",
-    ]
-    assert all(store.plan_meta(p.id).created_by == TRAINER for p in plans)
-    assert "2人分の練習用の計画を作成しました" in texts(at)
-    assert set(at.dataframe[0].value["参加者"]) == {"山田", "佐藤 *強調*"}
+    [info] = TrainingService(store, Actor(TRAINER, Role.TRAINER)).sessions()
+    assert info.name == "第1回 説明会 *強調*" and info.created_by == TRAINER
+    assert f"参加コードは {info.join_code} です" in texts(at)
 
 
 def test_setup_page_shows_bad_input(store: Store) -> None:
     at = _run("setup_page")
-    by_label(at.text_input, "研修名").input("回")
     at.button[0].click().run()
-    assert "参加者名を1人以上入力してください" in texts(at)
-    assert store.list_plans() == []
+    assert "研修名を入力してください" in texts(at)
+    assert TrainingService(store, Actor(TRAINER, Role.TRAINER)).sessions() == []
 
 
-def test_board_page_shows_progress_and_resets_with_confirmation(store: Store, guide: Guide) -> None:
-    seats = TrainingService(store, Actor(TRAINER, Role.TRAINER)).create_sandboxes(
-        "回", ["甲", "乙"], guide.id, start="sample"
-    )
-    at = _run("board_page")
-    assert at.title[0].value == "進み具合"
-    df = at.dataframe[0].value
-    assert list(df["参加者"]) == ["甲", "乙"] and list(df["全体（%）"]) == [100, 100]
-    assert at.get("plotly_chart")
-    at.button(key=f"tr_reset_{seats[0].id}").click().run()
-    assert "甲さんの計画を初期状態に戻しますか" in texts(at)
-    assert store.plan_meta(seats[0].id).version == 1  # nothing happens before the confirmation
-    at.button(key=f"tr_reset_yes_{seats[0].id}").click().run()
+def test_setup_page_resets_closes_and_deletes(store: Store, guide: Guide) -> None:
+    svc = TrainingService(store, Actor(TRAINER, Role.TRAINER))
+    info = svc.create_session("回", guide.id, start="sample")
+    _, a = join(store, info.join_code, "甲")
+    at = _run("setup_page")
+    assert list(at.dataframe[0].value["参加者"]) == ["甲"]
+    assert at.button(key="tr_reset").disabled  # nothing happens before the confirmation
+    at.button(key="tr_close").click().run()
     assert not at.exception, at.exception
-    assert store.plan_meta(seats[0].id).version == 2
-    assert "初期状態に戻しました（版 2）" in texts(at)
+    assert not svc.session(info.id).is_open
+    assert "を終了しました" in texts(at)
+    at.text_input(key="tr_delete_name").input("回").run()
+    at.button(key="tr_delete").click().run()
+    assert not at.exception, at.exception
+    assert svc.sessions() == [] and "練習用の計画1件を削除しました" in texts(at)
+
+
+def test_board_page_shows_every_seat(store: Store, guide: Guide) -> None:
+    info = TrainingService(store, Actor(TRAINER, Role.TRAINER)).create_session("回", guide.id, start="sample")
+    join(store, info.join_code, "甲<b>")
+    join(store, info.join_code, "乙")
+    at = _run("board_page")
+    html = "\n".join(str(h.proto.body) for h in at.get("html"))
+    assert html.count('class="tr-card') == 2
+    assert "甲&lt;b&gt;" in html and "甲<b>" not in html  # user text is escaped
+    assert '変更した設問 <span class="tr-n">0</span>' in html  # sample seats do not start at 100 %
 
 
 def test_board_page_without_sessions() -> None:
     assert "まだ研修がありません" in texts(_run("board_page"))
 
 
-def test_handout_page_offers_both_formats() -> None:
+def test_presentation_moves_by_chapter() -> None:
+    at = _run("presentation_page")
+    assert "第1章" in texts(at)
+    at.button(key="tr_next").click().run()
+    assert "第2章" in texts(at) and "第1章" not in texts(at)
+
+
+def test_handout_page_offers_both_formats(store: Store, guide: Guide) -> None:
+    TrainingService(store, Actor(TRAINER, Role.TRAINER)).create_session("回", guide.id)
     at = _run("handout_page")
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Word形式（.docx）で保存", "Markdown形式（.md）で保存"]
-    assert "第1章" in at.code[0].value
+    assert "研修名：回" in at.code[0].value and "演習（第1章）" in at.code[0].value
 
 
 def test_a_planner_cannot_open_the_pages(store: Store) -> None:
@@ -101,4 +112,11 @@ def test_a_planner_cannot_open_the_pages(store: Store) -> None:
     at.run()
     assert not at.exception  # the service refuses, whatever the navigation shows
     assert "研修の機能は研修講師と管理者だけが使えます" in texts(at)
-    assert not at.dataframe and not at.title
+    assert not at.get("html")
+
+
+def test_qr_code_is_a_png_drawn_offline() -> None:
+    from plan_builder.ui.training_pages import qr_png
+
+    png = qr_png("http://127.0.0.1:8501/?join=123456")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 300

@@ -176,7 +176,7 @@ def _wrap(fn: Handler) -> Handler:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `user …` and `audit` to the main parser's subcommands."""
-    roles = [r.value for r in Role]
+    roles = [r.value for r in Role if r is not Role.PARTICIPANT]
     user = subparsers.add_parser("user", help="利用者（アカウント）の管理（共有運用）")
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="操作")
 

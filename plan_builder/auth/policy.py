@@ -8,6 +8,11 @@ read, list, count, queue, snapshot and comment query takes its clause from here.
 
 A new role (a prefecture's status board, a training organisation) is a new branch in one of
 the three functions below, or a new field on `Scope`.
+
+Sandboxes (training plans) never mix with real plans: every role that is not a trainer or a
+participant gets `training=False` in all three scopes, admins included, so no list, review queue,
+coverage, benchmark or export of real plans can contain one. Admins who run a briefing session
+act through plan_builder.training as a trainer. A participant's scope is their one seat.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ class Scope:
     pref_code: str | None = None  # organisations of this prefecture (the code's first 2 digits)
     training: bool | None = None  # only training plans (True) or only real plans (False)
     submitted: bool = False  # only plans submitted at least once (reviewers see submissions)
+    plan_id: int | None = None  # exactly this plan (a participant's seat)
 
-    def allows(self, *, lg_code: str, is_training: bool, submitted: bool) -> bool:
+    def allows(self, *, lg_code: str, is_training: bool, submitted: bool, plan_id: int | None = None) -> bool:
         """Whether one plan, described by its row, is in the scope."""
         return not self.nothing and all(
             (
@@ -38,12 +44,16 @@ class Scope:
                 self.pref_code is None or lg_code[:2] == self.pref_code,
                 self.training is None or is_training == self.training,
                 not self.submitted or submitted,
+                self.plan_id is None or plan_id == self.plan_id,
             )
         )
 
     def allows_row(self, rec: PlanRecord) -> bool:
         return self.allows(
-            lg_code=rec.lg_code, is_training=rec.is_training, submitted=rec.submitted_version is not None
+            lg_code=rec.lg_code,
+            is_training=rec.is_training,
+            submitted=rec.submitted_version is not None,
+            plan_id=rec.id,
         )
 
     def where(self) -> ColumnElement[bool]:
@@ -59,22 +69,36 @@ class Scope:
             parts.append(PlanRecord.is_training == self.training)
         if self.submitted:
             parts.append(PlanRecord.submitted_version.is_not(None))
+        if self.plan_id is not None:
+            parts.append(PlanRecord.id == self.plan_id)
         return and_(true(), *parts)
 
 
-EVERYTHING = Scope()
+REAL_PLANS = Scope(training=False)  # admins: every organisation's real plans, never a sandbox
+SANDBOXES = Scope(training=True)
 NOTHING = Scope(nothing=True)
+SANDBOX_ROLES = (Role.TRAINER, Role.PARTICIPANT)
+
+
+def sandbox_scope(actor: Actor) -> bool:
+    """Whether the actor works on sandboxes (trainers, participants) or on real plans (everyone
+    else): the `training` value of each of the actor's scopes."""
+    return actor.role in SANDBOX_ROLES
+
+
+def _seat(actor: Actor) -> Scope:
+    return Scope(training=True, plan_id=actor.seat_plan_id) if actor.seat_plan_id is not None else NOTHING
 
 
 def _own_org(actor: Actor) -> Scope:
-    return Scope(lg_code=actor.org_code) if actor.org_code else NOTHING
+    return Scope(lg_code=actor.org_code, training=False) if actor.org_code else NOTHING
 
 
 def _review_area(actor: Actor) -> Scope:
     if actor.scope == NATIONAL:
-        return Scope()
+        return REAL_PLANS
     if actor.scope and len(actor.scope) == 2 and actor.scope.isdigit():
-        return Scope(pref_code=actor.scope)
+        return Scope(pref_code=actor.scope, training=False)
     return NOTHING
 
 
@@ -83,14 +107,18 @@ def read_scope(actor: Actor) -> Scope:
     through the service, only the submitted revision of them)."""
     match actor.role:
         case Role.ADMIN:
-            return EVERYTHING
+            return REAL_PLANS
         case Role.PLANNER:
             return _own_org(actor)
         case Role.TRAINER:
-            return Scope(training=True)
+            return SANDBOXES
+        case Role.PARTICIPANT:
+            return _seat(actor)
         case Role.REVIEWER:
             area = _review_area(actor)
-            return NOTHING if area.nothing else Scope(pref_code=area.pref_code, submitted=True)
+            return (
+                NOTHING if area.nothing else Scope(pref_code=area.pref_code, training=False, submitted=True)
+            )
     return NOTHING
 
 
@@ -98,11 +126,13 @@ def write_scope(actor: Actor) -> Scope:
     """Plans the actor may change, create (by the plan's organisation) and submit."""
     match actor.role:
         case Role.ADMIN:
-            return EVERYTHING
+            return REAL_PLANS
         case Role.PLANNER:
             return _own_org(actor)
         case Role.TRAINER:
-            return Scope(training=True)
+            return SANDBOXES
+        case Role.PARTICIPANT:
+            return NOTHING if actor.read_only else _seat(actor)  # a closed session: read only
     return NOTHING
 
 
@@ -111,14 +141,17 @@ def review_scope(actor: Actor) -> Scope:
     Trainers play the reviewer on training plans in briefing sessions."""
     match actor.role:
         case Role.ADMIN:
-            return EVERYTHING
+            return REAL_PLANS
         case Role.TRAINER:
-            return Scope(training=True)
+            return SANDBOXES
         case Role.REVIEWER:
             return _review_area(actor)
     return NOTHING
 
 
 def may_create(actor: Actor, *, lg_code: str, is_training: bool) -> bool:
-    """A new plan is judged like a write to a plan with that organisation and kind."""
+    """A new plan is judged like a write to a plan with that organisation and kind. A participant
+    creates exactly one plan, their seat, while joining (before they have one)."""
+    if actor.role is Role.PARTICIPANT:
+        return is_training and not actor.read_only and actor.seat_plan_id is None
     return write_scope(actor).allows(lg_code=lg_code, is_training=is_training, submitted=False)

@@ -27,6 +27,7 @@ from plan_builder.auth.tables import UserRecord
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
 from plan_builder.store.repo import Store
 from plan_builder.store.tables import utcnow
+from plan_builder.store.training_orgs import is_training_org
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 FAILURE_DELAY_SECONDS = 0.5  # every failed attempt waits this long before answering
@@ -89,10 +90,16 @@ def _check_role_fields(
     store: Store, role: Role, org_code: str | None, scope: str | None
 ) -> tuple[str | None, str | None]:
     """Normalise and check the organisation/scope that the role needs. Returns (org_code, scope)."""
+    if role is Role.PARTICIPANT:
+        raise UserInputError("研修参加者はアカウントを作らず、研修の参加コードで参加します")
     if role is Role.PLANNER:
         if not org_code:
             raise UserInputError("計画担当者には団体コード（6桁）を指定してください")
         store.local_government(org_code)  # NotFoundError with a Japanese message when unknown
+        if is_training_org(org_code):
+            raise UserInputError(
+                f"団体コード「{org_code}」は研修用の架空の団体です。実在の団体を指定してください"
+            )
         if scope:
             raise UserInputError("計画担当者には審査範囲を指定できません")
         return org_code, None

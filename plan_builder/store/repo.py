@@ -23,12 +23,13 @@ from sqlalchemy import ColumnElement, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from plan_builder.errors import NotFoundError, StaleVersionError
+from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.plan.limits import check_size
 from plan_builder.plan.model import TITLE_MAX_LENGTH, Plan, PlanStatus
 from plan_builder.store.db import PROJECT_ROOT, make_engine
 from plan_builder.store.migrate import upgrade
 from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord, utcnow
+from plan_builder.store.training_orgs import TRAINING_PREF, is_training_org
 
 LG_CSV = PROJECT_ROOT / "data" / "local_governments.csv"
 
@@ -105,7 +106,8 @@ class Store:
     def load_local_governments(self, csv_path: Path = LG_CSV) -> int:
         """Load the 総務省 code list once; later calls are no-ops. Returns the row count."""
         with self.session() as s:
-            count = s.exec(select(func.count()).select_from(LocalGovernment)).one()
+            real = LocalGovernment.pref_code != TRAINING_PREF  # the training orgs come with the schema
+            count = s.exec(select(func.count()).select_from(LocalGovernment).where(real)).one()
             if count:
                 return count
             with open(csv_path, encoding="utf-8", newline="") as fh:
@@ -142,6 +144,8 @@ class Store:
             q = select(LocalGovernment).order_by(LocalGovernment.code6)
             if codes is not None:
                 q = q.where(LocalGovernment.code6.in_(codes))
+            else:  # the real ones: the training orgs are only reached by their codes
+                q = q.where(LocalGovernment.pref_code != TRAINING_PREF)
             return list(s.exec(q))
 
     def search_local_governments(
@@ -151,6 +155,7 @@ class Store:
         needle = _kana_to_katakana(text.replace("\x00", "").strip())  # PostgreSQL refuses NUL in text
         with self.session() as s:
             q = select(LocalGovernment).where(LocalGovernment.northern_territories == False)  # noqa: E712
+            q = q.where(LocalGovernment.pref_code != TRAINING_PREF)
             if not include_wards:
                 q = q.where(LocalGovernment.level != "ward")
             if pref_code:
@@ -170,7 +175,9 @@ class Store:
 
     def prefectures(self) -> list[LocalGovernment]:
         with self.session() as s:
-            q = select(LocalGovernment).where(LocalGovernment.level == "prefecture")
+            q = select(LocalGovernment).where(
+                LocalGovernment.level == "prefecture", LocalGovernment.pref_code != TRAINING_PREF
+            )
             return list(s.exec(q.order_by(LocalGovernment.code6)))
 
     # Plans -------------------------------------------------------------------------------
@@ -183,6 +190,11 @@ class Store:
         """New plans (状態「作成中」), each with its first, named revision, in one transaction."""
         for lg_code in {p.lg_code for p in plans}:
             self.local_government(lg_code)  # refuse unknown codes with a clear message
+        if any(p.is_training != is_training_org(p.lg_code) for p in plans):
+            raise PermissionDeniedError(
+                "研修用の計画は研修用の架空の団体（研修県・研修市）だけに、"
+                "それ以外の計画は実在の団体だけに作成できます"
+            )
         now = at or utcnow()
         out = []
         with self.session() as s:

@@ -21,6 +21,7 @@ from plan_builder.auth.users import LoginError, UserAdmin, active_actor, actor_f
 from plan_builder.errors import PlanBuilderError
 from plan_builder.plan.clock import to_jst
 from plan_builder.store.repo import Store
+from plan_builder.ui import join_page
 from plan_builder.ui.render import md_escape
 
 K_USER = "pb_auth_user"
@@ -68,11 +69,15 @@ def current_actor() -> Actor:
             return actor
         ss.pop(K_USER, None)
         st.warning("この利用者は停止されたか、登録が削除されました。管理者に確認してください。")
+    participant = join_page.current_participant(store)  # joined a briefing session with its code
+    if participant is not None:
+        return participant
     _keep_requested_page()
     if oidc_configured():
         _oidc_login(store)
     else:
         _password_login(store)
+    join_page.join_form(store)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() ends the run
 
@@ -216,7 +221,7 @@ def users_page() -> None:
         hide_index=True,
         width="stretch",
     )
-    roles = list(Role)
+    roles = [r for r in Role if r is not Role.PARTICIPANT]
     with st.form("pb_user_add", clear_on_submit=True):
         st.markdown("##### 利用者の追加")
         c1, c2 = st.columns(2)

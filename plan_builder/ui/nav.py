@@ -39,7 +39,7 @@ SECTIONS: dict[str, list[str]] = {
     "確認と出力": ["check", "preview", "history", "export"],
     "進捗と改定": ["followup", "revise"],
 }
-PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN}
+PLANNING_ROLES = {Role.PLANNER, Role.TRAINER, Role.ADMIN, Role.PARTICIPANT}
 REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN}
 TRAINING_ROLES = {Role.TRAINER, Role.ADMIN}
 

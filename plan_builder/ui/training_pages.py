@@ -1,33 +1,35 @@
-"""Trainer pages for briefing sessions: 研修の準備, 進み具合, 配布資料.
+"""Trainer pages for briefing sessions: 研修の準備, 進み具合 (the projector board), 説明用の表示,
+配布資料.
 
 Thin screens over plan_builder.training (every read and write goes through TrainingService with
-the acting user). Participant and session names are user text: they are shown in data tables,
-through `md_escape`, or with plotly's markup characters replaced, never as HTML.
+the acting user). Participant and session names are user text: they reach HTML only through
+html.escape and Markdown only through md_escape. Pages are built per call (`pages()`): a shared
+st.Page would leak navigation state between sessions.
 """
 
 from __future__ import annotations
 
+import html
+import io
+from datetime import timedelta
+from urllib.parse import urlsplit
+
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from plan_builder.errors import PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.clock import today_jst
-from plan_builder.training import MAX_PARTICIPANTS, SeatProgress, TrainingService, parse_title
+from plan_builder.training import START_LABELS, STATUS_LABELS, Board, SessionInfo, TrainingService
 from plan_builder.ui import state
-from plan_builder.ui.charts import PLOTLY_CONFIG
 from plan_builder.ui.render import md_escape
 
-K_SESSION = "tr_session"  # the session shown on the board (the one last created, by default)
-K_CONFIRM = "tr_confirm_reset"  # plan id waiting for the reset confirmation
+K_SESSION = "tr_session_id"  # the session the trainer works on (the one last created, by default)
 K_FLASH = "tr_flash"
-START_LABELS = {
-    "sample": "記入例（架空の団体の完成した計画）から始める",
-    "blank": "白紙（計画期間と名称だけ）から始める",
-}
+K_SLIDE = "tr_slide"
+BOARD_EVERY = timedelta(seconds=5)
+IDLE_MINUTES = 5
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FONT = "Noto Sans CJK JP, Hiragino Sans, Meiryo, sans-serif"
 
 
 def _service() -> TrainingService:
@@ -53,56 +55,42 @@ def _guide_picker(key: str) -> Guide:
     return guides[gid]
 
 
-def _plotly_safe(text: str) -> str:
-    """Plotly reads a little HTML in labels (<a>, <b>, <br>): show user text as typed instead."""
-    return text.replace("<", "＜").replace(">", "＞")
-
-
-def board_frame(seats: list[SeatProgress], guide: Guide) -> pd.DataFrame:
-    """The progress board as a table: one row per participant, percentages per chapter."""
-    rows = []
-    for s in seats:
-        row = {
-            "参加者": s.participant,
-            "計画ID": s.plan_id,
-            "版": s.version,
-            "最終保存": state.saved_label(s.updated_at),
-            "全体（%）": round(s.completeness * 100),
-            "要対応": s.errors,
-        }
-        row.update({f"第{c.number}章（%）": round(s.chapters.get(c.key, 0.0) * 100) for c in guide.chapters})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def board_heatmap(seats: list[SeatProgress], guide: Guide) -> go.Figure:
-    """Participants (rows) × chapters, 0–100 %: who is stuck where, at a glance."""
-    x = [f"第{c.number}章" for c in guide.chapters]  # short ticks; the chapter title is in the hover
-    y = [f"{_plotly_safe(s.participant)}" for s in seats]
-    z = [[round(s.chapters.get(c.key, 0.0) * 100) for c in guide.chapters] for s in seats]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=y,
-            zmin=0,
-            zmax=100,
-            colorscale=[[0, "#d7301f"], [0.5, "#fdcc8a"], [1, "#1a9850"]],
-            text=z,
-            texttemplate="%{text}",
-            customdata=[[c.title for c in guide.chapters] for _ in seats],
-            hovertemplate="%{y}<br>%{x} %{customdata}<br>充足率：%{z}％<extra></extra>",
-            colorbar={"title": {"text": "充足率（%）"}},
-        )
+def _session_picker(svc: TrainingService, key: str) -> SessionInfo | None:
+    sessions = svc.sessions()
+    if not sessions:
+        st.info("まだ研修がありません。「研修の準備」で研修を作成してください。")
+        return None
+    ids = [s.id for s in sessions]
+    by_id = {s.id: s for s in sessions}
+    current = st.session_state.get(K_SESSION)
+    chosen = st.selectbox(
+        "研修",
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func=lambda i: f"{by_id[i].name}（{STATUS_LABELS[by_id[i].status]}・{by_id[i].seats}席）",
+        key=f"{key}_pick",
     )
-    fig.update_layout(
-        font={"family": FONT},
-        height=max(300, 28 * len(seats) + 180),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis={"autorange": "reversed"},
-        xaxis={"side": "top"},
-    )
-    return fig
+    st.session_state[K_SESSION] = chosen
+    return by_id[chosen]
+
+
+def join_url(code: str) -> str:
+    """The address participants open (the QR code): this server, with the code filled in."""
+    try:
+        parts = urlsplit(str(st.context.url or ""))
+    except Exception:  # outside a browser session (tests)
+        parts = urlsplit("")
+    base = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
+    return f"{base}?join={code}"
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code drawn here (segno, no network), large enough for the back of the room."""
+    import segno  # lazy: only the setup page needs it
+
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="png", scale=10, border=2)
+    return buf.getvalue()
 
 
 # 研修の準備 ------------------------------------------------------------------------------------
@@ -110,125 +98,230 @@ def setup_page() -> None:
     svc = _service()
     st.title("研修の準備")
     st.caption(
-        "説明会の参加者ごとに練習用の計画（研修用）を作ります。練習用の計画は審査や公表の対象になりません。"
+        "研修を作ると参加コードが発行されます。参加者は自分のパソコンでコードと表示名を入力して参加し、"
+        "研修用の架空の団体（研修県・研修市）の練習用の計画を1人1つ使います。練習用の計画は審査や集計に含まれません。"
     )
     _flash()
-    with st.form("tr_setup"):
-        session = st.text_input(
-            "研修名", max_chars=40, placeholder="例：令和8年度 第1回 説明会", key="tr_name"
-        )
-        people = st.text_area(f"参加者名（1行に1人、{MAX_PARTICIPANTS}人まで）", height=160, key="tr_people")
-        guide = _guide_picker("tr_guide")
-        start = st.radio("開始時の内容", list(START_LABELS), format_func=START_LABELS.get, key="tr_start")
-        submitted = st.form_submit_button("練習用の計画を作成する", type="primary")
-    if submitted:
-        names = [line for line in people.splitlines() if line.strip()]
-        try:
-            created = svc.create_sandboxes(session, names, guide.id, start=start)
-        except PlanBuilderError as exc:
-            st.error(md_escape(str(exc)))
-        else:
-            parsed = parse_title(created[0].plan.title)
-            st.session_state[K_SESSION] = parsed[0] if parsed else None
-            st.session_state[K_FLASH] = f"{len(created)}人分の練習用の計画を作成しました。"
-            st.rerun()
-    chosen = st.session_state.get(K_SESSION)
-    if chosen and chosen in svc.sessions():
-        st.subheader(f"研修「{md_escape(chosen)}」の練習用の計画")
-        seats = svc.board(chosen)
-        table = pd.DataFrame([{"参加者": s.participant, "計画ID": s.plan_id, "版": s.version} for s in seats])
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.caption("参加者には、ホームの一覧から自分の名前の計画を開いてもらいます。")
-
-
-# 進み具合 --------------------------------------------------------------------------------------
-def board_page() -> None:
-    svc = _service()
-    st.title("進み具合")
-    _flash()
-    sessions = svc.sessions()
-    if not sessions:
-        st.info("まだ研修がありません。「研修の準備」で練習用の計画を作成してください。")
-        return
-    c1, c2 = st.columns([4, 1])
-    current = st.session_state.get(K_SESSION)
-    session = c1.selectbox(
-        "研修", sessions, index=sessions.index(current) if current in sessions else 0, key="tr_board_session"
-    )
-    st.session_state[K_SESSION] = session
-    c2.button("最新の状態に更新", key="tr_refresh", icon=":material/refresh:")
-    seats = svc.board(session)
-    if not seats:
-        st.info("この研修の練習用の計画はありません。")
-        return
-    guide = get_guide(svc.plans.get(seats[0].plan_id).plan.guide_id)
-    st.caption(f"{len(seats)}人　更新：{state.saved_label(max(s.updated_at for s in seats))}（最新の保存）")
-    st.dataframe(board_frame(seats, guide), hide_index=True, width="stretch")
-    st.plotly_chart(board_heatmap(seats, guide), key="tr_heatmap", config=PLOTLY_CONFIG, width="stretch")
-    _reset_section(svc, seats)
-
-
-def _reset_section(svc: TrainingService, seats: list[SeatProgress]) -> None:
-    st.subheader("初期状態に戻す")
-    st.caption("参加者の計画を作成した時の内容に戻します。それまでの内容は変更履歴に残ります。")
-    pending = st.session_state.get(K_CONFIRM)
-    for s in seats:
-        c1, c2, c3 = st.columns([3, 1, 2])
-        c1.markdown(md_escape(s.participant))
-        c2.markdown(f"{round(s.completeness * 100)}％")
-        if pending != s.plan_id:
-            if c3.button("初期状態に戻す", key=f"tr_reset_{s.plan_id}"):
-                st.session_state[K_CONFIRM] = s.plan_id
-                st.rerun()
-            continue
-        c3.warning(f"{md_escape(s.participant)}さんの計画を初期状態に戻しますか。")
-        b1, b2 = c3.columns(2)
-        if b1.button("戻す", key=f"tr_reset_yes_{s.plan_id}", type="primary"):
-            st.session_state.pop(K_CONFIRM, None)
+    with st.expander("新しい研修を作る", expanded=not svc.sessions()):
+        with st.form("tr_setup"):
+            name = st.text_input(
+                "研修名", max_chars=40, placeholder="例：令和8年度 第1回 説明会", key="tr_name"
+            )
+            guide = _guide_picker("tr_guide")
+            start = st.radio("開始時の内容", list(START_LABELS), format_func=START_LABELS.get, key="tr_start")
+            submitted = st.form_submit_button("研修を作成する", type="primary")
+        if submitted:
             try:
-                stored = svc.reset(s.plan_id)
+                info = svc.create_session(name, guide.id, start=start)
+            except PlanBuilderError as exc:
+                st.error(md_escape(str(exc)))
+            else:
+                st.session_state[K_SESSION] = info.id
+                st.session_state[K_FLASH] = (
+                    f"研修「{info.name}」を作成しました。参加コードは {info.join_code} です。"
+                )
+                st.rerun()
+    info = _session_picker(svc, "tr_setup")
+    if info is None:
+        return
+    _join_panel(info)
+    _seat_actions(svc, info)
+
+
+def _join_panel(info: SessionInfo) -> None:
+    if not info.is_open:
+        st.warning("この研修は終了しています。参加者の計画は閲覧だけができます。")
+        return
+    url = join_url(info.join_code)
+    c1, c2 = st.columns([2, 1])
+    with c1:
+        st.markdown("参加コード")
+        st.html(
+            f'<div class="tr-code" style="font-size:5rem;font-weight:700;letter-spacing:.2em">{info.join_code}</div>'
+        )
+        st.markdown(
+            f"参加の手順：ブラウザで `{url}` を開き、「研修に参加する」に参加コードと表示名を入力します。"
+        )
+    c2.image(qr_png(url), caption="QRコードからも参加できます", width=260)
+
+
+def _seat_actions(svc: TrainingService, info: SessionInfo) -> None:
+    seats = svc.seats(info.id)
+    st.subheader(f"席（{len(seats)}席）")
+    if seats:
+        st.dataframe(
+            pd.DataFrame([{"席": s.number, "参加者": s.participant, "計画ID": s.plan_id} for s in seats]),
+            hide_index=True,
+            width="stretch",
+        )
+    st.subheader("研修全体の操作")
+    if info.is_open and seats:
+        labels = {s.id: f"{s.number:02d} {s.participant}" for s in seats}
+        chosen = st.multiselect(
+            "初期状態に戻す席（空欄なら全員）", list(labels), format_func=labels.get, key="tr_reset_pick"
+        )
+        sure = st.checkbox("選んだ席（空欄なら全員）を初期状態に戻すことを確認しました", key="tr_reset_sure")
+        if st.button("初期状態に戻す", key="tr_reset", disabled=not sure):
+            try:
+                done = svc.reset(info.id, chosen or None)
             except PlanBuilderError as exc:
                 st.error(md_escape(str(exc)))
             else:
                 st.session_state[K_FLASH] = (
-                    f"{s.participant}さんの計画を初期状態に戻しました（版 {stored.version}）。"
+                    f"{len(done)}席を初期状態に戻しました（それまでの内容は変更履歴に残ります）。"
                 )
                 st.rerun()
-        if b2.button("やめる", key=f"tr_reset_no_{s.plan_id}"):
-            st.session_state.pop(K_CONFIRM, None)
+    c1, c2, c3 = st.columns(3)
+    if info.is_open and c1.button("研修を終了する（席は閲覧のみになります）", key="tr_close"):
+        svc.close(info.id)
+        st.session_state[K_FLASH] = f"研修「{info.name}」を終了しました。参加者の計画は閲覧だけができます。"
+        st.rerun()
+    if seats:
+        c2.download_button(
+            "全員の計画をWord（zip）で保存",
+            lambda: svc.export_zip(info.id),
+            file_name=f"研修_{info.id}_{today_jst():%Y%m%d}.zip",
+            mime="application/zip",
+            key="tr_zip",
+        )
+    with c3.popover("研修を削除する"):
+        st.caption("研修と参加者の練習用の計画をすべて削除します。元に戻せません（操作記録に残ります）。")
+        typed = st.text_input("確認のため研修名を入力", key="tr_delete_name")
+        if st.button("削除する", key="tr_delete", type="primary", disabled=typed.strip() != info.name):
+            n = svc.delete(info.id)
+            st.session_state.pop(K_SESSION, None)
+            st.session_state[K_FLASH] = f"研修「{info.name}」と練習用の計画{n}件を削除しました。"
             st.rerun()
+
+
+# 進み具合（プロジェクター用） ---------------------------------------------------------------------
+_BOARD_CSS = """<style>
+.tr-grid {display:grid; grid-template-columns:repeat(6, minmax(0, 1fr)); gap:8px;}
+.tr-card {border:1px solid #c8c8c8; border-radius:6px; padding:6px 8px; background:#fff; height:112px;
+  overflow:hidden; font-size:15px; line-height:1.35;}
+.tr-card.idle {background:#fff4e5; border-color:#e8a33d;}
+.tr-name {font-weight:700; font-size:18px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
+.tr-ch {color:#333; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
+.tr-n {font-size:22px; font-weight:700; color:#1a6b3a;}
+.tr-idle {color:#a35a00; font-weight:700;}
+.tr-lag {font-size:15px; line-height:1.4; margin-top:8px;}
+</style>"""
+
+
+def board_html(board: Board, idle_minutes: int) -> str:
+    """All seats as a 6-column grid (30 seats fit 1920×1080) plus the questions most have not reached."""
+    cards = []
+    for s in board.seats:
+        name = html.escape(s.participant or "（未参加）")
+        chapter = html.escape(s.chapter or "まだ変更なし")
+        idle = f'<div class="tr-idle">{idle_minutes}分以上保存なし</div>' if s.idle else ""
+        cards.append(
+            f'<div class="tr-card{" idle" if s.idle else ""}" data-seat="{s.number}">'
+            f'<div class="tr-name">{s.number:02d} {name}</div><div class="tr-ch">{chapter}</div>'
+            f'<div>変更した設問 <span class="tr-n">{s.changed}</span> / {s.total}</div>{idle}</div>'
+        )
+    lag = "、".join(f"{html.escape(n.label)}（{n.count}人）" for n in board.not_reached[:8])
+    lag_line = f'<div class="tr-lag">多くの人がまだ手を付けていない設問：{lag}</div>' if lag else ""
+    return f'{_BOARD_CSS}<div class="tr-grid">{"".join(cards)}</div>{lag_line}'
+
+
+def board_page() -> None:
+    svc = _service()
+    c1, c2 = st.columns([3, 1])
+    with c1:
+        info = _session_picker(svc, "tr_board")
+    if info is None:
+        return
+    idle = c2.number_input("保存なしの目安（分）", 1, 60, IDLE_MINUTES, key="tr_idle")
+    _board_fragment(svc, info, int(idle))
+
+
+@st.fragment(run_every=BOARD_EVERY)
+def _board_fragment(svc: TrainingService, info: SessionInfo, idle: int) -> None:
+    """Redrawn by itself every few seconds: the projector needs no click."""
+    try:
+        board = svc.board(info.id, idle_minutes=idle)
+    except PlanBuilderError as exc:  # deleted meanwhile
+        st.warning(md_escape(str(exc)))
+        return
+    waiting = sum(s.idle for s in board.seats)
+    st.html(
+        f'<div style="font-size:20px"><b>{html.escape(info.name)}</b>　参加コード <b>{info.join_code}</b>　'
+        f"{len(board.seats)}人　{waiting}人が{idle}分以上保存なし　"
+        f'<span data-testid="tr-board-time">{state.saved_label(None if not board.seats else max(s.last_saved for s in board.seats))}</span></div>'
+    )
+    if not board.seats:
+        st.info("まだ参加者がいません。参加コードを案内してください。")
+        return
+    st.html(board_html(board, idle))
+
+
+# 説明用の表示（プレゼンテーション） ------------------------------------------------------------
+_SLIDE_CSS = """<style>
+.st-key-tr_slide h1 {font-size:3.2rem;} .st-key-tr_slide p, .st-key-tr_slide li {font-size:1.9rem; line-height:1.6;}
+</style>"""
+
+
+def presentation_page() -> None:
+    _service()
+    guide = _guide_picker("tr_present_guide")
+    n = len(guide.chapters)
+    i = min(st.session_state.get(K_SLIDE, 0), n - 1)
+    c1, c2, c3 = st.columns([1, 4, 1])
+    if c1.button("← 前の章", key="tr_prev", shortcut="Left", disabled=i == 0):
+        i -= 1
+    if c3.button("次の章 →", key="tr_next", shortcut="Right", disabled=i == n - 1):
+        i += 1
+    st.session_state[K_SLIDE] = i
+    c2.caption(f"{i + 1} / {n}　キーボードの ← → で移動します")
+    ch = guide.chapters[i]
+    st.html(_SLIDE_CSS)
+    with st.container(key="tr_slide"):
+        st.markdown(f"# 第{ch.number}章　{md_escape(ch.title)}")
+        if ch.intro:
+            st.markdown(md_escape("".join(line.strip() for line in ch.intro.splitlines())))
+        st.markdown("\n".join(f"- {md_escape(q.label)}（{q.required.label}）" for q in ch.questions))
 
 
 # 配布資料 --------------------------------------------------------------------------------------
 def handout_page() -> None:
     svc = _service()
     st.title("配布資料")
-    st.caption("手引の設問ごとに、記入の要否と根拠、記入のポイント、記載例、出典をまとめた資料です。")
-    guide = _guide_picker("tr_handout_guide")
+    st.caption(
+        "研修名と参加のしかた、手引の章ごとの設問（区分・根拠・記入のポイント・記載例・出典）、章ごとの演習を"
+        "ページ番号付きでまとめた資料です。"
+    )
+    info = _session_picker(svc, "tr_handout")
+    guide = get_guide(info.guide_id) if info else _guide_picker("tr_handout_guide")
+    url = join_url(info.join_code) if info else ""
+    sid = info.id if info else None
     stamp = today_jst().strftime("%Y%m%d")
     c1, c2 = st.columns(2)
     c1.download_button(
         "Word形式（.docx）で保存",
-        lambda: svc.handout(guide, "docx"),
+        lambda: svc.handout(sid, guide.id, "docx", url),
         file_name=f"研修配布資料_{guide.id}_{stamp}.docx",
         mime=DOCX_MIME,
         key="tr_handout_docx",
     )
     c2.download_button(
         "Markdown形式（.md）で保存",
-        lambda: svc.handout(guide, "md"),
+        lambda: svc.handout(sid, guide.id, "md", url),
         file_name=f"研修配布資料_{guide.id}_{stamp}.md",
         mime="text/markdown",
         key="tr_handout_md",
     )
     with st.expander("内容の確認（Markdown）"):
-        st.code(svc.handout(guide, "md").decode("utf-8"), language="markdown")
+        st.code(svc.handout(sid, guide.id, "md", url).decode("utf-8"), language="markdown")
 
 
 def pages() -> list[st.Page]:
-    """New page objects on every call (a shared st.Page leaks navigation state between sessions)."""
+    """New page objects for each run (never shared between sessions)."""
     return [
         st.Page(setup_page, title="研修の準備", icon=":material/school:", url_path="training-setup"),
         st.Page(board_page, title="進み具合", icon=":material/monitoring:", url_path="training-board"),
+        st.Page(
+            presentation_page, title="説明用の表示", icon=":material/slideshow:", url_path="training-present"
+        ),
         st.Page(handout_page, title="配布資料", icon=":material/description:", url_path="training-handout"),
     ]

@@ -5,7 +5,8 @@ from sqlmodel import SQLModel
 
 import plan_builder.auth.tables  # accounts, audit log, login throttle (migrations 0003, 0005)
 import plan_builder.review.tables  # review workflow and comments (migration 0002)
-import plan_builder.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import plan_builder.store.tables  # registers the tables on SQLModel.metadata
+import plan_builder.training.tables  # noqa: F401  (briefing sessions, seats, participants: 0006)
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)

@@ -1,0 +1,146 @@
+"""Done when of issue 15, in headless Chromium, shared mode: a trainer creates a session; two
+participants join in separate browser contexts with the code and a display name and edit; neither
+can open the other's seat (by URL or id); the projector board shows both without a click and
+follows their edits by itself; the trainer closes the session and both seats become read-only.
+Screenshots go to test-artifacts/training/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth.users import UserAdmin
+from plan_builder.store import Store
+
+PW = "harukaze-2026"
+FIELD = "地域の現状（必須）"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, str]:
+    db = f"sqlite:///{tmp_path / 'training.db'}"
+    store = Store.open(db)
+    UserAdmin(store, Actor("root", Role.ADMIN)).add("koshi", role="trainer", password=PW, display_name="講師")
+    store.engine.dispose()
+    return app_server(db, mode="shared"), db
+
+
+def _seat_versions(db: str) -> dict[str, tuple[int, int, str]]:
+    """display name -> (plan id, version, 地域の現状) straight from the database."""
+    from plan_builder.training import TrainingService
+
+    store = Store.open(db)
+    try:
+        svc = TrainingService(store, Actor("check", Role.ADMIN))
+        out = {}
+        for seat in svc.seats(svc.sessions()[0].id):
+            stored = store.get_plan(seat.plan_id)
+            out[seat.participant] = (
+                seat.plan_id,
+                stored.version,
+                stored.plan.answers.get("current.overview", ""),
+            )
+        return out
+    finally:
+        store.engine.dispose()
+
+
+def test_trainer_session_two_participants_board_and_close(
+    server: tuple[str, str], app_page: Callable[..., Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    url, db = server
+    trainer = app_page(url, "training", width=1920, height=1080)
+    t = trainer.page
+    t.goto(f"{url}/training-setup")
+    t.get_by_label("利用者名").fill("koshi")
+    t.get_by_label("パスワード").fill(PW)
+    t.get_by_role("button", name="ログイン").click()
+    expect(t.get_by_role("heading", name="研修の準備")).to_be_visible(timeout=20_000)
+    trainer.idle()
+    t.get_by_label("研修名").fill("令和8年度 第1回 説明会")
+    t.get_by_role("button", name="研修を作成する").click()
+    trainer.idle()
+    code = t.locator(".tr-code").inner_text(timeout=20_000).strip()
+    assert re.fullmatch(r"\d{6}", code)
+    expect(t.get_by_role("img")).not_to_have_count(0)  # the QR code
+    trainer.shot("session_created")
+
+    people = {}
+    for name, text in (("山田", "山田の地域は人口約2万人です。"), ("佐藤", "佐藤の地域は農業が盛んです。")):
+        app = app_page(url, "training", width=1366, height=900)
+        p = app.page
+        p.goto(f"{url}/?join={code}")
+        expect(p.get_by_label("参加コード（6桁）")).to_have_value(code, timeout=20_000)
+        p.get_by_label("表示名").fill(name)
+        p.get_by_role("button", name="参加する").click()
+        box = p.get_by_label(FIELD, exact=True)
+        expect(box).to_be_visible(timeout=20_000)
+        app.idle()
+        box.fill(text)
+        box.press("Tab")
+        app.idle()
+        app.shot(f"joined_{name}")
+        people[name] = app
+    seats = _seat_versions(db)
+    assert seats["山田"][1:] == (2, "山田の地域は人口約2万人です。")
+    assert seats["佐藤"][1:] == (2, "佐藤の地域は農業が盛んです。")
+
+    # Neither can open the other's seat: by URL with their own identity, or by id.
+    yamada = people["山田"]
+    token = re.search(r"pt=([^&]+)", yamada.page.url).group(1)
+    yamada.page.goto(f"{url}/wizard?pt={token}&plan={seats['佐藤'][0]}")
+    expect(yamada.page.get_by_text(f"計画（ID {seats['佐藤'][0]}）が見つかりません").first).to_be_visible(
+        timeout=20_000
+    )
+    expect(yamada.page.get_by_text("佐藤の地域は農業が盛んです。")).to_have_count(0)
+    yamada.shot("other_seat_refused")
+    sato = people["佐藤"]
+    sato.page.goto(f"{url}/wizard?plan={seats['山田'][0]}")  # an id alone is no identity
+    expect(sato.page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    expect(sato.page.get_by_text("山田の地域は人口約2万人です。")).to_have_count(0)
+    sato.page.go_back()
+    expect(sato.page.get_by_label(FIELD, exact=True)).to_have_value(
+        "佐藤の地域は農業が盛んです。", timeout=20_000
+    )
+
+    # The board shows both without a click, and follows a new edit by itself.
+    t.get_by_role("link", name="進み具合").click()  # in-app: a reload would need a new login
+    cards = t.locator(".tr-card")
+    expect(cards).to_have_count(2, timeout=20_000)
+    expect(t.locator(".tr-card", has_text="山田")).to_contain_text("変更した設問 1")
+    expect(t.locator(".tr-card", has_text="佐藤")).to_contain_text("第1章")
+    trainer.shot("board")
+    yamada.page.goto(f"{url}/wizard?pt={token}")
+    box = yamada.page.get_by_label("地域と行政の課題（必須）", exact=True)
+    expect(box).to_be_visible(timeout=20_000)
+    box.fill("窓口の待ち時間が長いことです。")
+    box.press("Tab")
+    yamada.idle()
+    expect(t.locator(".tr-card", has_text="山田")).to_contain_text("変更した設問 2", timeout=20_000)
+    trainer.shot("board_refreshed")
+
+    # The trainer closes the session: both seats become read-only.
+    t.get_by_role("link", name="研修の準備").click()
+    t.get_by_role("button", name="研修を終了する（席は閲覧のみになります）").click()
+    expect(t.get_by_text("を終了しました").first).to_be_visible(timeout=20_000)
+    before = _seat_versions(db)
+    for name, app in people.items():
+        app.page.reload()
+        expect(app.page.get_by_text("この研修は終了しました").first).to_be_visible(timeout=20_000)
+        box = app.page.get_by_label(FIELD, exact=True)
+        expect(box).to_be_visible(timeout=20_000)
+        app.idle()
+        box.fill("終了後の書き込み")
+        box.press("Tab")
+        expect(app.page.get_by_text("変更する権限がありません").first).to_be_visible(timeout=20_000)
+        app.shot(f"read_only_{name}")
+    assert _seat_versions(db) == before
