@@ -8,21 +8,17 @@ wizard.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import PlanBuilderError, StaleVersionError
 from plan_builder.guide import Guide, get_guide, get_guides
-from plan_builder.plan.clock import today_jst
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
 from plan_builder.review.comments import MAX_BODY, Comment, CommentService
 from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, coverage_matrix
 from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
-from plan_builder.review.export import to_csv, to_xlsx
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
 from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, queue_records, review_queue
 from plan_builder.review.side_by_side import FLAG_LABELS, question_path, side_by_side
@@ -42,18 +38,14 @@ from plan_builder.review.workflow import (
 )
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
+from plan_builder.ui.review_common import ctx, date_label, downloads, paginate, show_flash
 
 K_SELECTED = "rv_selected_plan"
 MUNICIPAL_TYPES = ["designated_city", "core_city", "city", "special_ward", "town", "village"]
 
 
 # Shared helpers -------------------------------------------------------------------------------
-def _ctx() -> tuple[object, Actor]:
-    return state.get_store(), state.actor()
-
-
-def _date(dt: datetime | None) -> str:
-    return state.saved_label(dt) if dt else "－"
+_ctx, _date, _downloads, _paginate, _flash = ctx, date_label, downloads, paginate, show_flash
 
 
 def segments_markdown(segments: list[Segment]) -> str:
@@ -74,37 +66,6 @@ def segments_markdown(segments: list[Segment]) -> str:
             pieces.append(esc)
         out.append("  \n".join(pieces))
     return "".join(out)
-
-
-def _downloads(name: str, header: list[str], rows: list[list], key: str) -> None:
-    """Download buttons; the files are built only when a button is clicked (big tables)."""
-    c1, c2 = st.columns(2)
-    stamp = today_jst().strftime("%Y%m%d")
-    c1.download_button(
-        "Excel形式（.xlsx）で保存",
-        lambda: to_xlsx(header, rows),
-        file_name=f"{name}_{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-    )
-    c2.download_button(
-        "CSV形式（UTF-8）で保存",
-        lambda: to_csv(header, rows),
-        file_name=f"{name}_{stamp}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-    )
-
-
-def _paginate(total: int, key: str, default_size: int = 50) -> tuple[int, int]:
-    c1, c2, c3 = st.columns([1, 1, 3])
-    size = c1.selectbox(
-        "1ページの件数", [25, 50, 100, 200], index=[25, 50, 100, 200].index(default_size), key=f"{key}_size"
-    )
-    pages = max(1, -(-total // size))
-    page = c2.number_input("ページ", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page")
-    c3.caption(f"全{total:,}件（{pages}ページ）")
-    return int(page), int(size)
 
 
 def _filters(actor: Actor, key: str, *, statuses: bool = True) -> SnapshotFilter:
@@ -143,13 +104,6 @@ def _guide_picker(key: str) -> Guide:
     return guides[gid]
 
 
-def _flash() -> None:
-    msg = st.session_state.pop("rv_flash", None)
-    if msg:
-        st.success(md_escape(msg))
-
-
-# 審査キュー ------------------------------------------------------------------------------------
 def queue_page() -> None:
     store, actor = _ctx()
     st.title("審査キュー")
@@ -550,7 +504,7 @@ def coverage_page() -> None:
     st.markdown("不足している項目：" + (md_escape("、".join(missing)) if missing else "なし"))
     if st.button("この計画を審査キューで開く", key="rvc_open"):
         st.session_state[K_SELECTED] = pid
-        st.switch_page(_PAGES["queue"])
+        st.switch_page(page("queue"))
     _downloads("カバレッジ", m.header(), m.records(), "rvc_dl")
 
 
@@ -682,25 +636,27 @@ def comments_at_question(
 
 
 # Pages -----------------------------------------------------------------------------------------
-_PAGES: dict[str, st.Page] = {}
+# Built afresh for every run: st.Page objects carry per-run state, so they must not be shared
+# between sessions. switch_page finds a page by its url_path, so a new object with the same path
+# reaches the same page.
+_SPECS = {
+    "board": ("策定状況", ":material/map:", "review-board"),
+    "queue": ("審査キュー", ":material/inbox:", "review-queue"),
+    "side": ("比較（横並び）", ":material/view_column:", "review-side-by-side"),
+    "diff": ("回次の差分", ":material/difference:", "review-diff"),
+    "coverage": ("カバレッジ", ":material/grid_on:", "review-coverage"),
+    "kpi": ("KPIベンチマーク", ":material/bar_chart:", "review-kpi"),
+}
+
+
+def page(key: str) -> st.Page:
+    from plan_builder.ui.status_board_page import board_page
+
+    fn = {"board": board_page, "queue": queue_page, "side": side_by_side_page, "diff": diff_page,
+          "coverage": coverage_page, "kpi": kpi_page}[key]  # fmt: skip
+    title, icon, url = _SPECS[key]
+    return st.Page(fn, title=title, icon=icon, url_path=url)
 
 
 def pages() -> list[st.Page]:
-    if not _PAGES:
-        _PAGES.update(
-            queue=st.Page(queue_page, title="審査キュー", icon=":material/inbox:", url_path="review-queue"),
-            side=st.Page(
-                side_by_side_page,
-                title="比較（横並び）",
-                icon=":material/view_column:",
-                url_path="review-side-by-side",
-            ),
-            diff=st.Page(diff_page, title="回次の差分", icon=":material/difference:", url_path="review-diff"),
-            coverage=st.Page(
-                coverage_page, title="カバレッジ", icon=":material/grid_on:", url_path="review-coverage"
-            ),
-            kpi=st.Page(
-                kpi_page, title="KPIベンチマーク", icon=":material/bar_chart:", url_path="review-kpi"
-            ),
-        )
-    return list(_PAGES.values())
+    return [page(k) for k in _SPECS]
