@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
+from plan_builder.plan.copying import copied_example
 from plan_builder.plan.fiscal import format_fiscal_year
 from plan_builder.review.completeness import raw_answer
-from plan_builder.review.neardup import near_duplicate_groups, normalise
+from plan_builder.review.neardup import near_duplicate_groups
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, band_label, lg_cells
 
 LONG_MIN = 40  # a long-text answer shorter than this (characters) is flagged as very short
@@ -140,11 +141,10 @@ def side_by_side(
     check_copies = q.type in (QuestionType.LONG_TEXT, QuestionType.SHORT_TEXT)
     dupes = near_duplicate_groups(texts, threshold=threshold, names=names) if check_copies else {}
     limit = short_limit(q)
-    examples = {normalise(e) for e in q.examples} if check_copies else set()
+    examples = q.examples if check_copies else ()
     rows = []
     for s in snaps:
         t = texts[s.plan_id]
-        norm = normalise(t, s.lg_name)
         rows.append(
             SideRow(
                 s.plan_id,
@@ -159,7 +159,7 @@ def side_by_side(
                 len(t),
                 not t.strip(),
                 bool(t.strip()) and check_copies and len(t.strip()) < limit,
-                bool(norm) and norm in examples,
+                bool(examples) and copied_example(t, examples, s.lg_name),
                 [names[i] for i in dupes.get(s.plan_id, [])],
             )
         )
