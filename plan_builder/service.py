@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.exchange import checked_for_import, export_json, parse_plan_json
 from plan_builder.guide import get_guide
+from plan_builder.plan.limits import PlanLimitError, check_limits
 from plan_builder.plan.model import Plan, PlanStatus
-from plan_builder.store.repo import PlanSummary, RevisionInfo, Store, StoredPlan
+from plan_builder.plan.text import clean_text
+from plan_builder.store.repo import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
 from plan_builder.store.tables import PlanRecord
 from plan_builder.uploads import safe_filename
 
@@ -24,6 +26,12 @@ from plan_builder.uploads import safe_filename
 class PlanService:
     def __init__(self, store: Store, actor: Actor) -> None:
         self.store, self.actor = store, actor
+        self.scope = policy.read_scope(actor)
+
+    @property
+    def _reviewer(self) -> bool:
+        """Reviewers see each plan only as it was last submitted, through every path here."""
+        return self.actor.role is Role.REVIEWER
 
     def _audit(self, action: str, plan_id: int | None, **detail: Any) -> None:
         target = f"plan:{plan_id}" if plan_id is not None else ""
@@ -32,18 +40,24 @@ class PlanService:
     # Checks ------------------------------------------------------------------------------
     def _check_read(self, plan_id: int) -> PlanRecord:
         """The plan's row, if the actor may read it (so callers need not read it again)."""
-        rec = self.store.plan_meta(plan_id)
-        if not policy.can_read(
-            self.actor, lg_code=rec.lg_code, status=PlanStatus(rec.status), is_training=rec.is_training
-        ):
-            raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
-        return rec
+        return self.store.plan_meta(plan_id, self.scope.where())
 
     def _check_write(self, plan_id: int) -> PlanRecord:
         rec = self._check_read(plan_id)
-        if not policy.can_write(self.actor, lg_code=rec.lg_code, is_training=rec.is_training):
+        if not policy.write_scope(self.actor).allows_row(rec):
             raise PermissionDeniedError(f"計画（ID {plan_id}）を変更する権限がありません")
         return rec
+
+    def _check_create(self, plan: Plan, refused: str = "作成できません") -> None:
+        if not policy.may_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
+            if self.actor.role is Role.PLANNER:
+                raise PermissionDeniedError(
+                    f"他の団体（{plan.lg_name}、団体コード {plan.lg_code}）の計画は{refused}"
+                )
+            raise PermissionDeniedError(f"{plan.lg_name}の計画を作成する権限がありません")
+
+    def _check_limits(self, plan: Plan) -> None:
+        check_limits(plan, get_guide(plan.guide_id))
 
     def can_read(self, plan_id: int) -> bool:
         try:
@@ -60,42 +74,37 @@ class PlanService:
         return True
 
     # Reads -------------------------------------------------------------------------------
-    def list_plans(self, **filters) -> list[PlanSummary]:
-        a = self.actor
-        if a.role is Role.PLANNER:
-            wanted = filters.get("lg_codes")
-            own = a.org_code or "-"
-            filters["lg_codes"] = [own] if wanted is None or own in wanted else []
-        elif a.role is Role.TRAINER:
-            if filters.get("training") is False:
-                return []
-            filters["training"] = True
-        elif a.role is Role.REVIEWER:
-            if a.scope != NATIONAL:
-                wanted_prefs = filters.get("pref_codes")
-                own_pref = a.scope or "--"
-                filters["pref_codes"] = [own_pref] if wanted_prefs is None or own_pref in wanted_prefs else []
-            wanted = filters.get("statuses") or list(PlanStatus)
-            filters["statuses"] = [s for s in wanted if s is not PlanStatus.DRAFT]
-        return self.store.list_plans(**filters)
+    def list_plans(self, **filters: Any) -> list[PlanSummary]:
+        """Plans the actor may read (filters: lg_codes, pref_codes, statuses, training, limit,
+        offset). Reviewers get each plan's submitted title, version and time."""
+        return self.store.list_plans(where=self.scope.where(), submitted_view=self._reviewer, **filters)
 
     def get(self, plan_id: int) -> StoredPlan:
         """The current plan; for a reviewer, the revision that was last submitted (the planner's
         drafting after a submission stays invisible to reviewers)."""
         rec = self._check_read(plan_id)
-        if self.actor.role is Role.REVIEWER:
-            return self.store.revision(plan_id, _submitted_version(rec))
-        return self.store.get_plan(plan_id)
+        if self._reviewer:
+            stored = self.store.revision(plan_id, _submitted_version(rec))
+        else:
+            stored = self.store.get_plan(plan_id, self.scope.where())
+        self._seen(stored)
+        return stored
+
+    def _seen(self, stored: StoredPlan) -> None:
+        if stored.updated_by != self.actor.username:
+            self.store.mark_seen(stored.id, stored.version, self.actor.username)
 
     def current_version(self, plan_id: int) -> int:
-        """The latest saved version, cheaply (the wizard asks on every rerun to spot stale tabs)."""
-        return self._check_read(plan_id).version
+        """The latest version the actor may see, cheaply (the wizard asks on every rerun to spot
+        stale tabs); for a reviewer, the submitted one."""
+        rec = self._check_read(plan_id)
+        return _submitted_version(rec) if self._reviewer else rec.version
 
     def revisions(self, plan_id: int) -> list[RevisionInfo]:
-        """The plan's storage history (every saved state), newest first. Not for reviewers: they
-        see submissions, through plan_builder.review."""
+        """The plan's stored history (named versions and recent autosaves), newest first. Not for
+        reviewers: they see submissions, through plan_builder.review."""
         self._check_read(plan_id)
-        if self.actor.role is Role.REVIEWER:
+        if self._reviewer:
             raise PermissionDeniedError(
                 "審査担当者が閲覧できるのは提出された版だけです（審査の画面から確認してください）"
             )
@@ -103,23 +112,31 @@ class PlanService:
 
     def revision(self, plan_id: int, version: int) -> StoredPlan:
         rec = self._check_read(plan_id)
-        if self.actor.role is Role.REVIEWER and version != _submitted_version(rec):
+        if self._reviewer and version != _submitted_version(rec):
             raise PermissionDeniedError(
                 "審査担当者が閲覧できるのは提出された版だけです（審査の画面から確認してください）"
             )
-        return self.store.revision(plan_id, version)
-
-    # Writes ------------------------------------------------------------------------------
-    def create(self, plan: Plan) -> StoredPlan:
-        if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
-            raise PermissionDeniedError(f"{plan.lg_name}の計画を作成する権限がありません")
-        if plan.status is not PlanStatus.DRAFT and self.actor.role is not Role.ADMIN:
-            raise PermissionDeniedError("新しい計画は「作成中」の状態で作成してください")
-        stored = self.store.create_plan(plan, self.actor.username)
-        self._audit("plan.create", stored.id, lg_code=plan.lg_code, title=plan.title)
+        stored = self.store.revision(plan_id, version)
+        self._seen(stored)
         return stored
 
-    def save(self, plan_id: int, plan: Plan, *, expected_version: int, note: str = "") -> StoredPlan:
+    # Writes ------------------------------------------------------------------------------
+    def create(self, plan: Plan, *, note: str = "作成") -> StoredPlan:
+        """A new plan, always 「作成中」 (the store never takes the status from the content)."""
+        self._check_create(plan)
+        if plan.status is not PlanStatus.DRAFT and self.actor.role is not Role.ADMIN:
+            raise PermissionDeniedError("新しい計画は「作成中」の状態で作成してください")
+        self._check_limits(plan)
+        stored = self.store.create_plan(plan, self.actor.username, note=note)
+        self._audit("plan.create", stored.id, lg_code=plan.lg_code, title=stored.plan.title)
+        return stored
+
+    def save(
+        self, plan_id: int, plan: Plan, *, expected_version: int, note: str = "", name: str = ""
+    ) -> StoredPlan:
+        """Store the plan's new content. The status changes only through plan_builder.review (a
+        plan claiming another status than the row's is refused). With `name`, the new version is a named version kept for ever;
+        otherwise it is an autosave (coalesced with the same user's saves of the last minutes)."""
         current = self._check_write(plan_id)
         if expected_version != current.version:  # e.g. submitted or returned meanwhile: reload first
             raise StaleVersionError(plan_id, expected_version, current.version)
@@ -127,13 +144,26 @@ class PlanService:
             raise PermissionDeniedError("計画の団体は変更できません")
         if plan.is_training != current.is_training:
             raise PermissionDeniedError("研修用の区分は変更できません")
-        if plan.status.value != current.status:
+        if plan.status.value != current.status:  # the row holds the status; content cannot move it
             raise PermissionDeniedError("計画の状態は提出・審査の操作でのみ変更できます")
-        stored = self.store.save_plan(
-            plan_id, plan, expected_version=expected_version, actor=self.actor.username, note=note
+        self._check_limits(plan)
+        write = RevisionWrite(
+            plan_id, plan, expected_version, self.actor.username, name or note, named=bool(name)
         )
+        stored = self.store.write(write)
         self._audit("plan.save", plan_id, version=stored.version)
         return stored
+
+    def name_version(self, plan_id: int, version: int, name: str) -> None:
+        """Keep a version for ever under a name (「第1回庁内検討用」)."""
+        self._check_write(plan_id)
+        name = clean_text(name or "")
+        if not name:
+            raise PlanLimitError("版の名前を入力してください")
+        if len(name) > 100:
+            raise PlanLimitError(f"版の名前は100字以内で入力してください（現在 {len(name)}字）")
+        self.store.name_revision(plan_id, version, name)
+        self._audit("plan.name_version", plan_id, version=version, name=name)
 
     def restore(self, plan_id: int, version: int, *, expected_version: int) -> StoredPlan:
         self._check_write(plan_id)
@@ -145,8 +175,7 @@ class PlanService:
 
     def duplicate(self, plan_id: int, *, title: str | None = None) -> StoredPlan:
         src = self.get(plan_id)
-        if not policy.can_create(self.actor, lg_code=src.plan.lg_code, is_training=src.plan.is_training):
-            raise PermissionDeniedError("この計画を複製する権限がありません")
+        self._check_create(src.plan)
         stored = self.store.duplicate(plan_id, self.actor.username, title=title)
         self._audit("plan.duplicate", stored.id, source=plan_id)
         return stored
@@ -155,6 +184,7 @@ class PlanService:
     def export_json(self, plan_id: int, *, version: int | None = None) -> str:
         """The plan (or an older version) as an exchange file (UTF-8 JSON), audited."""
         stored = self.revision(plan_id, version) if version else self.get(plan_id)
+        self.store.mark_seen(plan_id, stored.version, None)  # it left the tool: keep it
         self._audit("plan.export", plan_id, fmt="json", version=stored.version)
         return export_json(stored.plan)
 
@@ -167,13 +197,8 @@ class PlanService:
         "approved").
         """
         plan = parse_plan_json(data)  # screens hostile content first (plan_builder.uploads)
-        if not policy.can_create(self.actor, lg_code=plan.lg_code, is_training=plan.is_training):
-            if self.actor.role is Role.PLANNER:
-                raise PermissionDeniedError(
-                    f"他の団体（{plan.lg_name}、団体コード {plan.lg_code}）の計画は取り込めません"
-                )
-            raise PermissionDeniedError("計画を取り込む権限がありません")
-        stored = self.create(checked_for_import(plan, self.store))
+        self._check_create(plan, "取り込めません")
+        stored = self.create(checked_for_import(plan, self.store), note="ファイルから取り込み")
         self._audit("plan.import", stored.id, lg_code=plan.lg_code)
         return stored
 
@@ -191,6 +216,7 @@ class PlanService:
             from plan_builder.export import export_plan  # lazy: export pulls in python-docx, plotly
 
             result = export_plan(stored.plan, get_guide(stored.plan.guide_id), fmt, Path(out), **options)
+        self.store.mark_seen(plan_id, stored.version, None)  # it left the tool: keep it
         self._audit("plan.export", plan_id, fmt=fmt, version=stored.version)
         return result
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError
 from plan_builder.guide import Guide
-from plan_builder.review.comments import CommentError, CommentService, _clean_body, open_comment_counts
+from plan_builder.review.comments import CommentError, CommentService, _clean_body
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
@@ -43,7 +43,7 @@ def test_reviewer_comments_and_planner_sees_them_at_the_question(store: Store, p
     by_key = pc.open_comments(pid)
     assert set(by_key) == {"current.issues", "security", "measures.kpis"}
     assert by_key["measures.kpis"][0].item_key == "K01" and by_key["measures.kpis"][0].id == c3.id
-    assert open_comment_counts(store) == {pid: 3}
+    assert CommentService(store, REVIEWER).open_counts() == {pid: 3}
 
 
 def test_replies_resolve_and_reopen(store: Store, pid: int) -> None:
@@ -58,7 +58,7 @@ def test_replies_resolve_and_reopen(store: Store, pid: int) -> None:
     done = rc.resolve(c.id)
     assert done.resolved and done.resolved_by == "iwate" and done.resolved_at is not None
     assert pc.open_comments_for(pid, "current.issues") == []
-    assert open_comment_counts(store) == {}
+    assert CommentService(store, REVIEWER).open_counts() == {}
     assert len(rc.comments(pid)) == 1 and rc.comments(pid, include_resolved=False) == []
     again = rc.reopen(c.id)
     assert not again.resolved and again.resolved_by is None

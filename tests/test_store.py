@@ -14,6 +14,7 @@ import pytest
 from plan_builder.errors import NotFoundError, StaleVersionError
 from plan_builder.plan.model import Plan, PlanStatus
 from plan_builder.store import Store
+from plan_builder.store.repo import RevisionWrite
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,13 +95,9 @@ def test_restore_adds_a_revision_and_keeps_the_workflow_status(store: Store) -> 
     s2 = store.save_plan(
         s1.id, with_answer(s1.plan, "current.overview", "古い文"), expected_version=1, actor="a"
     )
-    s3 = store.save_plan(
-        s1.id,
-        with_answer(s2.plan, "current.overview", "新しい文").model_copy(
-            update={"status": PlanStatus.SUBMITTED}
-        ),
-        expected_version=2,
-        actor="a",
+    new_text = with_answer(s2.plan, "current.overview", "新しい文")
+    s3 = store.write(
+        RevisionWrite(s1.id, new_text, 2, "a", "提出", status=PlanStatus.SUBMITTED, submitted=True)
     )
     restored = store.restore(s1.id, 2, expected_version=s3.version, actor="alice")
     assert restored.version == 4

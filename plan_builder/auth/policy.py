@@ -1,38 +1,124 @@
-"""Authorization rules, in one place. Pure functions of the actor and the plan's row."""
+"""Authorization rules, in one place: who may see, change and review which plans.
+
+Each rule is a `Scope`: a small description of a set of plan rows that answers both questions
+the code asks — "may this actor touch this plan?" (`allows`, for one row) and "which rows may
+this actor list?" (`where`, a SQL clause over the `plan` table). Both come from the same
+fields, so a list can never show a plan that opening it would refuse, or the reverse. Every
+read, list, count, queue, snapshot and comment query takes its clause from here.
+
+A new role (a prefecture's status board, a training organisation) is a new branch in one of
+the three functions below, or a new field on `Scope`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, false, true
+
 from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.plan.model import PlanStatus
+from plan_builder.store.tables import PlanRecord
 
 
-def in_review_scope(actor: Actor, lg_code: str) -> bool:
-    return actor.role is Role.REVIEWER and (actor.scope == NATIONAL or (actor.scope or "--") == lg_code[:2])
+@dataclass(frozen=True)
+class Scope:
+    """A set of plans. Fields left None do not restrict; `nothing` excludes every plan."""
+
+    nothing: bool = False
+    lg_code: str | None = None  # exactly this organisation (6-digit code)
+    pref_code: str | None = None  # organisations of this prefecture (the code's first 2 digits)
+    training: bool | None = None  # only training plans (True) or only real plans (False)
+    submitted: bool = False  # only plans submitted at least once (reviewers see submissions)
+
+    def allows(self, *, lg_code: str, is_training: bool, submitted: bool) -> bool:
+        """Whether one plan, described by its row, is in the scope."""
+        return not self.nothing and all(
+            (
+                self.lg_code is None or lg_code == self.lg_code,
+                self.pref_code is None or lg_code[:2] == self.pref_code,
+                self.training is None or is_training == self.training,
+                not self.submitted or submitted,
+            )
+        )
+
+    def allows_row(self, rec: PlanRecord) -> bool:
+        return self.allows(
+            lg_code=rec.lg_code, is_training=rec.is_training, submitted=rec.submitted_version is not None
+        )
+
+    def where(self) -> ColumnElement[bool]:
+        """The same set as a SQL condition on `plan` rows."""
+        if self.nothing:
+            return false()
+        parts: list[ColumnElement[bool]] = []
+        if self.lg_code is not None:
+            parts.append(PlanRecord.lg_code == self.lg_code)
+        if self.pref_code is not None:
+            parts.append(PlanRecord.lg_code.startswith(self.pref_code, autoescape=True))
+        if self.training is not None:
+            parts.append(PlanRecord.is_training == self.training)
+        if self.submitted:
+            parts.append(PlanRecord.submitted_version.is_not(None))
+        return and_(true(), *parts)
 
 
-def can_read(actor: Actor, *, lg_code: str, status: PlanStatus, is_training: bool) -> bool:
+EVERYTHING = Scope()
+NOTHING = Scope(nothing=True)
+
+
+def _own_org(actor: Actor) -> Scope:
+    return Scope(lg_code=actor.org_code) if actor.org_code else NOTHING
+
+
+def _review_area(actor: Actor) -> Scope:
+    if actor.scope == NATIONAL:
+        return Scope()
+    if actor.scope and len(actor.scope) == 2 and actor.scope.isdigit():
+        return Scope(pref_code=actor.scope)
+    return NOTHING
+
+
+def read_scope(actor: Actor) -> Scope:
+    """Plans the actor may open and list. Reviewers see only plans that were submitted (and,
+    through the service, only the submitted revision of them)."""
     match actor.role:
         case Role.ADMIN:
-            return True
+            return EVERYTHING
         case Role.PLANNER:
-            return actor.org_code == lg_code
+            return _own_org(actor)
         case Role.TRAINER:
-            return is_training
+            return Scope(training=True)
         case Role.REVIEWER:
-            return in_review_scope(actor, lg_code) and status is not PlanStatus.DRAFT
-    return False
+            area = _review_area(actor)
+            return NOTHING if area.nothing else Scope(pref_code=area.pref_code, submitted=True)
+    return NOTHING
 
 
-def can_write(actor: Actor, *, lg_code: str, is_training: bool) -> bool:
+def write_scope(actor: Actor) -> Scope:
+    """Plans the actor may change, create (by the plan's organisation) and submit."""
     match actor.role:
         case Role.ADMIN:
-            return True
+            return EVERYTHING
         case Role.PLANNER:
-            return actor.org_code == lg_code
+            return _own_org(actor)
         case Role.TRAINER:
-            return is_training
-    return False
+            return Scope(training=True)
+    return NOTHING
 
 
-def can_create(actor: Actor, *, lg_code: str, is_training: bool) -> bool:
-    return can_write(actor, lg_code=lg_code, is_training=is_training)
+def review_scope(actor: Actor) -> Scope:
+    """Plans on which the actor may act as reviewer (start review, return, approve, comment).
+    Trainers play the reviewer on training plans in briefing sessions."""
+    match actor.role:
+        case Role.ADMIN:
+            return EVERYTHING
+        case Role.TRAINER:
+            return Scope(training=True)
+        case Role.REVIEWER:
+            return _review_area(actor)
+    return NOTHING
+
+
+def may_create(actor: Actor, *, lg_code: str, is_training: bool) -> bool:
+    """A new plan is judged like a write to a plan with that organisation and kind."""
+    return write_scope(actor).allows(lg_code=lg_code, is_training=is_training, submitted=False)

@@ -16,14 +16,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth.actor import Actor
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
-from plan_builder.plan.model import PlanStatus
 from plan_builder.plan.text import clean_text
 from plan_builder.review.tables import ReviewCommentRecord, SubmissionRecord
-from plan_builder.review.workflow import REVIEWER_SIDE, may_act
+from plan_builder.review.workflow import PLANNER_SIDE, REVIEWER_SIDE, may_act
 from plan_builder.store.repo import Store
-from plan_builder.store.tables import utcnow
+from plan_builder.store.tables import PlanRecord, utcnow
 
 MAX_BODY = 5000
 _CHAPTER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -89,21 +88,14 @@ class CommentService:
     def __init__(self, store: Store, actor: Actor) -> None:
         self.store, self.actor = store, actor
 
-    def _meta(self, plan_id: int):
-        rec = self.store.plan_meta(plan_id)
-        if not policy.can_read(
-            self.actor, lg_code=rec.lg_code, status=PlanStatus(rec.status), is_training=rec.is_training
-        ):
-            raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
-        return rec
+    def _meta(self, plan_id: int) -> PlanRecord:
+        return self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
 
-    def _may_review(self, rec) -> bool:
-        return may_act(self.actor, REVIEWER_SIDE, lg_code=rec.lg_code, is_training=rec.is_training)
+    def _may_review(self, rec: PlanRecord) -> bool:
+        return may_act(self.actor, REVIEWER_SIDE, rec)
 
-    def _may_reply(self, rec) -> bool:
-        if self._may_review(rec):
-            return True
-        return self.actor.role is Role.PLANNER and self.actor.org_code == rec.lg_code
+    def _may_reply(self, rec: PlanRecord) -> bool:
+        return self._may_review(rec) or may_act(self.actor, PLANNER_SIDE, rec)
 
     def can_reply(self, plan_id: int) -> bool:
         """Whether this actor may reply to the plan's comments (for showing the reply box)."""
@@ -220,11 +212,16 @@ class CommentService:
         return row
 
     def _get(self, comment_id: int) -> ReviewCommentRecord:
+        """The comment, if it belongs to a plan the actor may read; otherwise "not found" naming
+        only the comment (the plan it belongs to is not revealed)."""
         with self.store.session() as s:
-            row = s.get(ReviewCommentRecord, comment_id)
+            row = s.exec(
+                select(ReviewCommentRecord)
+                .join(PlanRecord, PlanRecord.id == ReviewCommentRecord.plan_id)
+                .where(ReviewCommentRecord.id == comment_id, policy.read_scope(self.actor).where())
+            ).first()
         if row is None:
             raise NotFoundError(f"コメント（ID {comment_id}）が見つかりません")
-        self._meta(row.plan_id)  # the plan must be visible to the actor
         return row
 
     # Reads -------------------------------------------------------------------------------
@@ -264,15 +261,16 @@ class CommentService:
             if c.question_key == question_key or (c.question_key is None and c.chapter_key == chapter)
         ]
 
-
-def open_comment_counts(store: Store, plan_ids: list[int] | None = None) -> dict[int, int]:
-    """Open top-level comments per plan, in one query (for the queue; no authorization here)."""
-    with store.session() as s:
-        q = (
-            select(ReviewCommentRecord.plan_id, func.count())
-            .where(ReviewCommentRecord.resolved == False, ReviewCommentRecord.parent_id == None)  # noqa: E711, E712
-            .group_by(ReviewCommentRecord.plan_id)
-        )
-        if plan_ids is not None:
-            q = q.where(ReviewCommentRecord.plan_id.in_(plan_ids))
-        return {pid: n for pid, n in s.exec(q)}
+    def open_counts(self, plan_ids: list[int] | None = None) -> dict[int, int]:
+        """Open top-level comments per plan the actor may read, in one query (queue, home)."""
+        with self.store.session() as s:
+            q = (
+                select(ReviewCommentRecord.plan_id, func.count())
+                .join(PlanRecord, PlanRecord.id == ReviewCommentRecord.plan_id)
+                .where(ReviewCommentRecord.resolved == False, ReviewCommentRecord.parent_id == None)  # noqa: E711, E712
+                .where(policy.read_scope(self.actor).where())
+                .group_by(ReviewCommentRecord.plan_id)
+            )
+            if plan_ids is not None:
+                q = q.where(ReviewCommentRecord.plan_id.in_(plan_ids))
+            return {pid: n for pid, n in s.exec(q)}

@@ -14,7 +14,7 @@ from typing import Any
 from plan_builder.auth.actor import Actor
 from plan_builder.plan.clock import to_jst
 from plan_builder.plan.model import PlanStatus
-from plan_builder.review.comments import open_comment_counts
+from plan_builder.review.comments import CommentService
 from plan_builder.review.snapshots import LG_HEADER, SnapshotFilter, band_label, lg_cells, load_meta
 from plan_builder.store.repo import Store
 
@@ -105,7 +105,7 @@ def review_queue(
         raise ValueError("ページ番号と1ページの件数は1以上にしてください")
     now = _aware(now or datetime.now(UTC))
     metas = [m for m in load_meta(store, actor, flt) if m.round is not None]
-    counts = open_comment_counts(store)
+    counts = CommentService(store, actor).open_counts()
     rows: list[QueueRow] = []
     for m in metas:
         submitted = _aware(m.submitted_at)  # type: ignore[arg-type]

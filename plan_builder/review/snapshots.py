@@ -18,7 +18,8 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import JSON, and_, func, literal_column, tuple_, type_coerce
 from sqlmodel import select
 
-from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.auth import policy
+from plan_builder.auth.actor import Actor
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.digest import digest
 from plan_builder.review.tables import SubmissionRecord
@@ -128,17 +129,8 @@ class SnapshotFilter:
 
 
 def _scope(actor: Actor, q, flt: SnapshotFilter):
-    """Restrict the query to what the actor may read (same rules as PlanService.list_plans)."""
-    if actor.role is Role.PLANNER:
-        q = q.where(PlanRecord.lg_code == (actor.org_code or "-"))
-    elif actor.role is Role.TRAINER:
-        q = q.where(PlanRecord.is_training == True)  # noqa: E712
-    elif actor.role is Role.REVIEWER:
-        if actor.scope != NATIONAL:
-            q = q.where(LocalGovernment.pref_code == (actor.scope or "--"))
-        q = q.where(PlanRecord.status != PlanStatus.DRAFT.value)
-    elif actor.role is not Role.ADMIN:
-        q = q.where(False)
+    """Restrict the query to what the actor may read (plan_builder.auth.policy), then filter."""
+    q = q.where(policy.read_scope(actor).where())
     if flt.pref_codes is not None:
         q = q.where(LocalGovernment.pref_code.in_(flt.pref_codes))
     if flt.lg_types is not None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
-from sqlmodel import select
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth.actor import Actor
 from plan_builder.errors import (
     InvalidTransitionError,
     NotFoundError,
@@ -23,12 +23,12 @@ from plan_builder.errors import (
     StaleVersionError,
 )
 from plan_builder.guide import get_guide
-from plan_builder.plan.model import Plan, PlanStatus
+from plan_builder.plan.model import PlanStatus
 from plan_builder.review.completeness import Completeness, plan_completeness
 from plan_builder.review.digest import digest
 from plan_builder.review.tables import ReviewTransitionRecord, SubmissionRecord
-from plan_builder.store.repo import Store, StoredPlan
-from plan_builder.store.tables import PlanRecord, PlanRevisionRecord, utcnow
+from plan_builder.store.repo import RevisionWrite, Store, StoredPlan
+from plan_builder.store.tables import PlanRecord
 
 S = PlanStatus
 
@@ -103,16 +103,11 @@ def _submission(r: SubmissionRecord) -> Submission:
     )
 
 
-def may_act(actor: Actor, side: str, *, lg_code: str, is_training: bool) -> bool:
-    """Planners of the plan's organisation submit; reviewers in scope review; admins do both.
+def may_act(actor: Actor, side: str, rec: PlanRecord) -> bool:
+    """Those who may write the plan submit; reviewers in scope review; admins do both.
     Trainers may play both sides on training plans, for briefing sessions."""
-    if actor.role is Role.ADMIN:
-        return True
-    if actor.role is Role.TRAINER:
-        return is_training
-    if side == PLANNER_SIDE:
-        return actor.role is Role.PLANNER and actor.org_code == lg_code
-    return policy.in_review_scope(actor, lg_code)
+    scope = policy.write_scope(actor) if side == PLANNER_SIDE else policy.review_scope(actor)
+    return scope.allows_row(rec)
 
 
 def _illegal(current: PlanStatus, to: PlanStatus) -> InvalidTransitionError:
@@ -133,12 +128,7 @@ class ReviewService:
 
     # Reads -------------------------------------------------------------------------------
     def _meta(self, plan_id: int) -> PlanRecord:
-        rec = self.store.plan_meta(plan_id)
-        if not policy.can_read(
-            self.actor, lg_code=rec.lg_code, status=PlanStatus(rec.status), is_training=rec.is_training
-        ):
-            raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
-        return rec
+        return self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
 
     def status(self, plan_id: int) -> PlanStatus:
         return PlanStatus(self._meta(plan_id).status)
@@ -147,11 +137,7 @@ class ReviewService:
         """The statuses this actor may move the plan to now (for the buttons on screen)."""
         rec = self._meta(plan_id)
         cur = PlanStatus(rec.status)
-        return [
-            to
-            for (f, to), side in TRANSITIONS.items()
-            if f is cur and may_act(self.actor, side, lg_code=rec.lg_code, is_training=rec.is_training)
-        ]
+        return [to for (f, to), side in TRANSITIONS.items() if f is cur and may_act(self.actor, side, rec)]
 
     def history(self, plan_id: int) -> list[Transition]:
         self._meta(plan_id)
@@ -213,7 +199,7 @@ class ReviewService:
         side = TRANSITIONS.get((current, to))
         if side is None:
             raise _illegal(current, to)
-        if not may_act(self.actor, side, lg_code=rec.lg_code, is_training=rec.is_training):
+        if not may_act(self.actor, side, rec):
             who = "提出元の団体の計画担当者" if side == PLANNER_SIDE else "所管の審査担当者"
             raise PermissionDeniedError(f"「{ACTION_LABELS[to]}」操作は{who}または管理者のみが行えます")
         if len(note) > 2000:
@@ -226,7 +212,7 @@ class ReviewService:
 
     def _check(self, rec: PlanRecord) -> Completeness | None:
         try:
-            return plan_completeness(Plan.model_validate(rec.data), get_guide(rec.guide_id))
+            return plan_completeness(self.store.get_plan(rec.id).plan, get_guide(rec.guide_id))
         except Exception:  # a missing guide must not block a submission; the queue shows "—"
             return None
 
@@ -239,57 +225,30 @@ class ReviewService:
         note: str,
         checked: Completeness | None,
     ) -> Transition:
-        now = utcnow()
-        new_version = base_version + 1
         actor = self.actor.username
+        stored = self.store.get_plan(plan_id)  # the content being frozen
+        if stored.version != base_version:
+            raise StaleVersionError(plan_id, base_version, stored.version)
         with self.store.session() as s:
-            rec = s.get(PlanRecord, plan_id)
-            if rec is None:
-                raise NotFoundError(f"計画（ID {plan_id}）が見つかりません")
-            if rec.version != base_version:
-                raise StaleVersionError(plan_id, base_version, rec.version)
-            data = {**rec.data, "status": to.value}
-            result = s.exec(
-                update(PlanRecord)
-                .where(
-                    PlanRecord.id == plan_id,
-                    PlanRecord.version == base_version,
-                    PlanRecord.status == current.value,
-                )
-                .values(
-                    version=new_version,
-                    status=to.value,
-                    data=data,
-                    updated_at=now,
-                    updated_by=actor,
-                    **({"submitted_version": new_version} if to in SUBMITTING else {}),
-                )
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                s.rollback()
-                latest = self.store.plan_meta(plan_id)
-                raise StaleVersionError(plan_id, base_version, latest.version)
             last_round = s.exec(
                 select(func.max(SubmissionRecord.round)).where(SubmissionRecord.plan_id == plan_id)
             ).one()
-            round_no = (last_round or 0) + (1 if to in SUBMITTING else 0) or None
-            label = f"{to.label}（第{round_no}回）" if round_no else to.label
-            s.add(
-                PlanRevisionRecord(
-                    plan_id=plan_id, version=new_version, data=data, created_at=now, actor=actor, note=label
-                )
-            )
+        round_no = (last_round or 0) + (1 if to in SUBMITTING else 0) or None
+        label = f"{to.label}（第{round_no}回）" if round_no else to.label
+        rows: list[ReviewTransitionRecord] = []
+
+        def also(s: Session, rec: PlanRecord) -> None:
             if to in SUBMITTING:
                 s.add(
                     SubmissionRecord(
                         plan_id=plan_id,
                         round=round_no,  # type: ignore[arg-type]
-                        revision_version=new_version,
-                        submitted_at=now,
+                        revision_version=rec.version,
+                        submitted_at=rec.updated_at,
                         submitted_by=actor,
                         completeness=checked.value if checked else None,
                         findings_count=checked.findings if checked else None,
-                        digest=digest(data),
+                        digest=digest(rec.data),
                     )
                 )
             row = ReviewTransitionRecord(
@@ -297,14 +256,19 @@ class ReviewService:
                 from_status=current.value,
                 to_status=to.value,
                 round=round_no,
-                revision_version=new_version,
+                revision_version=rec.version,
                 actor=actor,
                 actor_role=self.actor.role.value,
-                at=now,
+                at=rec.updated_at,
                 note=note.strip(),
             )
             s.add(row)
-            s.commit()
+            rows.append(row)
+
+        write = RevisionWrite(
+            plan_id, stored.plan, base_version, actor, label, status=to, submitted=to in SUBMITTING
+        )
+        saved = self.store.write(write, also=also)
         audit.record(
             self.store.engine,
             actor,
@@ -313,6 +277,6 @@ class ReviewService:
             from_status=current.value,
             to_status=to.value,
             round=round_no,
-            version=new_version,
+            version=saved.version,
         )
-        return _transition(row)
+        return _transition(rows[0])

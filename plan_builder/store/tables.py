@@ -1,5 +1,6 @@
-"""SQLModel tables. Plan content is stored as validated JSON; every saved state is a row in
-`plan_revision`, and `plan.version` guards against stale writes."""
+"""SQLModel tables. Plan content is stored as validated JSON; saved states are rows in
+`plan_revision` (autosaves coalesced, named versions kept), and `plan.version` guards against
+stale writes. The workflow status lives in the `status` columns only, never in the JSON."""
 
 from __future__ import annotations
 
@@ -58,6 +59,13 @@ class PlanRevisionRecord(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True)
     version: int
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
+    title: str = Field(default="")
+    status: str = Field(default="draft", max_length=20)  # the plan's status when this was saved
+    # Named versions (created, imported, restored, status changes, named by a user) are kept
+    # for ever; other saves are autosaves, coalesced and trimmed (plan_builder.store.repo).
+    named: bool = Field(default=False)
+    seen: bool = Field(default=False)  # read by someone other than its author: never replaced
+    opened_at: datetime = Field(default_factory=utcnow)  # first save coalesced into this row
+    created_at: datetime = Field(default_factory=utcnow)  # last save coalesced into this row
     actor: str = Field(default="", max_length=100)
     note: str = Field(default="", max_length=500)

@@ -8,7 +8,7 @@ import streamlit as st
 from plan_builder.checks import check_plan
 from plan_builder.creation import default_title, ensure_guide_fits, new_plan
 from plan_builder.errors import PlanBuilderError
-from plan_builder.review.comments import open_comment_counts
+from plan_builder.review.comments import CommentService
 from plan_builder.review.workflow import ReviewService
 from plan_builder.ui import common, nav, review_pages, state, uploads_ui
 from plan_builder.ui.render import md_escape
@@ -64,7 +64,7 @@ def _plan_list() -> None:
         st.info("まだ計画がありません。下の「新しい計画を作成」から始めてください。")
         return
     # the ids come from list_plans, which only lists what the actor may read
-    n_open = open_comment_counts(state.get_store(), [s.id for s in plans])
+    n_open = CommentService(state.get_store(), state.actor()).open_counts([s.id for s in plans])
     head = st.columns([4, 2, 1.5, 1, 2, 1, 1])
     for col, text in zip(head, ["計画の名称", "団体", "状態", "記入率", "最終保存", "", ""], strict=True):
         col.caption(text)

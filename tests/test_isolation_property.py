@@ -1,0 +1,276 @@
+"""Every public way to read or list plans, revisions and comments shows each actor exactly the
+plans in their scope (plan_builder.auth.policy), and reviewers only the submitted revision.
+
+A property test: hypothesis draws plans (organisation in two prefectures, real or training,
+how far through the review, edited after submission or not, commented or not); for every kind
+of actor the results of every read function are compared with an oracle written here, apart
+from the code under test. `test_every_public_read_function_is_covered` fails when someone adds
+a public read function without adding it here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import plan_builder.review as review_pkg
+from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.errors import NotFoundError, PermissionDeniedError
+from plan_builder.plan.model import Plan, PlanStatus
+from plan_builder.review.comments import CommentService
+from plan_builder.review.queue import review_queue
+from plan_builder.review.snapshots import load_meta, load_snapshots
+from plan_builder.review.workflow import ReviewService
+from plan_builder.service import PlanService
+from plan_builder.store import Store, make_engine
+
+S = PlanStatus
+ORGS = [("033227", "矢巾町"), ("032018", "盛岡市"), ("011002", "札幌市")]  # 岩手県 ×2, 北海道
+PATHS: dict[str, list[PlanStatus]] = {
+    "draft": [],
+    "submitted": [S.SUBMITTED],
+    "returned": [S.SUBMITTED, S.IN_REVIEW, S.RETURNED],
+    "resubmitted": [S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED],
+    "approved": [S.SUBMITTED, S.IN_REVIEW, S.APPROVED],
+}
+ADMIN = Actor("admin", Role.ADMIN)
+ACTORS = [
+    ADMIN,
+    *[Actor(f"planner-{code}", Role.PLANNER, org_code=code) for code, _ in ORGS],
+    Actor("planner-none", Role.PLANNER),
+    Actor("reviewer-03", Role.REVIEWER, scope="03"),
+    Actor("reviewer-01", Role.REVIEWER, scope="01"),
+    Actor("reviewer-13", Role.REVIEWER, scope="13"),
+    Actor("reviewer-jp", Role.REVIEWER, scope=NATIONAL),
+    Actor("reviewer-bad", Role.REVIEWER, scope="0%"),
+    Actor("reviewer-none", Role.REVIEWER),
+    Actor("trainer", Role.TRAINER),
+]
+
+
+@dataclass(frozen=True)
+class Spec:
+    org: int
+    training: bool
+    path: str
+    edited_after: bool  # the planner retitled the plan after it was submitted
+    commented: bool
+
+
+@dataclass
+class Made:
+    spec: Spec
+    plan_id: int
+    submitted_title: str | None
+    submitted_version: int | None
+    comment_id: int | None
+
+
+def visible(actor: Actor, spec: Spec) -> bool:
+    """The oracle: who may see which plan, written independently of plan_builder.auth.policy."""
+    code = ORGS[spec.org][0]
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.PLANNER:
+        return actor.org_code == code
+    if actor.role is Role.TRAINER:
+        return spec.training
+    if actor.role is Role.REVIEWER:
+        in_area = actor.scope == NATIONAL or actor.scope == code[:2]
+        return in_area and spec.path != "draft"
+    return False
+
+
+specs = st.builds(
+    Spec,
+    org=st.integers(0, len(ORGS) - 1),
+    training=st.booleans(),
+    path=st.sampled_from(sorted(PATHS)),
+    edited_after=st.booleans(),
+    commented=st.booleans(),
+)
+
+
+def make_plans(store: Store, wanted: list[Spec]) -> list[Made]:
+    svc, rs, cs = PlanService(store, ADMIN), ReviewService(store, ADMIN), CommentService(store, ADMIN)
+    out = []
+    for i, spec in enumerate(wanted):
+        code, name = ORGS[spec.org]
+        plan = Plan(
+            lg_code=code,
+            lg_name=name,
+            guide_id="kanmin-2019-municipality",
+            title=f"{name}計画{i}",
+            is_training=spec.training,
+        )
+        stored = svc.create(plan)
+        sub_title = sub_version = None
+        for to in PATHS[spec.path]:
+            t = rs.transition(stored.id, to)
+            if to in (S.SUBMITTED, S.RESUBMITTED):
+                sub_title, sub_version = plan.title, t.revision_version
+        if spec.edited_after and spec.path != "draft":
+            cur = svc.get(stored.id)
+            svc.save(
+                stored.id,
+                cur.plan.model_copy(update={"title": f"改訂中の下書き{i}"}),
+                expected_version=cur.version,
+            )
+        comment = (
+            cs.add(stored.id, question_key="current.issues", body="確認してください。")
+            if spec.commented
+            else None
+        )
+        out.append(Made(spec, stored.id, sub_title, sub_version, comment.id if comment else None))
+    return out
+
+
+def expect_not_found(call: Callable[[], object], plan_id: int) -> None:
+    with pytest.raises(NotFoundError) as exc:
+        call()
+    assert "見つかりません" in str(exc.value)
+
+
+def _reads_of_one_plan(
+    svc: PlanService, rs: ReviewService, cs: CommentService, pid: int
+) -> list[Callable[[], object]]:
+    return [
+        lambda: svc.get(pid),
+        lambda: svc.current_version(pid),
+        lambda: svc.revisions(pid),
+        lambda: svc.revision(pid, 1),
+        lambda: svc.export_json(pid),
+        lambda: svc.download_name(pid, "docx"),
+        lambda: rs.status(pid),
+        lambda: rs.allowed(pid),
+        lambda: rs.history(pid),
+        lambda: rs.submissions(pid),
+        lambda: rs.submitted_plan(pid),
+        lambda: cs.comments(pid),
+        lambda: cs.open_comments(pid),
+        lambda: cs.open_comments_for(pid, "current.issues"),
+        lambda: cs.can_reply(pid),
+    ]
+
+
+def check_actor(store: Store, actor: Actor, made: list[Made]) -> None:
+    """Every public read function, for one actor, against the oracle."""
+    mine = {m.plan_id for m in made if visible(actor, m.spec)}
+    reviewer = actor.role is Role.REVIEWER
+    svc, rs, cs = PlanService(store, actor), ReviewService(store, actor), CommentService(store, actor)
+
+    listed = svc.list_plans()
+    assert {s.id for s in listed} == mine
+    if reviewer:  # only the submitted revision's title, version and time
+        by_id = {m.plan_id: m for m in made}
+        assert all(s.title == by_id[s.id].submitted_title for s in listed)
+        assert all(s.version == by_id[s.id].submitted_version for s in listed)
+    assert {s.plan_id for s in load_snapshots(store, actor)} == mine
+    assert {s.plan_id for s in load_snapshots(store, actor, content="digest")} == mine
+    assert {s.plan_id for s in load_meta(store, actor)} == mine
+    submitted = {m.plan_id for m in made if m.spec.path != "draft"}
+    assert {r.plan_id for r in review_queue(store, actor, page_size=1000).rows} == mine & submitted
+    commented = {m.plan_id for m in made if m.comment_id is not None}
+    assert set(cs.open_counts()) == mine & commented
+
+    for m in made:
+        pid = m.plan_id
+        assert svc.can_read(pid) == (pid in mine)
+        if pid not in mine:
+            for call in _reads_of_one_plan(svc, rs, cs, pid):
+                expect_not_found(call, pid)
+            if m.comment_id is not None:
+                with pytest.raises(NotFoundError) as exc:
+                    cs.reply(m.comment_id, "他団体への返信")
+                assert "計画" not in str(exc.value)  # names the comment only, not its plan
+            continue
+        got = svc.get(pid)
+        if reviewer:
+            assert got.plan.title == m.submitted_title and got.version == m.submitted_version
+            assert svc.current_version(pid) == m.submitted_version
+            with pytest.raises(PermissionDeniedError):
+                svc.revisions(pid)
+            assert svc.revision(pid, m.submitted_version).version == m.submitted_version  # type: ignore[arg-type]
+        else:
+            assert svc.current_version(pid) == got.version
+            assert svc.revisions(pid)[0].version == got.version
+        assert (
+            rs.status(pid) is PATHS[m.spec.path][-1] if m.spec.path != "draft" else rs.status(pid) is S.DRAFT
+        )
+        assert len(rs.history(pid)) == len(PATHS[m.spec.path])
+        assert [c.id for c in cs.comments(pid)] == ([m.comment_id] if m.comment_id else [])
+
+
+def check_all(store: Store, made: list[Made]) -> None:
+    for actor in ACTORS:
+        check_actor(store, actor, made)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wanted=st.lists(specs, min_size=1, max_size=6))
+def test_every_read_path_returns_only_what_the_oracle_allows(
+    wanted: list[Spec], _sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("iso") / f"{uuid.uuid4().hex}.db"
+    shutil.copyfile(_sqlite_template, path)
+    store = Store(make_engine(f"sqlite:///{path}"))
+    try:
+        check_all(store, make_plans(store, wanted))
+    finally:
+        store.engine.dispose()
+
+
+ALL_SPECS = [
+    Spec(org, training, path, edited, commented)
+    for org in range(len(ORGS))
+    for training in (False, True)
+    for path in ("draft", "returned", "resubmitted")
+    for edited, commented in ((False, True), (True, False))
+]
+
+
+def test_exhaustive_plans_on_each_database(store: Store) -> None:
+    """Every combination at once, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+    check_all(store, make_plans(store, ALL_SPECS))
+
+
+COVERED = {
+    "PlanService": {"list_plans", "get", "current_version", "revisions", "revision", "can_read",
+                    "export_json", "download_name"},
+    "ReviewService": {"status", "allowed", "history", "submissions", "submitted_plan"},
+    "CommentService": {"comments", "open_comments", "open_comments_for", "can_reply", "open_counts"},
+    "functions": {"load_snapshots", "load_meta", "review_queue"},
+}  # fmt: skip
+# Public methods that change things (their isolation is tested in test_isolation.py), or that
+# only check permissions/write documents from the reads above.
+WRITES = {
+    "PlanService": {"create", "save", "name_version", "restore", "duplicate", "import_json", "export",
+                    "audit_log", "record", "can_write"},
+    "ReviewService": {"submit", "resubmit", "start_review", "return_plan", "approve", "transition"},
+    "CommentService": {"add", "reply", "resolve", "reopen"},
+}  # fmt: skip
+
+
+def _public(cls: type) -> set[str]:
+    return {n for n, _ in inspect.getmembers(cls, inspect.isfunction) if not n.startswith("_")}
+
+
+def test_every_public_read_function_is_covered() -> None:
+    for cls in (PlanService, ReviewService, CommentService):
+        assert _public(cls) == COVERED[cls.__name__] | WRITES[cls.__name__], cls.__name__
+    takes_actor = set()
+    for mod_name in ("snapshots", "queue", "coverage", "kpi", "side_by_side", "diff", "comments", "workflow"):
+        mod = __import__(f"{review_pkg.__name__}.{mod_name}", fromlist=["_"])
+        for name, fn in inspect.getmembers(mod, inspect.isfunction):
+            public = fn.__module__ == mod.__name__ and not name.startswith("_")
+            if public and "actor" in inspect.signature(fn).parameters:
+                takes_actor.add(name)
+    assert takes_actor - {"may_act"} == COVERED["functions"]
