@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import and_, func
 from sqlmodel import select
 
-from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.auth import policy
+from plan_builder.auth.actor import Actor
 from plan_builder.errors import PermissionDeniedError
 from plan_builder.plan.clock import to_jst
 from plan_builder.plan.model import PlanStatus
@@ -116,15 +117,12 @@ class BoardFilter:
     overdue_only: bool = False
 
 
-def board_scope(actor: Actor) -> str | None:
-    """The prefecture code the actor's board covers (None: the whole country).
-
-    Reviewers see their scope, admins everything; planners and trainers have no board."""
-    if actor.role is Role.ADMIN or (actor.role is Role.REVIEWER and actor.scope == NATIONAL):
-        return None
-    if actor.role is Role.REVIEWER and actor.scope:
-        return actor.scope
-    raise PermissionDeniedError("策定状況の一覧は審査担当者と管理者のみが見られます")
+def _scope(actor: Actor) -> policy.Scope:
+    """The organisations of the actor's board (plan_builder.auth.policy.board_scope)."""
+    scope = policy.board_scope(actor)
+    if scope.nothing:
+        raise PermissionDeniedError("策定状況の一覧は審査担当者と管理者のみが見られます")
+    return scope
 
 
 def _aware(dt: datetime | None) -> datetime | None:
@@ -150,7 +148,7 @@ def status_board(
     in code order. `deadlines` (lg_code → due date) marks overdue governments: those whose plan
     is not yet submitted, returned or approved by the day after the due date."""
     flt = flt or BoardFilter()
-    pref = board_scope(actor)
+    scope = _scope(actor)
     now = _aware(now) or datetime.now(UTC)
     lgq = select(
         LocalGovernment.code6,
@@ -188,11 +186,10 @@ def status_board(
             and_(SubmissionRecord.plan_id == PlanRecord.id, SubmissionRecord.round == latest.c.round),
             isouter=True,
         )
-        .where(PlanRecord.is_training == False)  # noqa: E712
+        .where(scope.where())
     )
-    if pref is not None:
-        lgq = lgq.where(LocalGovernment.pref_code == pref)
-        pq = pq.where(PlanRecord.lg_code.startswith(pref))
+    if scope.pref_code is not None:
+        lgq = lgq.where(LocalGovernment.pref_code == scope.pref_code)
     if flt.pref_codes is not None:
         lgq = lgq.where(LocalGovernment.pref_code.in_(flt.pref_codes))
     if flt.lg_types is not None:
