@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.errors import PlanBuilderError, StaleVersionError
+from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
@@ -30,14 +30,13 @@ from plan_builder.review.snapshots import (
     load_snapshots,
 )
 from plan_builder.review.workflow import (
-    ACTION_LABELS,
     PLANNER_SIDE,
     REVIEWER_SIDE,
-    TRANSITIONS,
     ReviewService,
 )
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
+from plan_builder.ui.review_actions import actions
 from plan_builder.ui.review_common import ctx, date_label, downloads, paginate, show_flash
 
 K_SELECTED = "rv_selected_plan"
@@ -225,33 +224,9 @@ def review_panel(plan_id: int) -> None:
 
 
 def _actions(
-    rs: ReviewService, plan_id: int, *, side: str | None, expected_version: int | None = None
+    rs: ReviewService, plan_id: int, *, side: str | None, expected_version: int | None = None, where: str = ""
 ) -> None:
-    allowed = [to for to in rs.allowed(plan_id) if side is None or _side(rs, plan_id, to) == side]
-    if not allowed:
-        return
-    note = st.text_input("メモ（任意）", key=f"rv_note_{plan_id}_{side}")
-    cols = st.columns(len(allowed))
-    for col, to in zip(cols, allowed, strict=True):
-        if col.button(ACTION_LABELS[to], key=f"rv_do_{plan_id}_{to.value}", type="primary"):
-            try:
-                rs.transition(plan_id, to, note=note, expected_version=expected_version)
-            except StaleVersionError:
-                st.error(
-                    "計画がほかの画面で更新されています。最新の内容を読み込み直してから、もう一度操作してください。"
-                )
-                return
-            except PlanBuilderError as exc:
-                st.error(md_escape(exc))
-                return
-            st.session_state["rv_flash"] = f"計画の状態を「{to.label}」にしました。"
-            if side == PLANNER_SIDE and hasattr(state, "reload_plan"):
-                state.reload_plan()
-            st.rerun()
-
-
-def _side(rs: ReviewService, plan_id: int, to: PlanStatus) -> str:
-    return TRANSITIONS[(rs.status(plan_id), to)]
+    actions(rs, plan_id, side=side, expected_version=expected_version, where=where)
 
 
 def _comment_form(cs: CommentService, plan_id: int, guide: Guide) -> None:
@@ -412,7 +387,7 @@ def diff_page() -> None:
     guide = get_guide(rs.submitted_plan(pid, b).plan.guide_id)
     render_diff(round_diff(rs, pid, a, b, guide))
     st.divider()
-    _actions(rs, pid, side=REVIEWER_SIDE)
+    _actions(rs, pid, side=REVIEWER_SIDE, where="diff")
 
 
 def render_diff(d: RoundDiff) -> None:
