@@ -20,6 +20,7 @@ from plan_builder.review.comments import MAX_BODY, Comment, CommentService
 from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, coverage_matrix
 from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
+from plan_builder.review.labels import display_names, place_label
 from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, queue_records, review_queue
 from plan_builder.review.side_by_side import FLAG_LABELS, question_path, side_by_side
 from plan_builder.review.snapshots import (
@@ -138,8 +139,8 @@ def queue_page() -> None:
                 "状態": r.status.label,
                 "提出回": r.round,
                 "提出日": _date(r.submitted_at),
-                "待ち日数": r.days_waiting,
-                "充足度": None if r.completeness is None else round(r.completeness * 100),
+                "待ち日数": "－" if r.days_waiting is None else f"{r.days_waiting}日",
+                "充足度（%）": None if r.completeness is None else round(r.completeness * 100),
                 "指摘件数": r.findings,
                 "未解決コメント": r.open_comments,
             }
@@ -151,7 +152,9 @@ def queue_page() -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "充足度": st.column_config.ProgressColumn("充足度", min_value=0, max_value=100, format="%d%%")
+            "充足度（%）": st.column_config.ProgressColumn(
+                "充足度（%）", min_value=0, max_value=100, format="%d%%"
+            )
         },
     )
     _downloads("審査キュー", QUEUE_HEADER, queue_records(everything.rows), "rvq_dl")
@@ -201,9 +204,10 @@ def review_panel(plan_id: int) -> None:
                     for c in open_by_key.get(q.key, []):
                         st.warning(f"コメント：{md_escape(c.body)}")
     with tab_comments:
-        _comment_list(cs, plan_id)
+        _comment_list(cs, plan_id, guide)
     with tab_hist:
         hist = rs.history(plan_id)
+        who = display_names(store, [t.actor for t in hist])
         st.dataframe(
             pd.DataFrame(
                 [
@@ -212,7 +216,7 @@ def review_panel(plan_id: int) -> None:
                         "変更前": t.from_status.label,
                         "変更後": t.to_status.label,
                         "提出回": t.round,
-                        "操作した人": t.actor,
+                        "操作した人": who.get(t.actor, t.actor),
                         "メモ": t.note,
                     }
                     for t in hist
@@ -254,35 +258,46 @@ def _comment_form(cs: CommentService, plan_id: int, guide: Guide) -> None:
                 st.rerun()
 
 
-def _comment_list(cs: CommentService, plan_id: int) -> None:
+def _comment_list(cs: CommentService, plan_id: int, guide: Guide) -> None:
     comments = cs.comments(plan_id)
     if not comments:
         st.info("コメントはまだありません。")
         return
     for c in comments:
-        _comment_box(cs, c)
+        _comment_box(cs, c, guide=guide)
 
 
 def _comment_box(
-    cs: CommentService, c: Comment, *, can_resolve: bool = True, can_reply: bool = True, planner: bool = False
+    cs: CommentService,
+    c: Comment,
+    *,
+    can_resolve: bool = True,
+    can_reply: bool = True,
+    planner: bool = False,
+    guide: Guide | None = None,
 ) -> None:
     """One comment with its replies. `planner` shows it as the wizard does: where it is attached
     goes without saying there, so the header names who wrote it and for which submission."""
+    names = display_names(cs.store, [c.author, *(r.author for r in c.replies)])
     with st.container(border=True, key=f"rv_comment_{c.id}"):
         when = _date(c.created_at) + (f"、第{c.round}回提出" if c.round else "")
         item = f"・{c.item_key}" if c.item_key else ""
         if planner:
             scope = "章全体" if c.question_key is None else ""
             target = "　".join(t for t in (scope, f"対象：{c.item_key}" if c.item_key else "") if t)
-            head = f":orange-badge[審査担当者のコメント]　{md_escape(c.author)}（{when}）"
+            head = f":orange-badge[審査担当者のコメント]　{md_escape(names[c.author])}（{when}）"
             st.markdown(head + (f"　{md_escape(target)}" if target else ""))
         else:
-            where = c.question_key or f"{c.chapter_key}（章全体）"
+            where = (
+                place_label(guide, c.chapter_key, c.question_key, c.item_key)
+                if guide
+                else (c.question_key or f"{c.chapter_key}（章全体）") + item
+            )
             mark = "解決済み" if c.resolved else "未解決"
-            st.markdown(f"**{mark}**　{md_escape(where + item)}　{md_escape(c.author)}（{when}）")
+            st.markdown(f"**{mark}**　{md_escape(where)}　{md_escape(names[c.author])}（{when}）")
         st.markdown(md_escape(c.body))
         for r in c.replies:
-            st.markdown(f"> 返信 {md_escape(r.author)}（{_date(r.created_at)}）：{md_escape(r.body)}")
+            st.markdown(f"> 返信 {md_escape(names[r.author])}（{_date(r.created_at)}）：{md_escape(r.body)}")
         if can_reply:
             with st.form(f"rv_reply_form_{c.id}", clear_on_submit=True, border=False):
                 c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
@@ -480,7 +495,7 @@ def coverage_page() -> None:
     if st.button("この計画を審査キューで開く", key="rvc_open"):
         st.session_state[K_SELECTED] = pid
         st.switch_page(page("queue"))
-    _downloads("カバレッジ", m.header(), m.records(), "rvc_dl")
+    _downloads("カバレッジ", m.header(), m.records(), "rvc_dl", legend=m.legend())
 
 
 # KPIベンチマーク -------------------------------------------------------------------------------
@@ -503,9 +518,9 @@ def kpi_page() -> None:
         st.info("この値が入力されたKPIがありません。")
         return
     note = (
-        "人口千人当たりの値です（人口は住民基本台帳、令和4年1月1日現在）。"
+        f"単位：人口千人当たり{md_escape(b.unit)}（件数・人数などの数のみ換算。人口は住民基本台帳、令和4年1月1日現在）。"
         if b.per_capita
-        else f"単位：{md_escape(b.unit or '－')}"
+        else f"単位：{md_escape(b.unit or '－')}（割合・率などは人口で割らず、そのまま比べています）"
     )
     st.caption(note + (f"　単位が異なる{b.other_units}件は除いています。" if b.other_units else ""))
     st.plotly_chart(kpi_boxplot(b), key="rvk_chart", config={"displaylogo": False})
@@ -535,7 +550,7 @@ def kpi_page() -> None:
         hide_index=True,
         width="stretch",
     )
-    _downloads(f"KPI_{b.label}", b.header(), recs, "rvk_dl")
+    _downloads(f"KPI_{b.label}", b.header(), recs, "rvk_dl", legend=b.legend())
 
 
 # Planner side ----------------------------------------------------------------------------------
