@@ -19,6 +19,8 @@ from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
 from plan_builder.review.comments import MAX_BODY, Comment, CommentService
 from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, coverage_matrix
 from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
+from plan_builder.review.documents import FORMATS as DOC_FORMATS
+from plan_builder.review.documents import document_name, submitted_document
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
 from plan_builder.review.labels import display_names, place_label
 from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, queue_records, review_queue
@@ -185,6 +187,7 @@ def review_panel(plan_id: int) -> None:
         f"状態：{status.label}　第{subs[-1].round}回提出（{_date(subs[-1].submitted_at)}、版 {frozen.version}）"
     )
     _actions(rs, plan_id, side=REVIEWER_SIDE)
+    _document_downloads(plan_id, subs[-1].round)
     tab_plan, tab_comments, tab_hist = st.tabs(["提出された内容", "コメント", "状態の履歴"])
     with tab_plan:
         _comment_form(cs, plan_id, guide)
@@ -225,6 +228,27 @@ def review_panel(plan_id: int) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def _document_downloads(plan_id: int, round_no: int) -> None:
+    """The submitted revision as Word or PDF (built when the button is clicked)."""
+    store, actor = _ctx()
+    cols = st.columns(len(DOC_FORMATS))
+    for col, (fmt, label) in zip(cols, DOC_FORMATS.items(), strict=True):
+        col.download_button(
+            f"提出された計画を{label}形式で保存",
+            lambda fmt=fmt: submitted_document(store, actor, plan_id, fmt, round=round_no)[0],
+            file_name=document_name(store, actor, plan_id, fmt, round=round_no),
+            mime=DOC_MIME[fmt],
+            key=f"rv_doc_{plan_id}_{fmt}",
+            on_click="ignore",
+        )
+
+
+DOC_MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 def _actions(
@@ -400,21 +424,48 @@ def diff_page() -> None:
         "比べる先", rounds, index=len(rounds) - 1, format_func=lambda r: f"第{r}回提出", key="rvd_b"
     )
     guide = get_guide(rs.submitted_plan(pid, b).plan.guide_id)
-    render_diff(round_diff(rs, pid, a, b, guide))
+    by_question: dict[str, list[Comment]] = {}
+    for c in CommentService(store, actor).comments(pid):
+        by_question.setdefault(c.key, []).append(c)
+    names = display_names(
+        store, [x.author for cs_ in by_question.values() for c in cs_ for x in (c, *c.replies)]
+    )
+    render_diff(round_diff(rs, pid, a, b, guide), by_question, names)
     st.divider()
     _actions(rs, pid, side=REVIEWER_SIDE, where="diff")
 
 
-def render_diff(d: RoundDiff) -> None:
+def render_diff(d: RoundDiff, comments: dict[str, list[Comment]] | None = None, names=None) -> None:
+    """Each changed answer: old and new side by side, paragraph by paragraph, with the changes
+    marked inside (deleted on the old side, inserted on the new side), and the comments made on
+    that question beside it."""
     if d.empty:
         st.info(f"{d.old_label}と{d.new_label}の内容に違いはありません。")
         return
-    st.caption(f"{d.old_label} → {d.new_label}（:red-background[~~削除~~]　:green-background[追加]）")
+    comments, names = comments or {}, names or {}
+    st.caption(f"左：{d.old_label}　右：{d.new_label}（:red-background[~~削除~~]　:green-background[追加]）")
     st.subheader(f"回答の変更（{len(d.answers)}件）")
     for a in d.answers:
-        with st.container(border=True):
+        with st.container(border=True, key=f"rvd_answer_{a.question_key}"):
             st.markdown(f"**{md_escape(a.label)}**（{a.kind}）")
-            st.markdown(segments_markdown(a.segments) or "*（空欄）*")
+            about = comments.get(a.question_key, [])
+            left, right, side = st.columns([5, 5, 3] if about else [1, 1, 0.001])
+            left.caption(d.old_label)
+            right.caption(d.new_label)
+            for row in a.paragraphs:
+                left.markdown(segments_markdown(row.old) or "　")
+                right.markdown(segments_markdown(row.new) or "　")
+            if about:
+                side.caption(f"この設問へのコメント（{len(about)}件）")
+                for c in about:
+                    mark = "解決済み" if c.resolved else "未解決"
+                    side.markdown(
+                        f"**{mark}**　{md_escape(names.get(c.author, c.author))}：{md_escape(c.body)}"
+                        + "".join(
+                            f"  \n↳ {md_escape(names.get(r.author, r.author))}：{md_escape(r.body)}"
+                            for r in c.replies
+                        )
+                    )
     _item_changes("施策の変更", d.measures_added, d.measures_removed, d.measure_changes)
     _item_changes("KPIの変更", d.kpis_added, d.kpis_removed, d.kpi_changes)
 
