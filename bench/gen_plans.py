@@ -101,7 +101,7 @@ def _revise(d: dict, rng: random.Random) -> dict:
     return d
 
 
-def generate(url: str, limit: int | None = None, seed: int = 1) -> int:
+def generate(url: str, limit: int | None = None, seed: int = 1, plans_total: int | None = None) -> int:
     """Plans are created and moved through the workflow by the store's one writer, in batches
     (create_plans, write_many), with the review rows added in the same transactions."""
     store = Store.open(url)
@@ -109,6 +109,8 @@ def generate(url: str, limit: int | None = None, seed: int = 1) -> int:
     text_keys = {q.key for q in guide.questions() if q.type is QuestionType.LONG_TEXT and not q.field}
     lgs = [g for g in store.local_governments() if g.level == "municipality" and not g.northern_territories]
     lgs = lgs[:limit] if limit else lgs
+    if plans_total:  # more plans than governments: some governments get a second or third plan
+        lgs = (lgs * -(-plans_total // len(lgs)))[:plans_total]
     rng = random.Random(seed)
     pool: dict[str, list[str]] = {}
     now = utcnow()
@@ -183,12 +185,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", default="/tmp/review_bench.db")
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--plans", type=int, default=None, help="total plans (e.g. 5000: scale beyond 1,741)")
     args = ap.parse_args()
     path = Path(args.path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     t = time.perf_counter()
-    n = generate(f"sqlite:///{path}", args.limit)
+    n = generate(f"sqlite:///{path}", args.limit, plans_total=args.plans)
     print(f"plans: {n}")
     print(f"gen_seconds: {time.perf_counter() - t:.2f} s")
     print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB)")

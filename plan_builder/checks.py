@@ -17,7 +17,9 @@ from typing import Any, Literal
 
 from plan_builder.guide.model import CHOICE_TYPES, Guide, Question, QuestionType, Requirement
 from plan_builder.plan.answers import get_answer, is_answered
+from plan_builder.plan.copying import copied_example, fictional_names_in
 from plan_builder.plan.fiscal import format_fiscal_year, parse_fiscal_year
+from plan_builder.plan.locality import Locality
 from plan_builder.plan.model import Kpi, KpiNature, Measure, Plan
 from plan_builder.plan.text import is_web_url
 
@@ -97,6 +99,7 @@ def check_plan(plan: Plan, guide: Guide) -> CheckReport:
     ctx.check_measures()
     ctx.check_kpis()
     ctx.check_unknown_answers()
+    ctx.check_copies()
     order = {c.key: i for i, c in enumerate(guide.chapters)}
     return CheckReport(
         findings=sorted(ctx.findings, key=lambda f: order.get(f.chapter_key, len(order))),
@@ -347,6 +350,9 @@ class _Context:
                 "error", q, f"{where}は定量指標ですが、数値でない値があります（{'、'.join(bad)}）。", k.key
             )
 
+    def check_copies(self) -> None:
+        _copy_checks(self)
+
     def check_unknown_answers(self) -> None:
         known = {q.key for q in self.questions}
         for key in self.plan.answers:
@@ -362,6 +368,31 @@ class _Context:
                         f"回答「{key}」はこの手引の設問にありません（表示・出力されません）。",
                     )
                 )
+
+
+def _copy_checks(ctx: _Context) -> None:
+    """Text copied from the guide's 記載例 unchanged, and the guide's fictional names left in."""
+    texts = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+    for q in ctx.questions:
+        if q.type not in texts or q.field:
+            continue
+        value = ctx.plan.answers.get(q.key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        local = Locality.of(ctx.plan.lg_code, ctx.plan.lg_name)
+        if q.examples and copied_example(value, [local.fill(e) for e in q.examples], ctx.plan.lg_name):
+            ctx.add(
+                "warning",
+                q,
+                f"「{q.label}」は手引の記載例と同じ内容です。{ctx.plan.lg_name}の実情に合わせて書き直してください。",
+            )
+        left = fictional_names_in(value)
+        if left:
+            ctx.add(
+                "warning",
+                q,
+                f"「{q.label}」に手引の記載例の架空の団体名（{'、'.join(left)}）が残っています。",
+            )
 
 
 def _missing_message(q: Question) -> str:

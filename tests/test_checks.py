@@ -47,7 +47,9 @@ def test_the_complete_sample_has_nothing_to_fix(variant: str, request: pytest.Fi
     report = check_plan(plan, g)
     assert report.completeness == 1.0
     assert not report.has_blocking, messages(report)
-    assert [f for f in report.findings if f.severity == "warning"] == [], messages(report)
+    # the sample is the guide's examples with the town's name filled in: the only warnings say so
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    assert warnings and all("手引の記載例と同じ内容です" in f.message for f in warnings), messages(report)
     assert all(report.chapter_completeness(c.key) == 1.0 for c in g.chapters)
 
 

@@ -120,7 +120,7 @@ def make_plans(store: Store, wanted: list[Spec]) -> list[Made]:
         stored = svc.create(plan)
         sub_title = sub_version = None
         for to in PATHS[spec.path]:
-            t = rs.transition(stored.id, to)
+            t = rs.transition(stored.id, to, note="承認（テスト）" if to is S.APPROVED else "")
             if to in (S.SUBMITTED, S.RESUBMITTED):
                 sub_title, sub_version = plan.title, t.revision_version
         if spec.edited_after and spec.path != "draft":

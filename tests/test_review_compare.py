@@ -175,3 +175,22 @@ def test_kpi_benchmark_per_1000_residents(store: Store, plans: dict[str, int]) -
     assert len(rate.records()[0]) == len(rate.header())
     with pytest.raises(ValueError, match="値の種類"):
         benchmark(idx, "online_rate", value_kind="median")
+
+
+def test_percent_and_rate_kpis_are_never_divided_by_population(store: Store, plans: dict[str, int]) -> None:
+    """A 29.4% share stays 29.4 in the benchmark, its export and its per-capita column."""
+    from plan_builder.review.kpi import KpiPoint, is_count_unit
+
+    idx = kpi_index(load_snapshots(store, ADMIN, content="digest"))
+    rate = benchmark(idx, "online_rate", per_capita=True)  # asking for per capita changes nothing
+    assert not rate.per_capita and rate.values == [p.final_target for p in rate.points]
+    col = rate.header().index(next(h for h in rate.header() if "人口千人当たり" in h))
+    assert all(r[col] is None for r in rate.records())
+    assert "%" in rate.header()[col - 1]  # the value column names its unit
+    for unit in ("%", "％", "割", "ポイント", "倍", "時間", "円", ""):
+        assert not is_count_unit(unit), unit
+    for unit in ("件", "人", "回", "施設", "データセット", "手続"):
+        assert is_count_unit(unit), unit
+    p = KpiPoint(1, "222143", "藤枝市", "静岡県", "city", "100k_200k", 141000, "K01", "利用率", "%",
+                 29.4, 29.4, None)  # fmt: skip
+    assert p.per_1000("final_target") is None

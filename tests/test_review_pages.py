@@ -127,5 +127,12 @@ def test_planner_sees_comments_and_resubmits(app_store) -> None:
     assert "解決済みにする" not in labels  # the planner replies; the reviewer resolves
     next(b for b in at.button if b.label == "再提出する").click().run()
     assert not at.exception
+    # the confirmation box lists the open comments; nothing changes until it is confirmed
+    assert "未解決のコメント（" in "\n".join(m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "再提出する（確定）").click().run()
+    assert any("確認しました」にチェック" in e.value for e in at.error)
+    next(c for c in at.checkbox if c.label == "上記の内容を確認しました").check().run()
+    next(b for b in at.button if b.label == "再提出する（確定）").click().run()
+    assert not at.exception
     assert store.plan_meta(pid).status == "resubmitted"
     assert [s.round for s in rs.submissions(pid)] == [1, 2]

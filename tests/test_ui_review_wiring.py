@@ -122,8 +122,15 @@ def test_resubmit_from_the_check_page_reloads_the_plan(store: Store, returned: i
     assert "再提出する" in labels and "承認する" not in labels  # only the planner's side
     next(b for b in at.button if b.label == "再提出する").click().run()
     assert not at.exception
+    # the confirmation box lists the open comments; nothing changes until it is confirmed
+    assert "未解決のコメント（" in "\n".join(m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "再提出する（確定）").click().run()
+    assert any("確認しました」にチェック" in e.value for e in at.error)
+    next(c for c in at.checkbox if c.label == "上記の内容を確認しました").check().run()
+    next(b for b in at.button if b.label == "再提出する（確定）").click().run()
+    assert not at.exception
     assert store.plan_meta(returned).status == "resubmitted"
-    assert any("計画の状態を「再提出」にしました。" in s.value for s in at.success)
+    assert any("矢巾町の計画を「再提出」にしました（第2回）。" in s.value for s in at.success)
     assert "状態：**再提出**" in _md(at)
     # the tab holds the new version: editing goes on without a stale-tab banner
     at.switch_page(WIZARD).run()

@@ -155,3 +155,16 @@ def may_create(actor: Actor, *, lg_code: str, is_training: bool) -> bool:
     if actor.role is Role.PARTICIPANT:
         return is_training and not actor.read_only and actor.seat_plan_id is None
     return write_scope(actor).allows(lg_code=lg_code, is_training=is_training, submitted=False)
+
+
+def board_scope(actor: Actor) -> Scope:
+    """Organisations on the actor's status board (策定状況): a reviewer's area, everything for an
+    admin. The board shows each organisation's status, dates and submitted scores, never a
+    draft's content, so it covers plans that `read_scope` keeps from reviewers."""
+    match actor.role:
+        case Role.ADMIN:
+            return Scope(training=False)
+        case Role.REVIEWER:
+            area = _review_area(actor)
+            return NOTHING if area.nothing else Scope(pref_code=area.pref_code, training=False)
+    return NOTHING

@@ -40,3 +40,14 @@ def clean_text(value: str) -> str:
     s = value.replace("\r\n", "\n").replace("\r", "\n")
     s = strip_forbidden(s)
     return unicodedata.normalize("NFC", s).strip()
+
+
+_HIRA_TO_KATA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
+def fold_search(text: str) -> str:
+    """One spelling for a search term: NFKC (full-width digits and half-width kana become
+    ０→0, ﾔﾊﾊﾞ→ヤハバ), hiragana as katakana, no NUL, no surrounding spaces. The app and the CLI
+    both search local governments through this, so 「０３３２２７」 and 「ﾔﾊﾊﾞ」 find the same."""
+    s = unicodedata.normalize("NFKC", (text or "").replace("\x00", ""))
+    return s.translate(_HIRA_TO_KATA).strip()

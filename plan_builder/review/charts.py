@@ -42,7 +42,7 @@ def coverage_heatmap(m: CoverageMatrix, *, max_rows: int = 300) -> go.Figure:
 
 
 def kpi_boxplot(b: KpiBenchmark) -> go.Figure:
-    unit = "人口千人当たり" if b.per_capita else (b.unit or "")
+    unit = f"人口千人当たり{b.unit}" if b.per_capita else (b.unit or "")
     fig = go.Figure()
     groups: dict[str, tuple[list[float], list[str]]] = {}
     label_of = {g.group: g.label for g in b.groups}

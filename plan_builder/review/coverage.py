@@ -79,6 +79,19 @@ class CoverageMatrix:
             for r in self.rows
         ]
 
+    def legend(self) -> list[tuple[str, str]]:
+        """What the values mean, for the export's 凡例 sheet."""
+        return [
+            (f"{GROUP_PILLAR}：…", "1＝その柱の施策あり、0.5＝柱を選んだが施策なし、0＝柱を選んでいない"),
+            (f"{GROUP_REQUIRED}：…", "1＝記入あり、0＝未記入"),
+            (
+                f"{GROUP_CHECK}：{COMPLETENESS_LABEL}",
+                "必須項目のうち記入のある割合（0〜1。全計画で同じ計算）",
+            ),
+            (MISSING_HEADER, "未記入の必須項目の数"),
+            ("状態", "計画の審査の状態（提出済・確認中・差戻し・再提出・承認）"),
+        ]
+
     def column_means(self) -> list[float]:
         n = len(self.rows)
         return [sum(r.values[i] for r in self.rows) / n if n else 0.0 for i in range(len(self.columns))]

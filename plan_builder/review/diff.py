@@ -1,7 +1,8 @@
 """Round diff: what changed between two submissions of one plan, answer by answer.
 
-Text is compared character by character (Japanese has no spaces between words) with difflib,
-and returned as segments (`equal` / `delete` / `insert`) that a screen renders as it sees fit,
+Text is compared paragraph by paragraph (`paragraph_rows`: old and new side by side, a changed
+paragraph paired with its new version) and, within a paragraph, character by character
+(Japanese has no spaces between words) with difflib, and returned as segments (`equal` / `delete` / `insert`) that a screen renders as it sees fit,
 so no HTML is ever built from a planner's text. Measures and KPIs are matched by their keys.
 """
 
@@ -38,6 +39,56 @@ class AnswerChange:
     @property
     def kind(self) -> str:
         return "追加" if not self.old else "削除" if not self.new else "変更"
+
+    @property
+    def paragraphs(self) -> list[ParagraphRow]:
+        return paragraph_rows(self.old, self.new)
+
+
+ParagraphOp = Literal["equal", "changed", "added", "removed"]
+
+
+@dataclass(frozen=True)
+class ParagraphRow:
+    """One line of a side-by-side diff: a paragraph of the old text and its counterpart in the
+    new one. `old` holds equal and deleted pieces, `new` equal and inserted ones."""
+
+    op: ParagraphOp
+    old: list[Segment]
+    new: list[Segment]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in (x.strip() for x in text.splitlines()) if p]
+
+
+def paragraph_rows(old: str, new: str) -> list[ParagraphRow]:
+    """Old and new text side by side, paragraph by paragraph; a changed paragraph is paired
+    with its new version and marked inside, character by character."""
+    a, b = _paragraphs(old), _paragraphs(new)
+    rows: list[ParagraphRow] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            rows += [ParagraphRow("equal", [Segment("equal", p)], [Segment("equal", p)]) for p in a[i1:i2]]
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            o = olds[k] if k < len(olds) else None
+            n = news[k] if k < len(news) else None
+            if o is None:
+                rows.append(ParagraphRow("added", [], [Segment("insert", n)]))  # type: ignore[arg-type]
+            elif n is None:
+                rows.append(ParagraphRow("removed", [Segment("delete", o)], []))
+            else:
+                segs = text_segments(o, n)
+                rows.append(
+                    ParagraphRow(
+                        "changed",
+                        [x for x in segs if x.op != "insert"],
+                        [x for x in segs if x.op != "delete"],
+                    )
+                )
+    return rows
 
 
 @dataclass(frozen=True)

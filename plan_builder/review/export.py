@@ -51,11 +51,27 @@ def _check(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
             raise ValueError(f"{i}行目の列数（{len(r)}）が見出し（{len(header)}）と合いません")
 
 
-def to_xlsx(header: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "data") -> bytes:
+_SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def sheet_name(name: str) -> str:
+    """A valid Excel sheet name (≤ 31 characters, none of []:*?/\\)."""
+    return (name or "表").translate(_SHEET_FORBIDDEN)[:31]
+
+
+def to_xlsx(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    sheet: str = "表",
+    legend: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """One table on a sheet named `sheet`; `legend` (term, meaning) on a second sheet 「凡例」,
+    so the table itself stays one header row and records."""
     _check(header, rows)
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet[:31]
+    ws.title = sheet_name(sheet)
     ws.append([str(h) for h in header])
     for r in rows:
         ws.append([cell_value(v) for v in r])
@@ -66,6 +82,12 @@ def to_xlsx(header: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str 
     ws.freeze_panes = "A2"
     for i, h in enumerate(header, 1):
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, len(str(h)) * 2 + 2))
+    if legend:
+        lg = wb.create_sheet("凡例")
+        lg.append(["項目", "説明"])
+        for term, meaning in legend:
+            lg.append([str(term), str(meaning)])
+        lg.column_dimensions["A"].width, lg.column_dimensions["B"].width = 30, 90
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -80,8 +102,9 @@ def _csv_text(v: Any) -> str:
     return str(x)
 
 
-def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]], *, bom: bool = False) -> bytes:
-    """UTF-8 CSV (RFC 4180, CRLF). `bom=True` adds a BOM for older Excel versions."""
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]], *, bom: bool = True) -> bytes:
+    """UTF-8 CSV (RFC 4180, CRLF) with a BOM, so Excel on Japanese Windows does not read it as
+    Shift_JIS; `bom=False` for tools that want plain UTF-8."""
     _check(header, rows)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")

@@ -2,8 +2,9 @@
 
 Plans name their KPIs freely, so KPIs are matched to a kind by rules on the normalised name
 (NFKC, without brackets and spaces). A KPI no rule knows is grouped with KPIs of the same
-normalised name. Shares (unit %) are compared as they are; counts also per 1,000 residents,
-using the population of `local_government` (data/local_governments.csv).
+normalised name. Only counts (件, 人, 回, 施設 …) are also shown per 1,000 residents, using the
+population of `local_government` (data/local_governments.csv); shares (%), rates, hours, money
+and any unit not known to be a count are compared as they are, with their unit.
 """
 
 from __future__ import annotations
@@ -141,8 +142,9 @@ class KpiPoint:
         return getattr(self, which)
 
     def per_1000(self, which: str) -> float | None:
+        """Per 1,000 residents, for counts only (None for %, rates and other units)."""
         v = self.value(which)
-        if v is None or not self.population:
+        if v is None or not self.population or not is_count_unit(self.unit):
             return None
         return v / self.population * 1000
 
@@ -178,10 +180,26 @@ class KpiBenchmark:
 
     def header(self) -> list[str]:
         v = VALUE_KINDS[self.value_kind]
+        unit = f"（{self.unit}）" if self.unit else ""
         return [
             *LG_HEADER, "人口規模", "人口",
-            "KPI番号", "指標名", "単位", v, f"{v}（人口千人当たり）",
+            "KPI番号", "指標名", "単位", f"{v}{unit}", f"{v}（人口千人当たり{self.unit}）",
         ]  # fmt: skip
+
+    def legend(self) -> list[tuple[str, str]]:
+        """Terms of the export, for its 凡例 sheet."""
+        v = VALUE_KINDS[self.value_kind]
+        return [
+            ("KPIの種類", self.label),
+            ("単位", self.unit or "（なし）"),
+            (v, "計画に記載された値（単位は「単位」列）"),
+            (
+                f"{v}（人口千人当たり{self.unit}）",
+                "件数・人数などの数を人口千人当たりに換算した値。割合（%）や率は換算せず空欄"
+                if not self.per_capita
+                else "数を人口千人当たりに換算した値（人口は住民基本台帳、令和4年1月1日現在）",
+            ),
+        ]
 
     def records(self) -> list[list[Any]]:
         return [
@@ -201,6 +219,60 @@ class KpiBenchmark:
 
 def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+# Units that count things: only these are divided by population.
+COUNT_UNITS = frozenset(
+    [
+        "件",
+        "人",
+        "回",
+        "個",
+        "箇所",
+        "か所",
+        "カ所",
+        "ヶ所",
+        "ケ所",
+        "台",
+        "校",
+        "施設",
+        "団体",
+        "手続",
+        "業務",
+        "種類",
+        "種",
+        "本",
+        "社",
+        "者",
+        "事業者",
+        "データセット",
+        "セット",
+        "冊",
+        "枚",
+        "戸",
+        "世帯",
+        "店",
+        "店舗",
+        "名",
+        "組",
+        "機関",
+        "地区",
+        "人日",
+        "アクセス",
+        "ダウンロード",
+        "PV",
+        "件数",
+        "人数",
+        "回数",
+        "手続数",
+        "業務数",
+    ]
+)
+
+
+def is_count_unit(unit: str | None) -> bool:
+    """Whether a KPI's unit counts things (件, 人, 回 …), so a per-resident figure means something."""
+    return normalise_unit(unit) in COUNT_UNITS
 
 
 def normalise_unit(unit: str | None) -> str:
@@ -272,8 +344,8 @@ def benchmark(
 ) -> KpiBenchmark:
     """Distribution of one kind of KPI, by 団体区分 or 人口規模.
 
-    `per_capita=None` divides counts by population (per 1,000 residents) and leaves shares (%)
-    as they are.
+    `per_capita=None` divides counts by population (per 1,000 residents) and leaves shares (%),
+    rates and other units as they are; `per_capita=True` is ignored for a unit that is not a count.
     """
     if value_kind not in VALUE_KINDS:
         raise ValueError(f"値の種類「{value_kind}」は選べません（{'、'.join(VALUE_KINDS.values())}）")
@@ -283,8 +355,7 @@ def benchmark(
     units = Counter(normalise_unit(p.unit) for p in points)
     unit = units.most_common(1)[0][0] if units else ""
     same = [p for p in points if normalise_unit(p.unit) == unit]
-    if per_capita is None:
-        per_capita = unit != "%"
+    per_capita = is_count_unit(unit) and per_capita is not False
     kept: list[KpiPoint] = []
     values: list[float] = []
     for p in same:

@@ -2,41 +2,33 @@
 
 Why this way: comparing every pair of 1,741 answers is 1.5 million comparisons; MinHash
 signatures banded into LSH buckets find the candidate pairs in one pass, and candidates are
-confirmed with the exact Jaccard similarity of their shingle sets. Exact copies (after
-normalisation, with the municipality's own name masked) are grouped by hash first, so a text
-copied by hundreds of plans costs one signature.
+confirmed with the exact Jaccard similarity of their shingle sets. A text is compared with
+EVERY member of each bucket it falls in (comparing with the bucket's first member only missed
+17 of 354 pairs above 0.8 on synthetic clusters). Exact copies (after the normalisation of
+plan_builder.plan.copying: names, NFKC, spacing, punctuation) are grouped by hash first, so a
+text copied by hundreds of plans costs one signature.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import zlib
 from collections.abc import Hashable, Mapping
 
 import numpy as np
+
+from plan_builder.plan.copying import MIN_CHARS
+from plan_builder.plan.copying import normalise as copy_normalise
 
 _PRIME = (1 << 31) - 1
 _NUM_PERM, _BANDS = 64, 16  # 4 rows per band: candidates from a Jaccard of about 0.5
 _rng = np.random.default_rng(20261201)
 _A = _rng.integers(1, _PRIME, size=_NUM_PERM, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME, size=_NUM_PERM, dtype=np.uint64)
-_DROP = re.compile(r"[\s、。，．,.・「」『』（）()【】〔〕［］\[\]：:；;！!？?\-ー－―…‥\"'“”‘’]+")
-_PLACEHOLDER = re.compile(r"○○(?:市町村|都道府県|市|町|村|県|都|府|道)?")
-MASK = "○○"
-MIN_CHARS = 20  # shorter texts are too short to call copies
 
 
 def normalise(text: str, lg_name: str = "") -> str:
-    """NFKC, no spaces or punctuation, the municipality's own name and ○○ placeholders masked."""
-    s = unicodedata.normalize("NFKC", text or "")
-    if lg_name:
-        s = s.replace(unicodedata.normalize("NFKC", lg_name), MASK)
-        stem = lg_name[:-1] if len(lg_name) > 2 and lg_name[-1] in "市町村区" else ""
-        if stem:
-            s = s.replace(stem, MASK)
-    s = _PLACEHOLDER.sub(MASK, s)
-    return _DROP.sub("", s)
+    """The comparable form shared with the 記載例 check (plan_builder.plan.copying)."""
+    return copy_normalise(text, lg_name)
 
 
 def shingles(norm: str, n: int = 3) -> set[int]:
@@ -95,14 +87,15 @@ def near_duplicate_groups(
             uf.union(first, i)
     sh = {i: shingles(norms[i]) for i in reps}
     rows = _NUM_PERM // _BANDS
-    buckets: dict[tuple[int, bytes], Hashable] = {}
+    buckets: dict[tuple[int, bytes], list[Hashable]] = {}
     for i in reps:
         sig = _signature(sh[i])
         for b in range(_BANDS):
-            key = (b, sig[b * rows : (b + 1) * rows].tobytes())
-            first = buckets.setdefault(key, i)
-            if first != i and uf.find(first) != uf.find(i) and jaccard(sh[first], sh[i]) >= threshold:
-                uf.union(first, i)
+            members = buckets.setdefault((b, sig[b * rows : (b + 1) * rows].tobytes()), [])
+            for j in members:
+                if uf.find(j) != uf.find(i) and jaccard(sh[j], sh[i]) >= threshold:
+                    uf.union(j, i)
+            members.append(i)
     groups: dict[Hashable, list[Hashable]] = {}
     for i in norms:
         groups.setdefault(uf.find(i), []).append(i)

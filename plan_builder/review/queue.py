@@ -59,7 +59,7 @@ class QueuePage:
 
 
 QUEUE_HEADER = [
-    *LG_HEADER, "人口規模", "状態", "提出回", "提出日", "待ち日数", "充足度", "指摘件数", "未解決コメント",
+    *LG_HEADER, "人口規模", "状態", "提出回", "提出日", "待ち日数", "充足度（%）", "指摘件数", "未解決コメント",
 ]  # fmt: skip
 
 
@@ -72,7 +72,7 @@ def queue_records(rows: list[QueueRow]) -> list[list[Any]]:
             r.round,
             to_jst(_aware(r.submitted_at)).date(),  # 提出日 as officials read it
             r.days_waiting,
-            None if r.completeness is None else round(r.completeness, 4),
+            None if r.completeness is None else round(r.completeness * 100, 1),
             r.findings,
             r.open_comments,
         ]  # fmt: skip

@@ -11,8 +11,9 @@ from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
 from plan_builder.plan.answers import answer_text
+from plan_builder.plan.copying import copied_example
 from plan_builder.plan.locality import Locality
-from plan_builder.review.neardup import near_duplicate_groups, normalise
+from plan_builder.review.neardup import near_duplicate_groups
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, band_label, lg_cells
 
 LONG_MIN = 40  # a long-text answer shorter than this (characters) is flagged as very short
@@ -110,14 +111,12 @@ def side_by_side(
     check_copies = q.type in (QuestionType.LONG_TEXT, QuestionType.SHORT_TEXT)
     dupes = near_duplicate_groups(texts, threshold=threshold, names=names) if check_copies else {}
     limit = short_limit(q)
-    raw_examples = q.examples if check_copies else []
+    raw_examples = q.examples if check_copies else ()
     rows = []
     for s in snaps:
         t = texts[s.plan_id]
-        norm = normalise(t, s.lg_name)
-        # the 記載例 as this plan was shown it (filled with its own name, 市/町/村 and prefecture)
-        local = Locality.of(s.lg_code, s.lg_name)
-        examples = {normalise(local.fill(e), s.lg_name) for e in raw_examples}
+        # the 記載例 as this plan was shown them (filled with its own name, 市/町/村 and prefecture)
+        examples = [Locality.of(s.lg_code, s.lg_name).fill(e) for e in raw_examples]
         rows.append(
             SideRow(
                 s.plan_id,
@@ -132,7 +131,7 @@ def side_by_side(
                 len(t),
                 not t.strip(),
                 bool(t.strip()) and check_copies and len(t.strip()) < limit,
-                bool(norm) and norm in examples,
+                bool(examples) and copied_example(t, examples, s.lg_name),
                 [names[i] for i in dupes.get(s.plan_id, [])],
             )
         )

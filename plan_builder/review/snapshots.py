@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import and_, func, literal_column, tuple_
+from sqlalchemy import JSON, and_, func, literal_column, tuple_, type_coerce
 from sqlmodel import select
 
 from plan_builder.auth import policy
@@ -162,13 +162,16 @@ def load_snapshots(
     actor: Actor,
     flt: SnapshotFilter | None = None,
     *,
-    content: Literal["full", "digest", "none"] = "full",
+    content: Literal["full", "digest", "coverage", "kpis", "none"] = "full",
     paths: list[tuple[str, ...]] | None = None,
 ) -> list[Snapshot]:
     """Snapshots of the plans the actor may read, filtered by `flt`.
 
     `paths` (with content="full") reads only those JSON paths, e.g. [("answers", "current.issues")]:
     the database extracts them, so a side-by-side of one question over 1,741 plans stays quick.
+    content="coverage" is the digest without KPI details (the coverage matrix only asks whether
+    a plan has KPIs): KPIs are over half of a digest, and decoding them was most of the cost;
+    content="kpis" is the digest's KPIs only (for the KPI benchmark).
     """
     flt = flt or SnapshotFilter()
     latest = _latest_rounds()
@@ -190,7 +193,12 @@ def load_snapshots(
             SubmissionRecord.submitted_at,
             SubmissionRecord.completeness,
             SubmissionRecord.findings_count,
-            SubmissionRecord.digest if content == "digest" else literal_column("NULL"),
+            _digest_column(store, content)
+            if content != "full" and content != "none"
+            else literal_column("NULL"),
+            func.json_array_length(SubmissionRecord.digest["kpis"].as_json())  # counted, not read
+            if content == "coverage"
+            else literal_column("NULL"),
         )
         .join(LocalGovernment, LocalGovernment.code6 == PlanRecord.lg_code)
         .join(latest, latest.c.plan_id == PlanRecord.id, isouter=True)
@@ -206,10 +214,20 @@ def load_snapshots(
         data: dict[int, dict[str, Any]] = {}
         if content == "digest":
             data = {r[0]: r[16] for r in rows if r[16] is not None}
+        elif content in PARTS:
+            data = {r[0]: _from_parts(content, r[16], r[17]) for r in rows if r[16] is not None}
         if content != "none":
             missing = [(r[0], r[12] if r[12] is not None else r[10]) for r in rows if r[0] not in data]
-            full = _content(s, missing, paths if content == "full" else None) if missing else {}
-            data.update({pid: (digest(d) if content == "digest" else d) for pid, d in full.items()})
+            want = paths if content == "full" else (_COVERAGE_PATHS if content in PARTS else None)
+            full = _content(s, missing, want) if missing else {}
+            for pid, d in full.items():
+                if content == "full":
+                    data[pid] = d
+                else:
+                    dg = digest(d)
+                    if content == "coverage":
+                        dg["kpis"] = _kpi_count(len(dg["kpis"]))
+                    data[pid] = {"kpis": dg["kpis"]} if content == "kpis" else dg
     out = [
         Snapshot(
             plan_id=r[0],
@@ -262,3 +280,40 @@ def _nest(paths: list[tuple[str, ...]], values: list[Any]) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[path[-1]] = v
     return out
+
+
+# The digest keys the coverage matrix reads (everything but the KPIs' details), and the KPI
+# benchmark's (the KPIs only).
+COVERAGE_KEYS = ("title", "period", "pillars", "publication_url", "contact", "answers", "measures")
+PARTS = {"coverage": COVERAGE_KEYS, "kpis": ("kpis",)}
+
+
+def _digest_column(store: Store, content: str):
+    """The digest as stored, or (for the coverage) only COVERAGE_KEYS as one JSON array, picked
+    out by the database in one pass over each row; KPIs are over half of a digest and decoding
+    them was most of the cost."""
+    d = SubmissionRecord.digest
+    if content not in PARTS:
+        return d
+    keys = PARTS[content]
+    if store.engine.dialect.name == "sqlite":  # several paths: one JSON array (one path: the value)
+        return type_coerce(func.json_extract(d, *[f"$.{k}" for k in keys], "$.digest"), JSON)
+    return type_coerce(func.json_build_array(*[d[k].as_json() for k in keys], d["digest"].as_json()), JSON)
+
+
+def _from_parts(content: str, values: list[Any], n_kpis: int | None) -> dict[str, Any]:
+    keys = PARTS[content]
+    out = {k: v for k, v in zip(keys, values, strict=False) if v is not None}
+    if content == "coverage":
+        out["kpis"] = _kpi_count(n_kpis)
+    return out
+
+
+# What the coverage matrix reads of a plan never submitted (its digest is made from these).
+_COVERAGE_PATHS = [(k,) for k in ("title", "period", "pillars", "publication_url", "contact", "answers",
+                                  "measures", "kpis")]  # fmt: skip
+
+
+def _kpi_count(n: int | None) -> list[dict[str, Any]]:
+    """Placeholders for KPIs: enough for "has KPIs" and "how many", nothing to decode."""
+    return [{}] * (n or 0)

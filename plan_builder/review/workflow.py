@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import Actor
+from plan_builder.checks import check_plan
 from plan_builder.errors import (
     InvalidTransitionError,
     NotFoundError,
@@ -204,11 +205,27 @@ class ReviewService:
             raise PermissionDeniedError(f"「{ACTION_LABELS[to]}」操作は{who}または管理者のみが行えます")
         if len(note) > 2000:
             raise InvalidTransitionError("メモは2,000字以内で入力してください")
+        if to is S.APPROVED and not note.strip():
+            open_errors = self._open_errors(plan_id)
+            if open_errors:
+                raise InvalidTransitionError(
+                    f"提出された計画に要対応の指摘が{open_errors}件残っています。"
+                    "承認する場合は、その理由をメモに記入してください。"
+                )
         base_version = rec.version if expected_version is None else expected_version
         checked: Completeness | None = None
         if to in SUBMITTING:
             checked = self._check(rec)
         return self._write(plan_id, current, to, base_version, note, checked)
+
+    def _open_errors(self, plan_id: int) -> int:
+        """要対応 findings of the frozen submission (0 when its guide is not installed)."""
+        plan = self.submitted_plan(plan_id).plan
+        try:
+            guide = get_guide(plan.guide_id)
+        except Exception:  # an unknown guide cannot be checked; the approver sees the plan itself
+            return 0
+        return check_plan(plan, guide).count("error")
 
     def _check(self, rec: PlanRecord) -> Completeness | None:
         try:

@@ -8,22 +8,21 @@ wizard.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
 from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.errors import PlanBuilderError, StaleVersionError
+from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
-from plan_builder.plan.clock import today_jst
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
 from plan_builder.review.comments import MAX_BODY, Comment, CommentService
 from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, coverage_matrix
 from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
-from plan_builder.review.export import to_csv, to_xlsx
+from plan_builder.review.documents import FORMATS as DOC_FORMATS
+from plan_builder.review.documents import document_name, submitted_document
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
+from plan_builder.review.labels import display_names, place_label
 from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, queue_records, review_queue
 from plan_builder.review.side_by_side import FLAG_LABELS, question_path, side_by_side
 from plan_builder.review.snapshots import (
@@ -34,26 +33,21 @@ from plan_builder.review.snapshots import (
     load_snapshots,
 )
 from plan_builder.review.workflow import (
-    ACTION_LABELS,
     PLANNER_SIDE,
     REVIEWER_SIDE,
-    TRANSITIONS,
     ReviewService,
 )
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
+from plan_builder.ui.review_actions import actions
+from plan_builder.ui.review_common import ctx, date_label, downloads, paginate, show_flash
 
 K_SELECTED = "rv_selected_plan"
 MUNICIPAL_TYPES = ["designated_city", "core_city", "city", "special_ward", "town", "village"]
 
 
 # Shared helpers -------------------------------------------------------------------------------
-def _ctx() -> tuple[object, Actor]:
-    return state.get_store(), state.actor()
-
-
-def _date(dt: datetime | None) -> str:
-    return state.saved_label(dt) if dt else "－"
+_ctx, _date, _downloads, _paginate, _flash = ctx, date_label, downloads, paginate, show_flash
 
 
 def segments_markdown(segments: list[Segment]) -> str:
@@ -74,37 +68,6 @@ def segments_markdown(segments: list[Segment]) -> str:
             pieces.append(esc)
         out.append("  \n".join(pieces))
     return "".join(out)
-
-
-def _downloads(name: str, header: list[str], rows: list[list], key: str) -> None:
-    """Download buttons; the files are built only when a button is clicked (big tables)."""
-    c1, c2 = st.columns(2)
-    stamp = today_jst().strftime("%Y%m%d")
-    c1.download_button(
-        "Excel形式（.xlsx）で保存",
-        lambda: to_xlsx(header, rows),
-        file_name=f"{name}_{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-    )
-    c2.download_button(
-        "CSV形式（UTF-8）で保存",
-        lambda: to_csv(header, rows),
-        file_name=f"{name}_{stamp}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-    )
-
-
-def _paginate(total: int, key: str, default_size: int = 50) -> tuple[int, int]:
-    c1, c2, c3 = st.columns([1, 1, 3])
-    size = c1.selectbox(
-        "1ページの件数", [25, 50, 100, 200], index=[25, 50, 100, 200].index(default_size), key=f"{key}_size"
-    )
-    pages = max(1, -(-total // size))
-    page = c2.number_input("ページ", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page")
-    c3.caption(f"全{total:,}件（{pages}ページ）")
-    return int(page), int(size)
 
 
 def _filters(actor: Actor, key: str, *, statuses: bool = True) -> SnapshotFilter:
@@ -143,13 +106,6 @@ def _guide_picker(key: str) -> Guide:
     return guides[gid]
 
 
-def _flash() -> None:
-    msg = st.session_state.pop("rv_flash", None)
-    if msg:
-        st.success(md_escape(msg))
-
-
-# 審査キュー ------------------------------------------------------------------------------------
 def queue_page() -> None:
     store, actor = _ctx()
     st.title("審査キュー")
@@ -185,8 +141,8 @@ def queue_page() -> None:
                 "状態": r.status.label,
                 "提出回": r.round,
                 "提出日": _date(r.submitted_at),
-                "待ち日数": r.days_waiting,
-                "充足度": None if r.completeness is None else round(r.completeness * 100),
+                "待ち日数": "－" if r.days_waiting is None else f"{r.days_waiting}日",
+                "充足度（%）": None if r.completeness is None else round(r.completeness * 100),
                 "指摘件数": r.findings,
                 "未解決コメント": r.open_comments,
             }
@@ -198,7 +154,9 @@ def queue_page() -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "充足度": st.column_config.ProgressColumn("充足度", min_value=0, max_value=100, format="%d%%")
+            "充足度（%）": st.column_config.ProgressColumn(
+                "充足度（%）", min_value=0, max_value=100, format="%d%%"
+            )
         },
     )
     _downloads("審査キュー", QUEUE_HEADER, queue_records(everything.rows), "rvq_dl")
@@ -229,6 +187,7 @@ def review_panel(plan_id: int) -> None:
         f"状態：{status.label}　第{subs[-1].round}回提出（{_date(subs[-1].submitted_at)}、版 {frozen.version}）"
     )
     _actions(rs, plan_id, side=REVIEWER_SIDE)
+    _document_downloads(plan_id, subs[-1].round)
     tab_plan, tab_comments, tab_hist = st.tabs(["提出された内容", "コメント", "状態の履歴"])
     with tab_plan:
         _comment_form(cs, plan_id, guide)
@@ -248,9 +207,10 @@ def review_panel(plan_id: int) -> None:
                     for c in open_by_key.get(q.key, []):
                         st.warning(f"コメント：{md_escape(c.body)}")
     with tab_comments:
-        _comment_list(cs, plan_id)
+        _comment_list(cs, plan_id, guide)
     with tab_hist:
         hist = rs.history(plan_id)
+        who = display_names(store, [t.actor for t in hist])
         st.dataframe(
             pd.DataFrame(
                 [
@@ -259,7 +219,7 @@ def review_panel(plan_id: int) -> None:
                         "変更前": t.from_status.label,
                         "変更後": t.to_status.label,
                         "提出回": t.round,
-                        "操作した人": t.actor,
+                        "操作した人": who.get(t.actor, t.actor),
                         "メモ": t.note,
                     }
                     for t in hist
@@ -270,34 +230,31 @@ def review_panel(plan_id: int) -> None:
         )
 
 
+def _document_downloads(plan_id: int, round_no: int) -> None:
+    """The submitted revision as Word or PDF (built when the button is clicked)."""
+    store, actor = _ctx()
+    cols = st.columns(len(DOC_FORMATS))
+    for col, (fmt, label) in zip(cols, DOC_FORMATS.items(), strict=True):
+        col.download_button(
+            f"提出された計画を{label}形式で保存",
+            lambda fmt=fmt: submitted_document(store, actor, plan_id, fmt, round=round_no)[0],
+            file_name=document_name(store, actor, plan_id, fmt, round=round_no),
+            mime=DOC_MIME[fmt],
+            key=f"rv_doc_{plan_id}_{fmt}",
+            on_click="ignore",
+        )
+
+
+DOC_MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
 def _actions(
-    rs: ReviewService, plan_id: int, *, side: str | None, expected_version: int | None = None
+    rs: ReviewService, plan_id: int, *, side: str | None, expected_version: int | None = None, where: str = ""
 ) -> None:
-    allowed = [to for to in rs.allowed(plan_id) if side is None or _side(rs, plan_id, to) == side]
-    if not allowed:
-        return
-    note = st.text_input("メモ（任意）", key=f"rv_note_{plan_id}_{side}")
-    cols = st.columns(len(allowed))
-    for col, to in zip(cols, allowed, strict=True):
-        if col.button(ACTION_LABELS[to], key=f"rv_do_{plan_id}_{to.value}", type="primary"):
-            try:
-                rs.transition(plan_id, to, note=note, expected_version=expected_version)
-            except StaleVersionError:
-                st.error(
-                    "計画がほかの画面で更新されています。最新の内容を読み込み直してから、もう一度操作してください。"
-                )
-                return
-            except PlanBuilderError as exc:
-                st.error(md_escape(exc))
-                return
-            st.session_state["rv_flash"] = f"計画の状態を「{to.label}」にしました。"
-            if side == PLANNER_SIDE and hasattr(state, "reload_plan"):
-                state.reload_plan()
-            st.rerun()
-
-
-def _side(rs: ReviewService, plan_id: int, to: PlanStatus) -> str:
-    return TRANSITIONS[(rs.status(plan_id), to)]
+    actions(rs, plan_id, side=side, expected_version=expected_version, where=where)
 
 
 def _comment_form(cs: CommentService, plan_id: int, guide: Guide) -> None:
@@ -325,35 +282,46 @@ def _comment_form(cs: CommentService, plan_id: int, guide: Guide) -> None:
                 st.rerun()
 
 
-def _comment_list(cs: CommentService, plan_id: int) -> None:
+def _comment_list(cs: CommentService, plan_id: int, guide: Guide) -> None:
     comments = cs.comments(plan_id)
     if not comments:
         st.info("コメントはまだありません。")
         return
     for c in comments:
-        _comment_box(cs, c)
+        _comment_box(cs, c, guide=guide)
 
 
 def _comment_box(
-    cs: CommentService, c: Comment, *, can_resolve: bool = True, can_reply: bool = True, planner: bool = False
+    cs: CommentService,
+    c: Comment,
+    *,
+    can_resolve: bool = True,
+    can_reply: bool = True,
+    planner: bool = False,
+    guide: Guide | None = None,
 ) -> None:
     """One comment with its replies. `planner` shows it as the wizard does: where it is attached
     goes without saying there, so the header names who wrote it and for which submission."""
+    names = display_names(cs.store, [c.author, *(r.author for r in c.replies)])
     with st.container(border=True, key=f"rv_comment_{c.id}"):
         when = _date(c.created_at) + (f"、第{c.round}回提出" if c.round else "")
         item = f"・{c.item_key}" if c.item_key else ""
         if planner:
             scope = "章全体" if c.question_key is None else ""
             target = "　".join(t for t in (scope, f"対象：{c.item_key}" if c.item_key else "") if t)
-            head = f":orange-badge[審査担当者のコメント]　{md_escape(c.author)}（{when}）"
+            head = f":orange-badge[審査担当者のコメント]　{md_escape(names[c.author])}（{when}）"
             st.markdown(head + (f"　{md_escape(target)}" if target else ""))
         else:
-            where = c.question_key or f"{c.chapter_key}（章全体）"
+            where = (
+                place_label(guide, c.chapter_key, c.question_key, c.item_key)
+                if guide
+                else (c.question_key or f"{c.chapter_key}（章全体）") + item
+            )
             mark = "解決済み" if c.resolved else "未解決"
-            st.markdown(f"**{mark}**　{md_escape(where + item)}　{md_escape(c.author)}（{when}）")
+            st.markdown(f"**{mark}**　{md_escape(where)}　{md_escape(names[c.author])}（{when}）")
         st.markdown(md_escape(c.body))
         for r in c.replies:
-            st.markdown(f"> 返信 {md_escape(r.author)}（{_date(r.created_at)}）：{md_escape(r.body)}")
+            st.markdown(f"> 返信 {md_escape(names[r.author])}（{_date(r.created_at)}）：{md_escape(r.body)}")
         if can_reply:
             with st.form(f"rv_reply_form_{c.id}", clear_on_submit=True, border=False):
                 c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
@@ -456,21 +424,48 @@ def diff_page() -> None:
         "比べる先", rounds, index=len(rounds) - 1, format_func=lambda r: f"第{r}回提出", key="rvd_b"
     )
     guide = get_guide(rs.submitted_plan(pid, b).plan.guide_id)
-    render_diff(round_diff(rs, pid, a, b, guide))
+    by_question: dict[str, list[Comment]] = {}
+    for c in CommentService(store, actor).comments(pid):
+        by_question.setdefault(c.key, []).append(c)
+    names = display_names(
+        store, [x.author for cs_ in by_question.values() for c in cs_ for x in (c, *c.replies)]
+    )
+    render_diff(round_diff(rs, pid, a, b, guide), by_question, names)
     st.divider()
-    _actions(rs, pid, side=REVIEWER_SIDE)
+    _actions(rs, pid, side=REVIEWER_SIDE, where="diff")
 
 
-def render_diff(d: RoundDiff) -> None:
+def render_diff(d: RoundDiff, comments: dict[str, list[Comment]] | None = None, names=None) -> None:
+    """Each changed answer: old and new side by side, paragraph by paragraph, with the changes
+    marked inside (deleted on the old side, inserted on the new side), and the comments made on
+    that question beside it."""
     if d.empty:
         st.info(f"{d.old_label}と{d.new_label}の内容に違いはありません。")
         return
-    st.caption(f"{d.old_label} → {d.new_label}（:red-background[~~削除~~]　:green-background[追加]）")
+    comments, names = comments or {}, names or {}
+    st.caption(f"左：{d.old_label}　右：{d.new_label}（:red-background[~~削除~~]　:green-background[追加]）")
     st.subheader(f"回答の変更（{len(d.answers)}件）")
     for a in d.answers:
-        with st.container(border=True):
+        with st.container(border=True, key=f"rvd_answer_{a.question_key}"):
             st.markdown(f"**{md_escape(a.label)}**（{a.kind}）")
-            st.markdown(segments_markdown(a.segments) or "*（空欄）*")
+            about = comments.get(a.question_key, [])
+            left, right, side = st.columns([5, 5, 3] if about else [1, 1, 0.001])
+            left.caption(d.old_label)
+            right.caption(d.new_label)
+            for row in a.paragraphs:
+                left.markdown(segments_markdown(row.old) or "　")
+                right.markdown(segments_markdown(row.new) or "　")
+            if about:
+                side.caption(f"この設問へのコメント（{len(about)}件）")
+                for c in about:
+                    mark = "解決済み" if c.resolved else "未解決"
+                    side.markdown(
+                        f"**{mark}**　{md_escape(names.get(c.author, c.author))}：{md_escape(c.body)}"
+                        + "".join(
+                            f"  \n↳ {md_escape(names.get(r.author, r.author))}：{md_escape(r.body)}"
+                            for r in c.replies
+                        )
+                    )
     _item_changes("施策の変更", d.measures_added, d.measures_removed, d.measure_changes)
     _item_changes("KPIの変更", d.kpis_added, d.kpis_removed, d.kpi_changes)
 
@@ -550,8 +545,8 @@ def coverage_page() -> None:
     st.markdown("不足している項目：" + (md_escape("、".join(missing)) if missing else "なし"))
     if st.button("この計画を審査キューで開く", key="rvc_open"):
         st.session_state[K_SELECTED] = pid
-        st.switch_page(pages()[0])
-    _downloads("カバレッジ", m.header(), m.records(), "rvc_dl")
+        st.switch_page(page("queue"))
+    _downloads("カバレッジ", m.header(), m.records(), "rvc_dl", legend=m.legend())
 
 
 # KPIベンチマーク -------------------------------------------------------------------------------
@@ -574,9 +569,9 @@ def kpi_page() -> None:
         st.info("この値が入力されたKPIがありません。")
         return
     note = (
-        "人口千人当たりの値です（人口は住民基本台帳、令和4年1月1日現在）。"
+        f"単位：人口千人当たり{md_escape(b.unit)}（件数・人数などの数のみ換算。人口は住民基本台帳、令和4年1月1日現在）。"
         if b.per_capita
-        else f"単位：{md_escape(b.unit or '－')}"
+        else f"単位：{md_escape(b.unit or '－')}（割合・率などは人口で割らず、そのまま比べています）"
     )
     st.caption(note + (f"　単位が異なる{b.other_units}件は除いています。" if b.other_units else ""))
     st.plotly_chart(kpi_boxplot(b), key="rvk_chart", config={"displaylogo": False})
@@ -606,7 +601,7 @@ def kpi_page() -> None:
         hide_index=True,
         width="stretch",
     )
-    _downloads(f"KPI_{b.label}", b.header(), recs, "rvk_dl")
+    _downloads(f"KPI_{b.label}", b.header(), recs, "rvk_dl", legend=b.legend())
 
 
 # Planner side ----------------------------------------------------------------------------------
@@ -682,17 +677,27 @@ def comments_at_question(
 
 
 # Pages -----------------------------------------------------------------------------------------
+# Built afresh for every run: st.Page objects carry per-run state, so they must not be shared
+# between sessions. switch_page finds a page by its url_path, so a new object with the same path
+# reaches the same page.
+_SPECS = {
+    "board": ("策定状況", ":material/map:", "review-board"),
+    "queue": ("審査キュー", ":material/inbox:", "review-queue"),
+    "side": ("比較（横並び）", ":material/view_column:", "review-side-by-side"),
+    "diff": ("回次の差分", ":material/difference:", "review-diff"),
+    "coverage": ("カバレッジ", ":material/grid_on:", "review-coverage"),
+    "kpi": ("KPIベンチマーク", ":material/bar_chart:", "review-kpi"),
+}
+
+
+def page(key: str) -> st.Page:
+    from plan_builder.ui.status_board_page import board_page
+
+    fn = {"board": board_page, "queue": queue_page, "side": side_by_side_page, "diff": diff_page,
+          "coverage": coverage_page, "kpi": kpi_page}[key]  # fmt: skip
+    title, icon, url = _SPECS[key]
+    return st.Page(fn, title=title, icon=icon, url_path=url)
+
+
 def pages() -> list[st.Page]:
-    """New page objects on every call (a shared st.Page leaks navigation state between sessions)."""
-    return [
-        st.Page(queue_page, title="審査キュー", icon=":material/inbox:", url_path="review-queue"),
-        st.Page(
-            side_by_side_page,
-            title="比較（横並び）",
-            icon=":material/view_column:",
-            url_path="review-side-by-side",
-        ),
-        st.Page(diff_page, title="回次の差分", icon=":material/difference:", url_path="review-diff"),
-        st.Page(coverage_page, title="カバレッジ", icon=":material/grid_on:", url_path="review-coverage"),
-        st.Page(kpi_page, title="KPIベンチマーク", icon=":material/bar_chart:", url_path="review-kpi"),
-    ]
+    return [page(k) for k in _SPECS]
