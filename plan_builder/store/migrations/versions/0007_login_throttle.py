@@ -1,7 +1,7 @@
 """login_throttle: failed logins per account, per source address and per pair
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
