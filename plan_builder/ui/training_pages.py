@@ -3,25 +3,25 @@
 
 Thin screens over plan_builder.training (every read and write goes through TrainingService with
 the acting user). Participant and session names are user text: they reach HTML only through
-html.escape and Markdown only through md_escape. Pages are built per call (`pages()`): a shared
+Markup (html_out) and Markdown only through md_escape. Pages are built per call (`pages()`): a shared
 st.Page would leak navigation state between sessions.
 """
 
 from __future__ import annotations
 
-import html
 import io
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
+from markupsafe import Markup
 
 from plan_builder.errors import PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.clock import today_jst
 from plan_builder.training import START_LABELS, STATUS_LABELS, Board, SessionInfo, TrainingService
-from plan_builder.ui import state
+from plan_builder.ui import html_out, state
 from plan_builder.ui.render import md_escape
 
 K_SESSION = "tr_session_id"  # the session the trainer works on (the one last created, by default)
@@ -136,8 +136,10 @@ def _join_panel(info: SessionInfo) -> None:
     c1, c2 = st.columns([2, 1])
     with c1:
         st.markdown("参加コード")
-        st.html(
-            f'<div class="tr-code" style="font-size:5rem;font-weight:700;letter-spacing:.2em">{info.join_code}</div>'
+        html_out.show(
+            Markup('<div class="tr-code" style="font-size:5rem;font-weight:700;letter-spacing:.2em">{}</div>').format(
+                info.join_code
+            )
         )
         st.markdown(
             f"参加の手順：ブラウザで `{url}` を開き、「研修に参加する」に参加コードと表示名を入力します。"
@@ -208,21 +210,30 @@ _BOARD_CSS = """<style>
 </style>"""
 
 
-def board_html(board: Board, idle_minutes: int) -> str:
+def board_html(board: Board, idle_minutes: int) -> Markup:
     """All seats as a 6-column grid (30 seats fit 1920×1080) plus the questions most have not reached."""
     cards = []
     for s in board.seats:
-        name = html.escape(s.participant or "（未参加）")
-        chapter = html.escape(s.chapter or "まだ変更なし")
-        idle = f'<div class="tr-idle">{idle_minutes}分以上保存なし</div>' if s.idle else ""
+        idle = Markup('<div class="tr-idle">{}分以上保存なし</div>').format(idle_minutes) if s.idle else ""
         cards.append(
-            f'<div class="tr-card{" idle" if s.idle else ""}" data-seat="{s.number}">'
-            f'<div class="tr-name">{s.number:02d} {name}</div><div class="tr-ch">{chapter}</div>'
-            f'<div>変更した設問 <span class="tr-n">{s.changed}</span> / {s.total}</div>{idle}</div>'
+            Markup(
+                '<div class="tr-card{}" data-seat="{}">'
+                '<div class="tr-name">{:02d} {}</div><div class="tr-ch">{}</div>'
+                '<div>変更した設問 <span class="tr-n">{}</span> / {}</div>{}</div>'
+            ).format(
+                " idle" if s.idle else "",
+                s.number,
+                s.number,
+                s.participant or "（未参加）",
+                s.chapter or "まだ変更なし",
+                s.changed,
+                s.total,
+                idle,
+            )
         )
-    lag = "、".join(f"{html.escape(n.label)}（{n.count}人）" for n in board.not_reached[:8])
-    lag_line = f'<div class="tr-lag">多くの人がまだ手を付けていない設問：{lag}</div>' if lag else ""
-    return f'{_BOARD_CSS}<div class="tr-grid">{"".join(cards)}</div>{lag_line}'
+    lag = "、".join(f"{n.label}（{n.count}人）" for n in board.not_reached[:8])
+    lag_line = Markup('<div class="tr-lag">多くの人がまだ手を付けていない設問：{}</div>').format(lag) if lag else ""
+    return Markup(_BOARD_CSS) + Markup('<div class="tr-grid">') + Markup("").join(cards) + Markup("</div>") + lag_line
 
 
 def board_page() -> None:
@@ -245,15 +256,17 @@ def _board_fragment(svc: TrainingService, info: SessionInfo, idle: int) -> None:
         st.warning(md_escape(str(exc)))
         return
     waiting = sum(s.idle for s in board.seats)
-    st.html(
-        f'<div style="font-size:20px"><b>{html.escape(info.name)}</b>　参加コード <b>{info.join_code}</b>　'
-        f"{len(board.seats)}人　{waiting}人が{idle}分以上保存なし　"
-        f'<span data-testid="tr-board-time">{state.saved_label(None if not board.seats else max(s.last_saved for s in board.seats))}</span></div>'
+    last = state.saved_label(None if not board.seats else max(s.last_saved for s in board.seats))
+    html_out.show(
+        Markup(
+            '<div style="font-size:20px"><b>{}</b>　参加コード <b>{}</b>　{}人　{}人が{}分以上保存なし　'
+            '<span data-testid="tr-board-time">{}</span></div>'
+        ).format(info.name, info.join_code, len(board.seats), waiting, idle, last)
     )
     if not board.seats:
         st.info("まだ参加者がいません。参加コードを案内してください。")
         return
-    st.html(board_html(board, idle))
+    html_out.show(board_html(board, idle))
 
 
 # 説明用の表示（プレゼンテーション） ------------------------------------------------------------

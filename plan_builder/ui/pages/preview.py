@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan_builder.ui import common, preview_text
+from plan_builder.ui import common, html_out, preview_text
 from plan_builder.ui.render import md_escape
 
 
@@ -13,13 +13,13 @@ def render() -> None:
     if op is None:
         return
     common.header(op, "プレビュー")
-    page, problem = preview_text.html(op.plan, op.guide)
+    page, problem = preview_text.document_html(op.plan, op.guide)
     if problem:
         st.error(md_escape(problem))
         return
     st.caption("出力する文書と同じ内容です（グラフは出力するときに作成します）。")
     with st.container(border=True):
-        st.html(page)
+        html_out.show(page)
 
 
 if __name__ == "__main__":
