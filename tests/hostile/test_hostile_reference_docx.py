@@ -60,10 +60,22 @@ def _parts(data: bytes) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
-def assert_clean(data: bytes) -> dict[str, bytes]:
+_PLAN_LINK = re.compile(
+    rb'<Relationship Id="[^"]+" Type="http://schemas\.openxmlformats\.org/officeDocument/2006/'
+    rb'relationships/hyperlink" Target="(https://[^"]+)" TargetMode="External"/>'
+)
+
+
+def assert_clean(data: bytes, links: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """No hostile remnant in any part. `links`: the plan's own https URLs, which the document
+    may carry as clickable hyperlinks (a link is never fetched by Word or LibreOffice)."""
     parts = _parts(data)
     for name, body in parts.items():
         assert ALLOWED_PARTS.match(name), f"unexpected part {name}"
+        if name.endswith(".rels"):
+            for m in _PLAN_LINK.finditer(body):
+                assert m.group(1).decode() in links, f"unexpected link {m.group(1)!r} in {name}"
+            body = _PLAN_LINK.sub(b"", body)
         for bad in FORBIDDEN:
             assert bad not in body, f"{bad!r} left in {name}"
     return parts
@@ -156,7 +168,7 @@ def test_word_export_with_hostile_reference_has_none_of_it(tmp_path: Path, guide
     plan = sample_plan(guide, lg_code="033227", lg_name="矢巾町", n_measures=2, n_kpis=1)
     out = tmp_path / "plan.docx"
     export_plan(plan, guide, "docx", out, reference_docx=ref, render_charts=False)
-    parts = assert_clean(out.read_bytes())
+    parts = assert_clean(out.read_bytes(), links=(plan.publication_url,))
     assert any(HEADER_TEXT.encode() in b for n, b in parts.items() if "header" in n)
 
 
