@@ -19,13 +19,27 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from plan_builder.guide import get_guide
-from plan_builder.guide.diff import GuideDiff, diff_guides
 from plan_builder.plan.fiscal import format_date, format_fiscal_year
 
 Service = Callable[[argparse.Namespace], Any]
+
+
+if TYPE_CHECKING:
+    from plan_builder.guide.diff import GuideDiff
+
+
+def get_guide(guide_id: str) -> Any:
+    from plan_builder.guide import get_guide as load  # lazy: registering commands stays light
+
+    return load(guide_id)
+
+
+def diff_guides(old: Any, new: Any) -> GuideDiff:
+    from plan_builder.guide.diff import diff_guides as diff
+
+    return diff(old, new)
 
 
 def _print_diff(d: GuideDiff) -> None:

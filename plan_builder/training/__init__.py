@@ -1,39 +1,39 @@
-"""Briefing sessions: tables, joining, trainer actions, the board and hand-outs."""
+"""Briefing sessions: tables, joining, trainer actions, the board and hand-outs.
 
-from plan_builder.training.board import Board, NotReached, SeatStatus, read_board
-from plan_builder.training.handout import handout, handout_docx, handout_markdown, join_steps
-from plan_builder.training.sessions import (
-    MAX_NAME,
-    MAX_SEATS,
-    START_LABELS,
-    STATUS_LABELS,
-    SeatInfo,
-    SessionInfo,
-    TrainingInputError,
-    TrainingService,
-    join,
-    normalise_code,
-    participant_actor,
-)
+Names are loaded on first use (PEP 562), so the CLI can register its session commands without
+importing python-docx, plotly and the guide files.
+"""
 
-__all__ = [
-    "MAX_NAME",
-    "MAX_SEATS",
-    "START_LABELS",
-    "STATUS_LABELS",
-    "Board",
-    "NotReached",
-    "SeatInfo",
-    "SeatStatus",
-    "SessionInfo",
-    "TrainingInputError",
-    "TrainingService",
-    "handout",
-    "handout_docx",
-    "handout_markdown",
-    "join",
-    "join_steps",
-    "normalise_code",
-    "participant_actor",
-    "read_board",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "Board": "board",
+    "NotReached": "board",
+    "SeatStatus": "board",
+    "read_board": "board",
+    "handout": "handout",
+    "handout_docx": "handout",
+    "handout_markdown": "handout",
+    "join_steps": "handout",
+    "MAX_NAME": "sessions",
+    "MAX_SEATS": "sessions",
+    "START_LABELS": "sessions",
+    "STATUS_LABELS": "sessions",
+    "SeatInfo": "sessions",
+    "SessionInfo": "sessions",
+    "TrainingInputError": "sessions",
+    "TrainingService": "sessions",
+    "join": "sessions",
+    "normalise_code": "sessions",
+    "participant_actor": "sessions",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"plan_builder.training.{_WHERE[name]}"), name)

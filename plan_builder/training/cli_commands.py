@@ -10,12 +10,17 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plan_builder.auth.actor import Actor
 from plan_builder.errors import PlanBuilderError
 from plan_builder.plan.clock import to_jst
 from plan_builder.store.repo import Store
-from plan_builder.training.sessions import START_LABELS, STATUS_LABELS, TrainingService
+
+if TYPE_CHECKING:
+    from plan_builder.training.sessions import TrainingService
+
+STARTS = ("blank", "sample")  # the keys of training.sessions.START_LABELS (a test keeps them equal)
 
 
 def _service(args: argparse.Namespace) -> TrainingService:
@@ -29,7 +34,15 @@ def _service(args: argparse.Namespace) -> TrainingService:
         if found is None:
             raise PlanBuilderError(f"利用者「{username}」は登録されていないか、停止されています")
         actor = found
+    from plan_builder.training.sessions import TrainingService
+
     return TrainingService(store, actor)
+
+
+def _status_label(status: str) -> str:
+    from plan_builder.training.sessions import STATUS_LABELS
+
+    return STATUS_LABELS[status]
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -51,7 +64,7 @@ def _list(args: argparse.Namespace) -> int:
     print("研修ID\t状態\t参加コード\t席数\t作成\t研修名")
     for s in sessions:
         print(
-            f"{s.id}\t{STATUS_LABELS[s.status]}\t{s.join_code}\t{s.seats}\t{to_jst(s.created_at):%Y-%m-%d %H:%M}\t{s.name}"
+            f"{s.id}\t{_status_label(s.status)}\t{s.join_code}\t{s.seats}\t{to_jst(s.created_at):%Y-%m-%d %H:%M}\t{s.name}"
         )
     return 0
 
@@ -111,9 +124,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("create", help="研修を作成し、参加コードを表示する")
     p.add_argument("name", help="研修名")
     p.add_argument("--guide", required=True, help="手引ID（`guides` で確認）")
-    p.add_argument(
-        "--start", choices=list(START_LABELS), default="blank", help="blank（白紙）/ sample（記入例）"
-    )
+    p.add_argument("--start", choices=list(STARTS), default="blank", help="blank（白紙）/ sample（記入例）")
     p.set_defaults(handler=_create)
     p = sub.add_parser("list", help="研修の一覧")
     p.add_argument("--json", action="store_true")
