@@ -110,10 +110,15 @@ def test_migration_to_the_dx_guide_moves_shared_keys(guide: Guide) -> None:
     assert {q.key for q in preview.diff.added} >= {"vision.statement", "policy.priority_version"}
 
 
-def test_migration_saved_keeps_the_old_revision(store, guide: Guide) -> None:
+def test_migration_saved_keeps_the_old_revision(store, guide: Guide, monkeypatch) -> None:
+    from plan_builder.guide import loader
+
+    revised = _revised(guide)  # as if a new guide file had been added to guide_templates/
+    known = loader.get_guides()
+    monkeypatch.setattr(loader, "get_guides", lambda: {**known, revised.id: revised})
     svc = PlanService(store, Actor.local())
     old = svc.create(sample_plan(guide))
-    preview = migrate_plan(old.plan, guide, _revised(guide))
+    preview = migrate_plan(old.plan, guide, revised)
     saved = svc.save(old.id, preview.plan, expected_version=old.version, note=preview.note)
     assert svc.get(old.id).plan.guide_id == "kanmin-2025-municipality"
     assert svc.revision(old.id, old.version).plan == old.plan
