@@ -160,6 +160,7 @@ def _reads_of_one_plan(
         lambda: cs.open_comments(pid),
         lambda: cs.open_comments_for(pid, "current.issues"),
         lambda: cs.can_reply(pid),
+        lambda: cs.can_resolve(pid),
     ]
 
 
@@ -248,7 +249,8 @@ COVERED = {
     "PlanService": {"list_plans", "get", "current_version", "revisions", "revision", "can_read",
                     "export_json", "download_name"},
     "ReviewService": {"status", "allowed", "history", "submissions", "submitted_plan"},
-    "CommentService": {"comments", "open_comments", "open_comments_for", "can_reply", "open_counts"},
+    "CommentService": {"comments", "open_comments", "open_comments_for", "can_reply", "can_resolve",
+                       "open_counts"},
     "SnapshotService": {"load", "meta"},
     "QueueService": {"page"},
 }  # fmt: skip

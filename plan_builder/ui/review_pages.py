@@ -368,7 +368,7 @@ def _comment_box(
                         st.error(md_escape(exc))
                     else:
                         st.rerun()
-        if can_resolve and cs.actor.role in (Role.REVIEWER, Role.ADMIN, Role.TRAINER):
+        if can_resolve and cs.can_resolve(c.plan_id):
             label = "未解決に戻す" if c.resolved else "解決済みにする"
             if st.button(label, key=f"rv_resolve_{c.id}"):
                 try:
