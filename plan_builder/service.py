@@ -15,10 +15,8 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.exchange import checked_for_import, export_json, parse_plan_json
 from plan_builder.guide import get_guide
-from plan_builder.plan.limits import PlanLimitError, check_limits
-from plan_builder.plan.model import Plan, PlanStatus
-from plan_builder.plan.text import clean_text
-from plan_builder.store.repo import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
+from plan_builder.plan import Plan, PlanLimitError, PlanStatus, check_limits, clean_text
+from plan_builder.store import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
 from plan_builder.store.tables import PlanRecord
 from plan_builder.uploads import safe_filename
 

@@ -20,11 +20,10 @@ from plan_builder.creation import new_plan
 from plan_builder.errors import PermissionDeniedError, PlanBuilderError
 from plan_builder.export import reference_docx_for
 from plan_builder.guide import Guide, get_guide
-from plan_builder.plan.model import PlanPeriod
-from plan_builder.plan.text import clean_text
+from plan_builder.plan import PlanPeriod, clean_text
 from plan_builder.samples import DEFAULT_MUNICIPALITY, DEFAULT_PREFECTURE, END_FY, START_FY, sample_plan
 from plan_builder.service import PlanService
-from plan_builder.store.repo import Store, StoredPlan
+from plan_builder.store import Store, StoredPlan
 
 MAX_NAME = 40
 MAX_PARTICIPANTS = 60
