@@ -12,7 +12,7 @@ the three functions below, or a new field on `Scope`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, and_, false, true
 
@@ -81,17 +81,10 @@ def _review_area(actor: Actor) -> Scope:
 def read_scope(actor: Actor) -> Scope:
     """Plans the actor may open and list. Reviewers see only plans that were submitted (and,
     through the service, only the submitted revision of them)."""
-    match actor.role:
-        case Role.ADMIN:
-            return EVERYTHING
-        case Role.PLANNER:
-            return _own_org(actor)
-        case Role.TRAINER:
-            return Scope(training=True)
-        case Role.REVIEWER:
-            area = _review_area(actor)
-            return NOTHING if area.nothing else Scope(pref_code=area.pref_code, submitted=True)
-    return NOTHING
+    if actor.role is Role.REVIEWER:
+        area = _review_area(actor)
+        return NOTHING if area.nothing else replace(area, submitted=True)
+    return write_scope(actor)  # everyone else reads what they may write
 
 
 def write_scope(actor: Actor) -> Scope:
