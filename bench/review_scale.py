@@ -21,7 +21,7 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import get_guide
 from plan_builder.review.coverage import coverage_matrix
 from plan_builder.review.kpi import benchmark, kinds, kpi_index
-from plan_builder.review.snapshots import load_snapshots
+from plan_builder.review.snapshots import SnapshotService
 from plan_builder.review.status_board import status_board, survey_records
 from plan_builder.store import Store
 
@@ -55,10 +55,10 @@ def main() -> int:
     store.plan_meta(1)  # warm the connection pool, not the data
 
     def matrix_run():
-        return coverage_matrix(load_snapshots(store, reviewer, content="coverage"), guide)
+        return coverage_matrix(SnapshotService(store, reviewer).load(content="coverage"), guide)
 
     def kpi_run():
-        index = kpi_index(load_snapshots(store, reviewer, content="kpis"))
+        index = kpi_index(SnapshotService(store, reviewer).load(content="kpis"))
         return [
             benchmark(index, tag, group_by=g)
             for tag, _, _ in kinds(index, min_plans=5)

@@ -53,12 +53,6 @@ def json_schema_text() -> str:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json_schema_text(), encoding="utf-8", newline="\n")
-    return path
-
-
 def parse_plan_json(text: str | bytes) -> Plan:
     """Validate a whole exchange file and return the plan, or raise PlanImportError."""
     try:  # size, encoding, syntax, duplicates, depth, item counts and absurd numbers

@@ -13,10 +13,8 @@ from typing import Any
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
-from plan_builder.plan.limits import PlanLimitError, check_limits
-from plan_builder.plan.model import Plan, PlanStatus
-from plan_builder.plan.text import clean_text
-from plan_builder.store.repo import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
+from plan_builder.plan import Plan, PlanLimitError, PlanStatus, check_limits, clean_text
+from plan_builder.store import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
 from plan_builder.store.tables import PlanRecord
 
 
@@ -232,13 +230,9 @@ class PlanService:
         return result
 
     def download_name(self, plan_id: int, ext: str) -> str:
-        """A harmless file name for a download of this plan (the title may contain anything)."""
-        from plan_builder.uploads import safe_filename
-
+        """A harmless file name for a download of the plan as the actor sees it now."""
         stored = self.get(plan_id)
-        raw = f"{stored.plan.lg_name}_{stored.plan.title}".replace("/", "_").replace("\\", "_")
-        stem = safe_filename(raw, default="plan", max_length=100)
-        return f"{stem}_v{stored.version}.{ext.lstrip('.')}"
+        return download_name(stored.plan, stored.version, ext)
 
     # Audit -------------------------------------------------------------------------------
     def audit_log(self, **filters: Any) -> list[audit.AuditEntry]:
@@ -251,6 +245,15 @@ class PlanService:
         """Let workflow code (review, comments) log an action on a plan the actor may read."""
         self._check_read(plan_id)
         self._audit(action, plan_id, **detail)
+
+
+def download_name(plan: Plan, version: int, ext: str) -> str:
+    """The file name for a download of `version` of `plan` (the title may contain anything)."""
+    from plan_builder.uploads import safe_filename  # lazy: `list` stays fast
+
+    raw = f"{plan.lg_name}_{plan.title}".replace("/", "_").replace("\\", "_")
+    stem = safe_filename(raw, default="plan", max_length=100)
+    return f"{stem}_v{version}.{ext.lstrip('.')}"
 
 
 def _submitted_version(rec: PlanRecord) -> int:

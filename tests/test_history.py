@@ -178,3 +178,24 @@ def test_migration_0005_compacts_existing_histories(fresh_database_url: str) -> 
         assert store.revision(1, 1).plan.status is PlanStatus.DRAFT
     finally:
         engine.dispose()
+
+
+def test_one_writer_of_revisions_and_plan_rows() -> None:
+    """Only plan_builder.store.repo inserts revisions or updates plan rows (migrations aside)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(
+        r"(?<!class )PlanRevisionRecord\(|insert\((PlanRevisionRecord|PlanRecord)|update\(PlanRecord\)|INSERT INTO plan"
+    )
+    hits = []
+    for path in [*root.glob("plan_builder/**/*.py"), *root.glob("bench/*.py")]:
+        if "migrations" in path.parts:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                hits.append(f"{path.relative_to(root)}:{n}")
+    assert [h.split(":")[0] for h in hits] == ["plan_builder/store/repo.py", "plan_builder/store/repo.py"], (
+        hits
+    )

@@ -91,16 +91,16 @@ def test_lean_reads_give_the_same_coverage_and_kpis(store: Store, guide: Guide) 
     for submitted plans and drafts alike."""
     from plan_builder.review.coverage import coverage_matrix
     from plan_builder.review.kpi import benchmark, kinds, kpi_index
-    from plan_builder.review.snapshots import load_snapshots
+    from plan_builder.review.snapshots import SnapshotService
 
     seed_desk(store, guide)
     admin = Actor("admin", Role.ADMIN)
-    full = coverage_matrix(load_snapshots(store, admin, content="digest"), guide)
-    lean = coverage_matrix(load_snapshots(store, admin, content="coverage"), guide)
+    full = coverage_matrix(SnapshotService(store, admin).load(content="digest"), guide)
+    lean = coverage_matrix(SnapshotService(store, admin).load(content="coverage"), guide)
     assert [r.values for r in lean.rows] == [r.values for r in full.rows] and len(full.rows) == 6
     a, b = (
-        kpi_index(load_snapshots(store, admin, content="digest")),
-        kpi_index(load_snapshots(store, admin, content="kpis")),
+        kpi_index(SnapshotService(store, admin).load(content="digest")),
+        kpi_index(SnapshotService(store, admin).load(content="kpis")),
     )
     assert a == b and kinds(a)
     tag = kinds(a)[0][0]

@@ -32,7 +32,7 @@ def short_limit(q: Question) -> int:
 
 
 def question_path(q: Question) -> tuple[str, ...]:
-    """Where the answer lives in the plan JSON (for reading just that with load_snapshots)."""
+    """Where the answer lives in the plan JSON (for reading just that with SnapshotService.load)."""
     if q.field:
         return tuple(q.field.split("."))
     structured = {

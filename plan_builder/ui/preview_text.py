@@ -7,14 +7,12 @@ import streamlit as st
 from markupsafe import Markup
 
 from plan_builder.export import TemplateError, preview_html
-from plan_builder.guide.model import Guide
+from plan_builder.guide import Guide, get_guide
 from plan_builder.plan.model import Plan
 
 
 @st.cache_data(max_entries=32, show_spinner="プレビューを作成しています…")
 def _cached(data: str, guide_id: str) -> tuple[str, str]:
-    from plan_builder.guide import get_guide
-
     plan, guide = Plan.model_validate_json(data), get_guide(guide_id)
     try:
         return preview_html(plan, guide), ""

@@ -302,12 +302,6 @@ def open_plan(plan_id: int) -> None:
     st.query_params[QP] = str(plan_id)
 
 
-def close_plan() -> None:
-    for k in (K_ID, K_VERSION, K_PLAN, K_SAVED, K_UNSAVED, K_CONFLICTS):
-        st.session_state.pop(k, None)
-    st.query_params.pop(QP, None)
-
-
 def reload_plan() -> None:
     """Read the latest saved version (text this tab could not save is kept and shown again)."""
     if st.session_state.get(K_ID) is not None:
