@@ -75,7 +75,7 @@ def outage_message(exc: BaseException) -> str | None:
             return DISK_FULL_MESSAGE
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return PERMISSION_MESSAGE
-        return UNREACHABLE_MESSAGE
+        return None
     if not isinstance(exc, OperationalError | InterfaceError | DBAPIError):
         return None
     text = str(getattr(exc, "orig", exc)).lower()
