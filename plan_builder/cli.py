@@ -643,13 +643,10 @@ def build_parser(*, with_auth: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="書き出さずに、保存済みのファイルが最新か確かめる")
     p.set_defaults(handler=cmd_schema)
 
-    if with_auth:
-        try:  # account administration, provided by plan_builder.auth
-            from plan_builder.auth.cli_commands import register
-        except ImportError:
-            pass
-        else:
-            register(sub)
+    if with_auth:  # account administration, provided by plan_builder.auth
+        from plan_builder.auth.cli_commands import register
+
+        register(sub)
     return parser
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from plan_builder.export import export_plan
 from plan_builder.guide.model import Guide
 from plan_builder.plan.model import Plan
 from plan_builder.ui import render
@@ -16,11 +17,7 @@ from plan_builder.ui import render
 _IMAGE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$", re.MULTILINE)
 
 
-def _exported(plan: Plan, guide: Guide) -> str | None:
-    try:
-        from plan_builder.export import export_plan
-    except ImportError:
-        return None
+def _exported(plan: Plan, guide: Guide) -> str:
     with tempfile.TemporaryDirectory(prefix="pb-preview-") as tmp:
         out = Path(tmp) / "plan.md"
         result = export_plan(plan, guide, "md", out, render_charts=False)
@@ -39,10 +36,6 @@ def _cached(data: str, guide_id: str) -> tuple[str, str]:
         return render.plan_markdown(
             plan, guide
         ), f"文書出力の形式で表示できませんでした（{type(exc).__name__}）。簡易表示です。"
-    if text is None:
-        return render.plan_markdown(
-            plan, guide
-        ), "簡易表示です（文書出力機能が導入されると、文書と同じ体裁で表示されます）。"
     return text, ""
 
 

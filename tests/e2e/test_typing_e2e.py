@@ -176,3 +176,33 @@ def test_target_typed_right_after_baseline_date_is_kept(
     assert first_year is not None and after.targets[first_year] == 4321
     others = {fy: v for fy, v in before.targets.items() if fy != first_year}
     assert {fy: v for fy, v in after.targets.items() if fy != first_year} == others
+
+
+def test_leaving_with_unsaved_typing_asks_first(
+    planned: tuple[str, str, int], app_page: Callable[..., Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    url, _, plan_id = planned
+    app = app_page(url, "typing_leave")
+    page = app.page
+    page.goto(f"{url}/wizard?plan={plan_id}")
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    app.idle()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    page.close(run_before_unload=True)  # nothing typed: the page closes without asking
+    assert dialogs == []
+
+    app = app_page(url, "typing_leave")
+    page = app.page
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    page.goto(f"{url}/wizard?plan={plan_id}")
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    app.idle()
+    box = page.get_by_label("地域の現状（必須）", exact=True)
+    box.click()
+    box.press_sequentially("まだ保存していない文", delay=30)
+    page.close(run_before_unload=True)
+    page.wait_for_event("dialog", timeout=5_000) if not dialogs else None
+    assert dialogs == ["beforeunload"]
