@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from plan_builder.ui import host_guard, nav, state
+from plan_builder.ui import auth_pages, host_guard, leave_guard, nav, state
 
 st.set_page_config(page_title="官民データ活用推進計画 作成支援", page_icon="📘", layout="wide")
 host_guard.guard()
 state.begin_run()
 try:
-    nav.run(state.actor())
+    acting = state.actor()
+    auth_pages.remember()
+    leave_guard.install(state.has_unsaved())
+    nav.run(acting)
 except state.STORAGE_ERRORS as exc:
     message = state.outage_message(exc)
     if message is None:

@@ -31,16 +31,8 @@ def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _module() -> list[str]:
-    """The real entry point once cli.py has the `user` subcommand, else the module on its own."""
-    try:
-        from plan_builder import cli  # noqa: F401
-
-        src = (ROOT / "plan_builder" / "cli.py").read_text(encoding="utf-8")
-        if "cli_commands" in src:
-            return ["-m", "plan_builder"]
-    except ImportError:
-        pass
-    return ["-m", "plan_builder.auth.cli_commands"]
+    """The real entry point (cli.py registers the `user` subcommand)."""
+    return ["-m", "plan_builder"]
 
 
 def run(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

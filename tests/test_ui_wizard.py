@@ -135,7 +135,7 @@ def test_two_tabs_same_field_conflict_shown_at_the_field(store: Store, plan_id: 
     shown = [t.value for t in tab_a.text]
     assert "タブAの内容" in shown and "タブBの内容" in shown
     assert by_label(tab_a.text_area, "地域の現状（必須）").value == "タブAの内容"  # still on screen
-    next(b for b in tab_a.button if b.label == "この画面の入力を残す").click().run()
+    next(b for b in tab_a.button if b.label == "この入力を残す").click().run()
     assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブAの内容"
     assert not any("同じ欄を同時に変更" in w.value for w in tab_a.warning)
 
@@ -145,7 +145,7 @@ def test_conflict_take_theirs_shows_the_saved_text(store: Store, plan_id: int) -
     tab_b = open_page(plan_id)
     by_label(tab_b.text_area, "地域の現状（必須）").input("タブBの内容").run()
     by_label(tab_a.text_area, "地域の現状（必須）").input("タブAの内容").run()
-    next(b for b in tab_a.button if b.label == "相手の変更を採る").click().run()
+    next(b for b in tab_a.button if b.label == "相手の内容にする").click().run()
     assert by_label(tab_a.text_area, "地域の現状（必須）").value == "タブBの内容"
     assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブBの内容"
 

@@ -21,13 +21,15 @@ from plan_builder.auth.users import LoginError, UserAdmin, active_actor, actor_f
 from plan_builder.errors import PlanBuilderError
 from plan_builder.plan.clock import to_jst
 from plan_builder.store.repo import Store
-from plan_builder.ui import join_page
+from plan_builder.ui import join_page, login_cookie
 from plan_builder.ui.render import md_escape
 
 K_USER = "pb_auth_user"
 K_OIDC_LOGGED = "pb_auth_oidc_logged"
 K_FAILS = "pb_auth_fails"
 K_NEXT = "pb_auth_next"  # the query parameters asked for before the login screen
+K_TOKEN = "pb_auth_token"  # the signed sign-in cookie this session writes (login_cookie)
+K_LOGGED_OUT = "auth_logged_out"  # not pb_: survives logout(), which clears every pb_ key
 SESSION_FAIL_DELAY = 1.0  # seconds per earlier failure in this browser session, on top of the account lock
 
 
@@ -62,17 +64,21 @@ def current_actor() -> Actor:
         return Actor.local()
     store = _store()
     ss = st.session_state
-    username = ss.get(K_USER)
+    username = ss.get(K_USER) or _from_cookie()
     if username:
         actor = active_actor(store, username)
         if actor is not None:
             return actor
         ss.pop(K_USER, None)
+        ss.pop(K_TOKEN, None)
+        ss[K_LOGGED_OUT] = True  # the cookie names an account that may not sign in any more
         st.warning("この利用者は停止されたか、登録が削除されました。管理者に確認してください。")
     participant = join_page.current_participant(store)  # joined a briefing session with its code
     if participant is not None:
         return participant
     _keep_requested_page()
+    if ss.get(K_LOGGED_OUT):
+        st.html(login_cookie.clear_script(), unsafe_allow_javascript=True)
     if oidc_configured():
         _oidc_login(store)
     else:
@@ -80,6 +86,29 @@ def current_actor() -> Actor:
     join_page.join_form(store)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() ends the run
+
+
+def _from_cookie() -> str | None:
+    """The user named by this browser's signed sign-in cookie (a reload), unless signed out here."""
+    ss = st.session_state
+    if ss.get(K_LOGGED_OUT):
+        return None
+    try:
+        token = st.context.cookies.get(login_cookie.COOKIE)
+    except Exception:  # no browser request behind this session (tests, bare mode)
+        return None
+    username = login_cookie.read_token(token)
+    if username:
+        ss[K_USER], ss[K_TOKEN] = username, token
+    return username
+
+
+def remember() -> None:
+    """Write this session's sign-in cookie (drawn every run; the browser runs it once)."""
+    token = st.session_state.get(K_TOKEN)
+    if token and shared_mode():
+        with st.sidebar:
+            st.html(login_cookie.set_script(token), unsafe_allow_javascript=True, width="content")
 
 
 def _keep_requested_page() -> None:
@@ -94,6 +123,8 @@ def _keep_requested_page() -> None:
 
 def _signed_in(username: str) -> None:
     st.session_state[K_USER] = username
+    st.session_state[K_TOKEN] = login_cookie.make_token(username)
+    st.session_state.pop(K_LOGGED_OUT, None)
     wanted = st.session_state.pop(K_NEXT, None)
     if wanted:
         st.query_params.from_dict(wanted)  # e.g. ?plan=12: the page decides whether it may be opened
@@ -161,6 +192,7 @@ def logout() -> None:
     st.session_state.pop(K_OIDC_LOGGED, None)
     for key in [k for k in st.session_state if str(k).startswith("pb_")]:
         del st.session_state[key]  # the open plan and its widgets belong to the user who left
+    st.session_state[K_LOGGED_OUT] = True  # and the sign-in cookie is cleared on the login screen
     if username:
         audit.record(_store().engine, username, "logout", f"user:{username}")
     st.query_params.clear()

@@ -75,7 +75,7 @@ def outage_message(exc: BaseException) -> str | None:
             return DISK_FULL_MESSAGE
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return PERMISSION_MESSAGE
-        return UNREACHABLE_MESSAGE
+        return None
     if not isinstance(exc, OperationalError | InterfaceError | DBAPIError):
         return None
     text = str(getattr(exc, "orig", exc)).lower()
@@ -212,8 +212,15 @@ def bind(name: str, saved: Any) -> str:
     return wk
 
 
-def seeded(wk: str) -> Any:
-    return st.session_state.get(K_SEEDS, {}).get(wk)
+def mark_drawn(wk: str) -> None:
+    """Record a widget drawn without `bind` (a table editor) for `on_screen`."""
+    st.session_state.setdefault(K_DRAWN, set()).add(wk)
+
+
+def on_screen(wk: str) -> bool:
+    """In a callback: the widget was drawn by the previous run (or the one before, see `edited`)."""
+    ss = st.session_state
+    return wk in ss.get(K_DRAWN, ()) or wk in ss.get(K_LAST, ())
 
 
 def edited(wk: str) -> Any:

@@ -30,40 +30,90 @@ def _years(plan: Plan, kpi: Kpi) -> list[int]:
     return sorted(years | set(kpi.targets) | set(kpi.actuals))
 
 
-def _save(kpi_key: str, field: str, **changes: Any) -> None:
+def _save(kpi_key: str, field: str, raw: Any = None, **changes: Any) -> None:
+    """Validate one KPI change on this tab's plan, then save only that change."""
     op = state.current()
     if op is None:
         return
+    name = f"kpi:{kpi_key}:{field}"
     try:
-        plan = edit.update_kpi(op.plan, kpi_key, **changes)
+        edit.update_kpi(op.plan, kpi_key, **changes)
     except edit.EditError as exc:
-        state.set_error(f"kpi:{kpi_key}:{field}", str(exc))
+        state.set_error(name, str(exc))
+        state.keep_unsaved(name, raw, None)
         return
-    state.set_error(f"kpi:{kpi_key}:{field}", None)
-    state.commit(plan, note=f"KPI {kpi_key} を変更")
+    state.set_error(name, None)
+    state.save_field(
+        name, raw, lambda plan: edit.update_kpi(plan, kpi_key, **changes), f"KPI {kpi_key} を変更"
+    )
 
 
 def _on_field(kpi_key: str, field: str, wk: str) -> None:
-    value = st.session_state.get(wk)
+    value = state.edited(wk)
+    if value is state.NO_EDIT:
+        return
+    raw = value
     if field == "baseline_value" and isinstance(value, str):
         value = value.strip() or None
-    _save(kpi_key, field, **{field: value})
+    _save(kpi_key, field, raw, **{field: value})
+
+
+def _series_shown_key(kpi_key: str) -> str:
+    return f"pb_series_shown:{st.session_state.get(state.K_ID)}:{kpi_key}"
+
+
+def _series_key(plan: Plan, kpi: Kpi, years: list[int]) -> str:
+    """The table's widget key: kept while the saved series is what the table shows (its own edits
+    included), so a save of another field never redraws the table under the user's typing."""
+    ss = st.session_state
+    shown = (years, dict(kpi.targets), dict(kpi.actuals))
+    gen_key = _series_shown_key(kpi.key)
+    gen, before = ss.get(gen_key, (0, None))
+    if before != shown:
+        gen, before = gen + 1, shown
+    ss[gen_key] = (gen, before)
+    return state.wkey(f"kpi_series:{kpi.key}:{gen}")
 
 
 def _on_series(kpi_key: str, wk: str, years: list[int]) -> None:
-    op = state.current()
-    if op is None:
+    if not state.on_screen(wk):
         return
-    kpi = op.plan.kpi(kpi_key)
-    targets = {fy: kpi.targets.get(fy) for fy in years}
-    actuals = {fy: kpi.actuals.get(fy) for fy in years}
+    gen_key = _series_shown_key(kpi_key)
+    gen, shown = st.session_state.get(gen_key, (0, None))
+    if shown is None:
+        return
+    _, targets, actuals = shown
+    new_t, new_a = dict(targets), dict(actuals)
     for idx, changes in (st.session_state.get(wk) or {}).get("edited_rows", {}).items():
         fy = years[int(idx)]
         if "target" in changes:
-            targets[fy] = changes["target"]
+            new_t[fy] = changes["target"]
         if "actual" in changes:
-            actuals[fy] = changes["actual"]
-    _save(kpi_key, "series", targets=targets, actuals=actuals)
+            new_a[fy] = changes["actual"]
+    changed_t = {fy: v for fy, v in new_t.items() if targets.get(fy) != v}
+    changed_a = {fy: v for fy, v in new_a.items() if actuals.get(fy) != v}
+    if not changed_t and not changed_a:
+        return
+    op = state.current()
+    if op is None:
+        return
+
+    def change(plan: Plan) -> Plan:
+        kpi = plan.kpi(kpi_key)
+        return edit.update_kpi(
+            plan, kpi_key, targets={**kpi.targets, **changed_t}, actuals={**kpi.actuals, **changed_a}
+        )
+
+    name = f"kpi:{kpi_key}:series"
+    try:
+        change(op.plan)
+    except edit.EditError as exc:
+        state.set_error(name, str(exc))
+        return
+    state.set_error(name, None)
+    if state.save_field(name, None, change, f"KPI {kpi_key} の目標値・実績値を変更"):
+        kpi = st.session_state[state.K_PLAN].kpi(kpi_key)
+        st.session_state[gen_key] = (gen, (years, dict(kpi.targets), dict(kpi.actuals)))
 
 
 def _on_add() -> None:
@@ -142,78 +192,92 @@ def _add_form(op) -> None:
         _err("kpi_add")
 
 
+def _bind(kpi: Kpi, fields: tuple[str, ...]) -> dict[str, str]:
+    values = {
+        "name": kpi.name,
+        "unit": kpi.unit,
+        "baseline_value": _num(kpi.baseline.value),
+        "baseline_as_of": kpi.baseline.as_of,
+        "source": kpi.source,
+        "method": kpi.method,
+        "kind": kpi.kind,
+        "nature": kpi.nature,
+        "pillar": kpi.pillar,
+    }
+    return {f: state.bind(f"kpi:{kpi.key}:{f}", values[f]) for f in fields}
+
+
+@st.fragment
+def _top_fields(k: str) -> None:
+    """Name to baseline date. A fragment: saving one of these reruns only this part, so the
+    target table below is not redrawn while the user is already typing in it (issue 9, seq. 2)."""
+    op = state.current()
+    if op is None or k not in {x.key for x in op.plan.kpis}:
+        return
+    kpi = op.plan.kpi(k)
+    w = _bind(kpi, ("name", "unit", "kind", "nature", "pillar", "baseline_value", "baseline_as_of"))
+    a, b = st.columns([3, 1])
+    a.text_input(
+        "指標名（必須）", key=w["name"], on_change=_on_field, args=(k, "name", w["name"]), max_chars=200
+    )
+    b.text_input("単位", key=w["unit"], on_change=_on_field, args=(k, "unit", w["unit"]), max_chars=30)
+    _err(f"kpi:{k}:name")
+    c, d, e = st.columns(3)
+    c.selectbox(
+        "指標の種類",
+        list(KpiKind),
+        format_func=lambda x: x.label,
+        key=w["kind"],
+        on_change=_on_field,
+        args=(k, "kind", w["kind"]),
+    )
+    d.selectbox(
+        "定量・定性",
+        list(KpiNature),
+        format_func=lambda x: x.label,
+        key=w["nature"],
+        on_change=_on_field,
+        args=(k, "nature", w["nature"]),
+    )
+    pillars = {x.key: x.short_name for x in op.guide.pillars}
+    e.selectbox(
+        "柱",
+        list(pillars),
+        format_func=pillars.get,
+        key=w["pillar"],
+        index=None,
+        placeholder="未設定",
+        on_change=_on_field,
+        args=(k, "pillar", w["pillar"]),
+    )
+    _err(f"kpi:{k}:nature")
+    f, g = st.columns(2)
+    f.text_input(
+        "現状値",
+        key=w["baseline_value"],
+        on_change=_on_field,
+        args=(k, "baseline_value", w["baseline_value"]),
+        help="定量の指標は数値で入力します（例：12、74.2）。",
+    )
+    g.date_input(
+        "現状値の基準日",
+        key=w["baseline_as_of"],
+        format="YYYY/MM/DD",
+        on_change=_on_field,
+        args=(k, "baseline_as_of", w["baseline_as_of"]),
+    )
+    if kpi.baseline.as_of:
+        g.caption(format_date(kpi.baseline.as_of))
+    _err(f"kpi:{k}:baseline_value")
+    _err(f"kpi:{k}:baseline_as_of")
+
+
 def _editor(op, kpi: Kpi) -> None:
     k = kpi.key
-    p = state.wkey(f"kpi:{k}:")
-    ss = st.session_state
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        for field, value in (
-            ("name", kpi.name),
-            ("unit", kpi.unit),
-            ("baseline_value", _num(kpi.baseline.value)),
-            ("baseline_as_of", kpi.baseline.as_of),
-            ("source", kpi.source),
-            ("method", kpi.method),
-            ("kind", kpi.kind),
-            ("nature", kpi.nature),
-            ("pillar", kpi.pillar),
-        ):
-            ss.setdefault(p + field, value)
-        a, b = st.columns([3, 1])
-        a.text_input(
-            "指標名（必須）", key=p + "name", on_change=_on_field, args=(k, "name", p + "name"), max_chars=200
-        )
-        b.text_input("単位", key=p + "unit", on_change=_on_field, args=(k, "unit", p + "unit"), max_chars=30)
-        _err(f"kpi:{k}:name")
-        c, d, e = st.columns(3)
-        c.selectbox(
-            "指標の種類",
-            list(KpiKind),
-            format_func=lambda x: x.label,
-            key=p + "kind",
-            on_change=_on_field,
-            args=(k, "kind", p + "kind"),
-        )
-        d.selectbox(
-            "定量・定性",
-            list(KpiNature),
-            format_func=lambda x: x.label,
-            key=p + "nature",
-            on_change=_on_field,
-            args=(k, "nature", p + "nature"),
-        )
-        pillars = {x.key: x.short_name for x in op.guide.pillars}
-        e.selectbox(
-            "柱",
-            list(pillars),
-            format_func=pillars.get,
-            key=p + "pillar",
-            index=None,
-            placeholder="未設定",
-            on_change=_on_field,
-            args=(k, "pillar", p + "pillar"),
-        )
-        _err(f"kpi:{k}:nature")
-        f, g = st.columns(2)
-        f.text_input(
-            "現状値",
-            key=p + "baseline_value",
-            on_change=_on_field,
-            args=(k, "baseline_value", p + "baseline_value"),
-            help="定量の指標は数値で入力します（例：12、74.2）。",
-        )
-        g.date_input(
-            "現状値の基準日",
-            key=p + "baseline_as_of",
-            format="YYYY/MM/DD",
-            on_change=_on_field,
-            args=(k, "baseline_as_of", p + "baseline_as_of"),
-        )
-        if kpi.baseline.as_of:
-            g.caption(format_date(kpi.baseline.as_of))
-        _err(f"kpi:{k}:baseline_value")
-        _err(f"kpi:{k}:baseline_as_of")
+        _top_fields(k)
+        w = _bind(kpi, ("source", "method"))
         years = _years(op.plan, kpi)
         if years:
             frame = pd.DataFrame(
@@ -223,7 +287,8 @@ def _editor(op, kpi: Kpi) -> None:
                     "actual": [_num(kpi.actuals.get(fy)) for fy in years],
                 }
             )
-            wk = state.wkey(f"kpi_series:{k}:{op.version}")
+            wk = _series_key(op.plan, kpi, years)
+            state.mark_drawn(wk)
             st.data_editor(
                 frame,
                 key=wk,
@@ -242,16 +307,16 @@ def _editor(op, kpi: Kpi) -> None:
         _err(f"kpi:{k}:series")
         st.text_input(
             "データの出典",
-            key=p + "source",
+            key=w["source"],
             on_change=_on_field,
-            args=(k, "source", p + "source"),
+            args=(k, "source", w["source"]),
             max_chars=500,
         )
         st.text_area(
             "測定方法",
-            key=p + "method",
+            key=w["method"],
             on_change=_on_field,
-            args=(k, "method", p + "method"),
+            args=(k, "method", w["method"]),
             height=80,
             max_chars=1000,
         )
@@ -265,7 +330,9 @@ def _editor(op, kpi: Kpi) -> None:
         )
         with st.popover("このKPIを削除"):
             st.caption("削除すると、施策との関連付けも外れます。変更履歴から元に戻せます。")
-            st.button("削除する", key=p + "delete", on_click=_on_delete, args=(k,), type="primary")
+            st.button(
+                "削除する", key=state.wkey(f"kpi:{k}:delete"), on_click=_on_delete, args=(k,), type="primary"
+            )
     with right:
         charts.kpi_chart(kpi, op.plan, key=f"kpi_chart:{k}")
 

@@ -18,6 +18,7 @@ from plan_builder.ui.render import md_escape
 
 FOCUS = "pb_focus"
 RADIO = "pb_chapter_radio"
+QP_CHAPTER = "chapter"  # in the URL too, so a reload reopens the chapter the user was in
 
 
 def _goto(chapter_key: str) -> None:
@@ -78,8 +79,12 @@ def render() -> None:
     keys = [c.key for c in guide.chapters]
     current = st.session_state.get(state.K_CHAPTER)
     if current not in keys:
+        current = st.query_params.get(QP_CHAPTER)
+    if current not in keys:
         current = keys[0]
-        st.session_state[state.K_CHAPTER] = current
+    st.session_state[state.K_CHAPTER] = current
+    if st.query_params.get(QP_CHAPTER) != current:
+        st.query_params[QP_CHAPTER] = current
     st.progress(rep.completeness, text=f"全体の記入率（必須・推奨の設問）：{progress.pct(rep.completeness)}")
     svc = state.service()
     placed = place_comments(guide, review_pages.open_comments(svc, op.id))

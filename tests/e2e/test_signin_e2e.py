@@ -1,0 +1,111 @@
+"""Issue 9, sequences 3 and 4, in real Chromium on one shared-mode server: a reviewer signs in,
+then a planner and an admin sign in from fresh browser contexts (this failed with "Multiple
+Pages specified with default=True"); a reload keeps each signed in, and the planner's wizard
+reopens at the chapter they were in. Screenshots go to test-artifacts/signin/ (gitignored)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth.users import UserAdmin
+from plan_builder.guide import get_guide
+from plan_builder.samples import sample_plan
+from plan_builder.service import PlanService
+from plan_builder.store import Store
+
+pytestmark = pytest.mark.browser
+PW = "harukaze-2026"
+
+
+@pytest.fixture
+def shared(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, int]:
+    db = f"sqlite:///{tmp_path / 'signin.db'}"
+    store = Store.open(db)
+    admin = UserAdmin(store, Actor("root", Role.ADMIN))
+    admin.add("shinsa", role="reviewer", scope="03", password=PW)
+    admin.add("planner-a", role="planner", org_code="033227", password=PW)
+    admin.add("kanri", role="admin", password=PW)
+    svc = PlanService(store, Actor("planner-a", Role.PLANNER, org_code="033227"))
+    plan_id = svc.create(
+        sample_plan(get_guide("kanmin-2019-municipality"), lg_code="033227", lg_name="矢巾町")
+    ).id
+    store.engine.dispose()
+    return app_server(db, mode="shared"), plan_id
+
+
+def _login(app: Any, url: str, username: str) -> None:
+    from playwright.sync_api import expect
+
+    page = app.page
+    page.goto(url)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    page.get_by_label("利用者名").fill(username)
+    page.get_by_label("パスワード").fill(PW)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_label("パスワード")).to_have_count(0, timeout=20_000)
+    app.idle()
+
+
+def _reload_stays_signed_in(app: Any) -> None:
+    from playwright.sync_api import expect
+
+    app.page.reload()
+    expect(app.page.locator('[data-testid="stSidebarNav"]')).to_be_visible(timeout=20_000)
+    app.idle()
+    expect(app.page.get_by_label("パスワード")).to_have_count(0)
+
+
+def test_roles_sign_in_one_after_another_and_reload_keeps_them(
+    shared: tuple[str, int], app_page: Callable[..., Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    url, plan_id = shared
+    reviewer = app_page(url, "signin")
+    _login(reviewer, url, "shinsa")
+    expect(reviewer.page.get_by_text("審査キュー").first).to_be_visible()
+    reviewer.shot("reviewer")
+
+    planner = app_page(url, "signin")
+    _login(planner, url, "planner-a")
+    expect(planner.page.get_by_text("計画の入力").first).to_be_visible()
+    planner.page.goto(f"{url}/wizard?plan={plan_id}")
+    expect(planner.page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    planner.page.locator('[data-testid="stRadio"]').first.get_by_text("第4章", exact=False).click()
+    planner.idle()
+    expect(planner.page.get_by_role("heading", name="第4章", exact=False).first).to_be_visible()
+    _reload_stays_signed_in(planner)
+    expect(planner.page.get_by_role("heading", name="第4章", exact=False).first).to_be_visible()
+    planner.shot("planner_after_reload")
+
+    admin = app_page(url, "signin")
+    _login(admin, url, "kanri")
+    expect(admin.page.get_by_text("利用者の管理").first).to_be_visible()
+    _reload_stays_signed_in(admin)
+    expect(admin.page.get_by_text("利用者の管理").first).to_be_visible()
+
+    _reload_stays_signed_in(reviewer)
+    expect(reviewer.page.get_by_text("審査キュー").first).to_be_visible()
+    reviewer.shot("reviewer_after_reload")
+
+
+def test_logout_then_reload_asks_for_the_password(
+    shared: tuple[str, int], app_page: Callable[..., Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    url, _ = shared
+    app = app_page(url, "signin_logout")
+    _login(app, url, "planner-a")
+    app.page.get_by_role("link", name="アカウント", exact=True).click()
+    app.idle()
+    app.page.get_by_role("button", name="ログアウト").click()
+    expect(app.page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    app.idle()
+    app.page.reload()
+    expect(app.page.get_by_label("パスワード")).to_be_visible(timeout=20_000)

@@ -1,0 +1,56 @@
+"""The signed sign-in cookie (plan_builder.ui.login_cookie): valid tokens name their user until
+they expire; tampered, foreign or malformed ones name nobody and never raise."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plan_builder.ui import login_cookie
+
+KEY = b"k" * 32
+
+
+def test_round_trip_and_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(login_cookie.HOURS_ENV, "1")
+    token = login_cookie.make_token("planner-a", now=1000.0, key=KEY)
+    assert login_cookie.read_token(token, now=1000.0, key=KEY) == "planner-a"
+    assert login_cookie.read_token(token, now=1000.0 + 3599, key=KEY) == "planner-a"
+    assert login_cookie.read_token(token, now=1000.0 + 3601, key=KEY) is None
+
+
+def test_tampered_or_foreign_tokens_name_nobody() -> None:
+    token = login_cookie.make_token("planner-a", key=KEY)
+    payload, sig = token.split(".")
+    forged = login_cookie._b64(b'{"u": "kanri", "e": 99999999999, "n": "x"}')
+    assert login_cookie.read_token(f"{forged}.{sig}", key=KEY) is None
+    assert login_cookie.read_token(token, key=b"other" * 8) is None
+    assert login_cookie.read_token(payload, key=KEY) is None
+    assert login_cookie.read_token(None, key=KEY) is None
+
+
+@given(st.text(max_size=200))
+def test_garbage_never_raises(text: str) -> None:
+    assert login_cookie.read_token(text, key=KEY) is None
+
+
+def test_secret_from_config_else_a_private_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAN_BUILDER_HOME", str(tmp_path))
+    monkeypatch.delenv(login_cookie.SECRET_ENV, raising=False)
+    first = login_cookie.secret()
+    assert len(first) >= 32 and login_cookie.secret() == first
+    mode = stat.S_IMODE(os.stat(tmp_path / login_cookie.SECRET_FILE).st_mode)
+    assert mode == 0o600
+    monkeypatch.setenv(login_cookie.SECRET_ENV, "configured-secret")
+    assert login_cookie.secret() == b"configured-secret"
+
+
+def test_script_sets_no_url_and_is_strict() -> None:
+    script = login_cookie.set_script("abc.def")
+    assert "pb_session=abc.def" in script and "SameSite=Strict" in script and "Max-Age=" in script
+    assert "Max-Age=0" in login_cookie.clear_script()
