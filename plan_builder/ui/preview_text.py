@@ -47,5 +47,6 @@ def _cached(data: str, guide_id: str) -> tuple[str, str]:
 
 
 def markdown(plan: Plan, guide: Guide) -> tuple[str, str]:
-    """(markdown, note) for a plan."""
-    return _cached(plan.model_dump_json(), guide.id)
+    """(markdown, note) for a plan; math and links are off (render.inert_markdown)."""
+    text, note = _cached(plan.model_dump_json(), guide.id)
+    return render.inert_markdown(text), note
