@@ -10,4 +10,5 @@ bash scripts/ensure_venv.sh requirements.txt streamlit  # creates .venv or adds 
 # Refuses to start (exit 2, Japanese reason) when standalone would listen beyond this computer
 # or PLAN_BUILDER_MODE has an unknown value; otherwise says where the app can be opened.
 .venv/bin/python -m plan_builder.auth.mode "$@"
-exec .venv/bin/python -m streamlit run app.py "$@"
+# Streamlit started without its internet look-ups of this machine's address (plan_builder/ui/launch.py).
+exec .venv/bin/python -m plan_builder.ui.launch run app.py "$@"

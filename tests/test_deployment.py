@@ -155,3 +155,37 @@ def test_app_stops_when_standalone_listens_everywhere(
         st_config.set_option("server.address", before)
     assert any("127.0.0.1" in e.value for e in at.error)
     assert not at.title
+
+
+def test_foreign_origin_check_makes_no_network_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit compares a foreign Origin with this machine's addresses, which it would look up
+    on the internet (checkip.amazonaws.com) and via a UDP socket to 8.8.8.8. The launcher answers
+    from memory. Guards raise before any packet could leave."""
+    import socket
+
+    from streamlit import net_util
+    from streamlit.web.server import server_util
+
+    from plan_builder.ui.launch import quiet_address_lookups
+
+    attempts: list[object] = []
+
+    def no_http(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError("HTTP look-up")
+
+    def no_connect(self, address):
+        attempts.append(address)
+        raise OSError("blocked by the test")
+
+    monkeypatch.setattr(net_util, "_make_blocking_http_get", no_http)
+    monkeypatch.setattr(socket.socket, "connect", no_connect)
+    monkeypatch.setattr(net_util, "_internal_ip", None)
+    monkeypatch.setattr(net_util, "_external_ip", None)
+    with pytest.raises(AssertionError):  # the control: Streamlit on its own does try
+        server_util.is_url_from_allowed_origins("http://evil.example")
+    attempts.clear()
+    quiet_address_lookups()
+    assert server_util.is_url_from_allowed_origins("http://evil.example") is False
+    assert server_util.is_url_from_allowed_origins("http://localhost:8501") is True
+    assert attempts == []

@@ -83,7 +83,8 @@ def test_diff_page_shows_changes_escaped(app_store) -> None:
     assert not at.exception
     md = "\n".join(m.value for m in at.markdown)
     assert ":green-background[" in md
-    assert "\\[リンク\\]\\(https\\:" in md  # the planner's Markdown is shown literally, not as a link
+    # the planner's Markdown is shown literally, not as a link (U+2060 stops autolinking: issue 10)
+    assert "\\[リンク\\]\\(https\u2060\\:" in md
 
 
 @pytest.mark.parametrize("name", ["side_by_side_page", "coverage_page", "kpi_page"])
@@ -99,7 +100,7 @@ def test_segments_markdown_escapes_and_marks() -> None:
 
     md = segments_markdown(text_segments("古い*文*\n二行目", "新しい*文*\n二行目![x](http://a)"))
     assert ":red-background[~~古~~]" in md and ":green-background[新し]" in md
-    assert "\\*文\\*" in md and "!\\[x\\]\\(http\\:" in md
+    assert "\\*文\\*" in md and "!\\[x\\]\\(http\u2060\\:" in md
     assert "  \n" in md  # the line break survives outside the colour directives
 
 

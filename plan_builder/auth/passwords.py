@@ -31,8 +31,10 @@ class WeakPasswordError(PlanBuilderError):
 
 @cache
 def common_passwords() -> frozenset[str]:
+    """The shipped list, each word also in the forms the check compares ("trustno1" -> "trustno")."""
     lines = COMMON_LIST.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    words = [w.strip().lower() for w in lines if w.strip() and not w.startswith("#")]
+    return frozenset(f for w in words for f in (w, _core(w), _NON_LETTERS.sub("", w)) if len(f) >= 3)
 
 
 def _core(password: str) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.auth.mode import DeploymentError, check_deployment, deployment_mode
+from plan_builder.ui.launch import quiet_address_lookups
 
 
 def guard() -> None:
     """Stop the run with a Japanese explanation when the deployment must not serve pages."""
+    quiet_address_lookups()
     try:
         check_deployment(
             deployment_mode(),

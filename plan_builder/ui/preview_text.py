@@ -9,6 +9,7 @@ from markupsafe import Markup
 from plan_builder.export import TemplateError, preview_html
 from plan_builder.guide import Guide, get_guide
 from plan_builder.plan.model import Plan
+from plan_builder.ui import render
 
 
 @st.cache_data(max_entries=32, show_spinner="プレビューを作成しています…")
@@ -46,5 +47,7 @@ def _markdown(data: str, guide_id: str) -> tuple[str, str]:
 
 
 def markdown(plan: Plan, guide: Guide) -> tuple[str, str]:
-    """(Markdown, problem) for a plan, as the Markdown export writes it (history page)."""
-    return _markdown(plan.model_dump_json(), guide.id)
+    """(Markdown, note) for a plan, as the Markdown export writes it (history page); math and
+    links are off (render.inert_markdown)."""
+    text, note = _markdown(plan.model_dump_json(), guide.id)
+    return render.inert_markdown(text), note

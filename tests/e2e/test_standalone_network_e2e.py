@@ -65,13 +65,14 @@ def standalone(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
                 proc.wait(timeout=10)
 
 
-def _handshake(port: int, host: str) -> str:
+def _handshake(port: int, host: str, origin: str | None = None) -> str:
     """The status line of a WebSocket upgrade to the app's stream with the given Host/Origin."""
+    origin = origin or f"http://{host}:{port}"
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(
             (
                 "GET /_stcore/stream HTTP/1.1\r\n"
-                f"Host: {host}:{port}\r\nOrigin: http://{host}:{port}\r\n"
+                f"Host: {host}:{port}\r\nOrigin: {origin}\r\n"
                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                 "Sec-WebSocket-Protocol: streamlit\r\n\r\n"
@@ -106,6 +107,9 @@ def test_no_connection_leaves_loopback(standalone) -> None:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
         assert r.status == 200
     _handshake(port, "localhost")
+    # A web page elsewhere opening the app's WebSocket: Streamlit checks the foreign Origin
+    # against the machine's own addresses, which it would otherwise look up on the internet.
+    assert " 101" not in _handshake(port, "localhost", "http://evil.example")
     outside = []
     for line in trace.read_text().splitlines():
         for _family, addr in re.findall(
