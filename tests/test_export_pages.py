@@ -38,7 +38,9 @@ def test_pages_are_rendered_for_a_person_to_look_at(name: str):
     subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(out / "page")], check=True, timeout=120)
     pages = sorted(out.glob("page-*.png"))
     assert len(pages) >= 8
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
     first = re.sub(r"\s+", "", text.split("\f")[0])
     assert plan.title in first and "策定" in first and "令和8年" not in first  # the 策定年月, not today
     assert "次章に掲げる施策により取組を進めます" not in text

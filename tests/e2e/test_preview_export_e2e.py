@@ -34,7 +34,9 @@ def server(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, int]:
     return app_server(db), pid
 
 
-def test_preview_shows_document_tables_without_markup(server: tuple[str, int], app_page: Callable[..., Any]) -> None:
+def test_preview_shows_document_tables_without_markup(
+    server: tuple[str, int], app_page: Callable[..., Any]
+) -> None:
     from playwright.sync_api import expect
 
     url, pid = server
@@ -54,7 +56,9 @@ def test_preview_shows_document_tables_without_markup(server: tuple[str, int], a
     assert "<br>" not in text and "|---|" not in text and "**" not in text
     assert doc.locator("b, i").count() == 0
     app.shot("preview")
-    doc.locator("table", has=page.locator("caption", has_text="年度別の値")).first.scroll_into_view_if_needed()
+    doc.locator(
+        "table", has=page.locator("caption", has_text="年度別の値")
+    ).first.scroll_into_view_if_needed()
     app.shot("kpi_years")
     schedule.scroll_into_view_if_needed()
     app.shot("schedule")
