@@ -22,7 +22,7 @@ def _cached(data: str, guide_id: str) -> tuple[str, str]:
 
 
 def html(plan: Plan, guide: Guide) -> tuple[str, str]:
-    """(html fragment, problem) for a plan; the problem is plain Japanese text or ""."""
+    """(the HTML page, problem) for a plan; the problem is plain Japanese text or ""."""
     return _cached(plan.model_dump_json(), guide.id)
 
 
