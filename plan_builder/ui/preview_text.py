@@ -21,7 +21,7 @@ def _cached(data: str, guide_id: str) -> tuple[str, str]:
         return "", f"文書テンプレートに誤りがあるため表示できません：{exc}"
 
 
-def html(plan: Plan, guide: Guide) -> tuple[str, str]:
+def document(plan: Plan, guide: Guide) -> tuple[str, str]:
     """(the HTML page, problem) for a plan; the problem is plain Japanese text or ""."""
     return _cached(plan.model_dump_json(), guide.id)
 

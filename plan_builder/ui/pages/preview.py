@@ -23,7 +23,7 @@ def render() -> None:
     if op is None:
         return
     common.header(op, "プレビュー")
-    page, problem = preview_text.html(op.plan, op.guide)
+    page, problem = preview_text.document(op.plan, op.guide)
     if problem:
         st.error(md_escape(problem))
         return
