@@ -3,6 +3,7 @@ check, preview, history and export, against a real store (SQLite; PostgreSQL whe
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -226,7 +227,9 @@ def test_preview_shows_the_whole_plan_with_user_text_escaped(
     plan = edit.answer_question(cur.plan, guide, "current.overview", "**太字にしない** <b>タグ</b>")
     svc.save(empty_id, plan, expected_version=cur.version)
     at = open_page(empty_id, "preview")
-    body = "\n".join(h.proto.body for h in at.get("html"))  # the document as HTML (st.html)
+    frames = at.get("iframe")  # the HTML export in a frame of its own (a data: URL)
+    assert len(frames) == 1 and frames[0].proto.src.startswith("data:text/html;charset=utf-8;base64,")
+    body = base64.b64decode(frames[0].proto.src.split(",", 1)[1]).decode("utf-8")
     assert "矢巾町" in body
     for ch in guide.chapters:
         assert ch.title in body

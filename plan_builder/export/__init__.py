@@ -295,12 +295,12 @@ PREVIEW_CHART_NOTE = "グラフは、Word・PDF・HTML に出力するときに�
 
 
 def preview_html(plan: Plan, guide: Guide) -> str:
-    """The document as one self-styled <div> for the in-app preview: the same tree, tables and
-    numbers as the exports, without pictures (no browser is started)."""
-    from plan_builder.export.html import render_fragment
+    """The HTML export without pictures, for the in-app preview: the same tree, tables and
+    numbers as the documents, and no browser is started."""
+    from plan_builder.export.html import render_html
 
     root = build_document(plan, guide)
-    return render_fragment(root, PREVIEW_CHART_NOTE, alts=chart_alts(root, plan))
+    return render_html(root, [], PREVIEW_CHART_NOTE, title=plan.title, alts=chart_alts(root, plan))
 
 
 def export_bytes(plan: Plan, guide: Guide, fmt: ExportFormat, **kwargs: Any) -> tuple[bytes, ExportResult]:

@@ -259,6 +259,7 @@ class DocxBuilder:
         self.slots: list[ChartSlot] = []
         self._first_h1 = False
         self._last_para: Paragraph | None = None
+        self._prev_tag = ""  # the previous block of the tree, for keep-with-next decisions
         self.toc_runs: list[tuple[object, str]] = []  # (text run, heading text) per TOC line
         self._charts_seen = 0
 
@@ -307,6 +308,9 @@ class DocxBuilder:
     def build(self, root: Element) -> list[ChartSlot]:
         body_started = False
         for el in root:
+            if el.tag == "table" and self._prev_tag == "p" and self._last_para is not None:
+                self._last_para.paragraph_format.keep_with_next = True  # a table's introduction
+            self._prev_tag = el.tag
             if el.tag in ("h1", "h2", "h3", "h4", "p", "ul", "table", "chart", "charts") and not body_started:
                 self._start_body()
                 body_started = True

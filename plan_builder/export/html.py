@@ -162,33 +162,6 @@ def _body(root: Element, images: list[bytes | None], note: str, alts: list[str] 
     return body
 
 
-def _scoped(css: str, scope: str) -> str:
-    """The stylesheet with every rule limited to `scope` (the preview shares its page)."""
-    out = []
-    for rule in css.split("}"):
-        if "{" not in rule:
-            continue
-        selectors, decls = rule.split("{", 1)
-        if selectors.strip().startswith("@"):
-            continue
-        parts = []
-        for sel in selectors.split(","):
-            sel = sel.strip()
-            parts.append(scope if sel == "body" else f"{scope} {sel}")
-        out.append(f"{', '.join(parts)} {{{decls}}}")
-    return "\n".join(out)
-
-
-def render_fragment(root: Element, note: str, *, alts: list[str] | None = None) -> str:
-    """The document as one <div> with its own scoped styles and no pictures (the preview)."""
-    css = _scoped(CSS, ".pb-doc") + (
-        "\n.pb-doc { max-width: none; padding: 0 .5em; }"
-        "\n.pb-doc .cover { padding: 6mm 0; } .pb-doc .cover .date { margin-top: 12mm; }"
-    )
-    body = _body(root, [], note, alts)
-    return f'<div class="pb-doc"><style>{css}</style>' + "\n".join(body) + "</div>"
-
-
 def render_html(
     root: Element, images: list[bytes | None], note: str, *, title: str, alts: list[str] | None = None
 ) -> str:

@@ -1,4 +1,5 @@
-"""Live charts drawn with the export's own figure functions, so the app and the document agree."""
+"""Live charts drawn with the export's own figure functions, so the app and the document agree
+(planner text in them is escaped there: it can never become plotly markup)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ documents, every piece of planner text escaped), cached per plan version."""
 from __future__ import annotations
 
 import streamlit as st
-from markupsafe import Markup
 
 from plan_builder.export import TemplateError, preview_html
 from plan_builder.guide import Guide, get_guide
@@ -21,11 +20,9 @@ def _cached(data: str, guide_id: str) -> tuple[str, str]:
         return "", f"文書テンプレートに誤りがあるため表示できません：{exc}"
 
 
-def document_html(plan: Plan, guide: Guide) -> tuple[Markup, str]:
-    """(html fragment, problem) for a plan; the problem is plain Japanese text or "".
-    Markup: the HTML export escapes every piece of planner text (Jinja2 autoescape)."""
-    page, problem = _cached(plan.model_dump_json(), guide.id)
-    return Markup(page), problem
+def document(plan: Plan, guide: Guide) -> tuple[str, str]:
+    """(the HTML page, problem) for a plan; the problem is plain Japanese text or ""."""
+    return _cached(plan.model_dump_json(), guide.id)
 
 
 @st.cache_data(max_entries=32, show_spinner="文書を作成しています…")
