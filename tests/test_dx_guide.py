@@ -14,7 +14,7 @@ from plan_builder.guide.loader import default_guide_dir
 from plan_builder.guide.model import Guide
 from plan_builder.samples import sample_plan
 
-DX = "dx-2024-municipality"
+DX = "municipal-dx-2024"
 KANMIN = "kanmin-2019-municipality"
 
 
