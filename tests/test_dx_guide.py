@@ -126,3 +126,4 @@ def test_document_prints_the_chosen_priority_items_and_version(dx: Guide) -> Non
     assert "国の自治体DX推進計画（第2.3版（令和6年2月））の重点取組事項" in md
     assert "公金収納における eLTAX の活用" in md and "自治体フロントヤード改革の推進" in md
     assert "官民データ活用の推進に関する施策の基本的な方針" not in md
+    assert "第7章　取組と指標" in md and "第8章　セキュリティ対策と個人情報の適正な取扱い" in md
