@@ -14,7 +14,7 @@ from plan_builder.guide.loader import default_guide_dir
 from plan_builder.guide.model import Guide
 from plan_builder.samples import sample_plan
 
-DX = "dx-2024-municipality"
+DX = "municipal-dx-2024"
 KANMIN = "kanmin-2019-municipality"
 
 
@@ -109,3 +109,21 @@ def test_document_says_it_serves_both_laws(dx: Guide) -> None:
     phrase = f"第9条第3項に基づく{plan.lg_name}の市町村官民データ活用推進計画を兼ねる"
     assert phrase in md_yes and phrase not in md_no
     assert "第9条第4項" in md_yes and "第9条第4項" not in md_no
+
+
+def test_document_prints_the_chosen_priority_items_and_version(dx: Guide) -> None:
+    plan = sample_plan(dx)
+    plan = plan.model_copy(
+        update={
+            "answers": {
+                **plan.answers,
+                "policy.priority_version": "v2_3",
+                "policy.priorities": ["eltax", "front_yard"],
+            }
+        }
+    )
+    md = export_bytes(plan, dx, "md", render_charts=False)[0].decode()
+    assert "国の自治体DX推進計画（第2.3版（令和6年2月））の重点取組事項" in md
+    assert "公金収納における eLTAX の活用" in md and "自治体フロントヤード改革の推進" in md
+    assert "官民データ活用の推進に関する施策の基本的な方針" not in md
+    assert "第7章　取組と指標" in md and "第8章　セキュリティ対策と個人情報の適正な取扱い" in md

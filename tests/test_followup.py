@@ -1,5 +1,6 @@
 """Yearly follow-up: actuals with date and note, measure statuses, bulk entry from .xlsx/CSV
-(bad rows refused one by one), target-versus-actual standings, and revisions via the service."""
+(bad rows refused one by one), target-versus-actual standings, and revisions via the service
+(history, audit, restore)."""
 
 from __future__ import annotations
 
@@ -232,6 +233,8 @@ def test_follow_up_entries_are_revisions(store, plan: Plan) -> None:
     v2 = svc.save(v1.id, set_status(v1.plan, "M01", 2024, "遅れ"), expected_version=v1.version, note="進捗")
     assert svc.get(stored.id).plan.followup[2024].measures["M01"].status is Progress.DELAYED
     assert [r.version for r in svc.revisions(stored.id)][:3] == [v2.version, v1.version, stored.version]
+    saves = svc.audit_log(action="plan.save", target=f"plan:{stored.id}")
+    assert sorted(e.detail["version"] for e in saves) == [v1.version, v2.version]
     svc.restore(stored.id, stored.version, expected_version=v2.version)
     back = svc.get(stored.id).plan
     assert back.followup == {} and 2024 not in back.kpi("K01").actuals

@@ -51,11 +51,11 @@ def test_bulk_actuals_status_report_and_next_period(cli, plan_id: int, tmp_path:
 
 
 def test_guide_diff_and_migration_preview(cli, plan_id: int) -> None:
-    code, out, _ = cli("guide-diff", "kanmin-2019-municipality", "dx-2024-municipality")
+    code, out, _ = cli("guide-diff", "kanmin-2019-municipality", "municipal-dx-2024")
     assert code == 0 and "追加\tvision.statement" in out
-    code, out, _ = cli("migrate-guide", str(plan_id), "dx-2024-municipality")
+    code, out, _ = cli("migrate-guide", str(plan_id), "municipal-dx-2024")
     assert code == 0 and "確認のみです" in out
-    code, out, _ = cli("migrate-guide", str(plan_id), "dx-2024-municipality", "--yes")
+    code, out, _ = cli("migrate-guide", str(plan_id), "municipal-dx-2024", "--yes")
     assert code == 0 and "移行しました" in out
 
 

@@ -103,7 +103,7 @@ def test_multi_choice_keeps_the_options_that_still_exist(guide: Guide) -> None:
 
 
 def test_migration_to_the_dx_guide_moves_shared_keys(guide: Guide) -> None:
-    dx = get_guide("dx-2024-municipality")
+    dx = get_guide("municipal-dx-2024")
     preview = migrate_plan(sample_plan(guide), guide, dx)
     assert "positioning.basis" in preview.kept and "security.cybersecurity" in preview.kept
     assert preview.plan.guide_id == dx.id

@@ -127,7 +127,8 @@ def test_valid_file_imports_as_a_new_draft_and_opens_it(store: Store, plan_file:
 def test_broken_json_is_refused_and_nothing_changes(store: Store, plan_file: bytes) -> None:
     count = len(store.list_plans())
     at = _home()
-    broken = plan_file[: len(plan_file) // 2]
+    text = plan_file.decode("utf-8")
+    broken = text[: len(text) // 2].encode("utf-8")  # cut between characters: a syntax error only
     at.file_uploader(key="import_json").set_value(("壊れた.json", broken, "application/json")).run()
     assert not at.exception, at.exception
     [err] = at.error

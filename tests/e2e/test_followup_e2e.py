@@ -23,6 +23,7 @@ from plan_builder.service import PlanService
 from plan_builder.store import Store
 
 pytestmark = pytest.mark.browser
+WAIT = 30000  # ms; the machine is shared, and idle() already waits for the app
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_planner_uploads_actuals_sees_charts_change_and_downloads_report(
     expect(page.get_by_text("進捗管理", exact=True).first).to_be_visible(timeout=30000)
     idle()
     k01 = page.locator(".st-key-kpi_K01")
-    expect(k01.get_by_text("令和6年度の実績値は未入力です", exact=False)).to_be_visible()
+    expect(k01.get_by_text("令和6年度の実績値は未入力です", exact=False)).to_be_visible(timeout=WAIT)
     shot("before_upload")
 
     # Upload a CSV: one good row that puts K01 behind its target, one bad row.
@@ -63,8 +64,8 @@ def test_planner_uploads_actuals_sees_charts_change_and_downloads_report(
     idle()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv_path))
     idle()
-    expect(page.get_by_text("1行は取り込めません", exact=False)).to_be_visible(timeout=15000)
-    expect(page.get_by_text("1行を取り込めます", exact=False)).to_be_visible()
+    expect(page.get_by_text("1行は取り込めません", exact=False)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("1行を取り込めます", exact=False)).to_be_visible(timeout=WAIT)
     shot("bulk_preview")
     page.get_by_role("button", name="1行を取り込む").click()
     idle()
@@ -72,11 +73,11 @@ def test_planner_uploads_actuals_sees_charts_change_and_downloads_report(
     # The chart area of K01 now shows the actual and the gap; off-track KPIs come first.
     page.get_by_role("tab", name="指標の実績").click()
     idle()
-    expect(k01.get_by_text("実績値 12手続、差 −18手続（未達）", exact=False)).to_be_visible(timeout=15000)
+    expect(k01.get_by_text("実績値 12手続、差 −18手続（未達）", exact=False)).to_be_visible(timeout=WAIT)
     first = page.locator('[class*="st-key-kpi_"]').first
-    expect(first).to_have_class(re.compile(r"st-key-kpi_K01"))
-    expect(k01.locator(".js-plotly-plot")).to_be_visible()
-    expect(k01.locator(".js-plotly-plot .annotation-text")).to_contain_text("差")
+    expect(first).to_have_class(re.compile(r"st-key-kpi_K01"), timeout=WAIT)
+    expect(k01.locator(".js-plotly-plot")).to_be_visible(timeout=WAIT)
+    expect(k01.locator(".js-plotly-plot .annotation-text")).to_contain_text("差", timeout=WAIT)
     shot("after_upload")
 
     # Download the 年次報告.

@@ -3,6 +3,8 @@ KPIs are on track, and one KPI's actuals compared between local governments."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -60,7 +62,7 @@ def render() -> None:
             x=[format_fiscal_year(y) for y in series],
             y=list(series.values()),
             mode="lines+markers",
-            name=f"{lg}（{unit}）",
+            name=html.escape(f"{lg}（{unit}）"),  # plotly text is markup,
         )
     fig.update_layout(
         template="none", height=360, margin={"l": 50, "r": 10, "t": 20, "b": 40}, xaxis={"type": "category"}
