@@ -72,7 +72,8 @@ def rss_mb(pid: int) -> float:
 class Result:
     latencies: list[float] = field(default_factory=list)  # seconds per acknowledged save
     acked: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, label) -> last value
-    errors: int = 0  # runs that showed an exception, or failed to finish
+    errors: int = 0  # runs that showed an exception or a warning, or failed to finish
+    join_retries: int = 0  # join forms submitted again because the first submit was not seen
 
 
 class Browser:
@@ -84,6 +85,9 @@ class Browser:
         self.page_hash = ""
         self.widgets: dict[str, object] = {}  # id -> last value this client set
         self.elements: list[tuple[str, str, str]] = []  # (type, label, widget id) of the last run
+        self.alerts: list[str] = []  # warnings and errors the last run showed
+        self.trace: list[str] = []  # message kinds of the last run (for diagnosing a failure)
+        self.finished_at = 0.0
 
     async def rerun(self, triggers: tuple[str, ...] = ()) -> bool:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -104,18 +108,27 @@ class Browser:
         return await self._until_finished()
 
     async def _until_finished(self) -> bool:
+        """Read until the server has finished every run the request caused (st.rerun and
+        switch_page start more runs; a quiet 0.4 s after a finished run means idle).
+        `finished_at` is when the last run ended, the moment the person sees the result."""
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-        self.elements = []
-        ok = True
+        self.elements, self.alerts, self.trace = [], [], []
+        ok, finished = True, False
         while True:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout=120)
+            try:
+                raw = await asyncio.wait_for(self.ws.recv(), timeout=0.4 if finished else 120)
+            except TimeoutError:
+                if finished:
+                    return ok
+                raise
             fm = ForwardMsg()
             fm.ParseFromString(raw)
             kind = fm.WhichOneof("type")
+            self.trace.append(kind if kind != "script_finished" else f"finished:{fm.script_finished}")
             if kind == "new_session":
                 self.page_hash = fm.new_session.page_script_hash
-                self.elements = []
+                self.elements, self.alerts, finished = [], [], False
             elif kind == "navigation":
                 self.page_hash = fm.navigation.page_script_hash
             elif kind == "page_info_changed":
@@ -125,11 +138,13 @@ class Browser:
                 t = el.WhichOneof("type")
                 if t == "exception":
                     ok = False
+                elif t == "alert" and el.alert.format in (1, 2):  # ERROR, WARNING
+                    self.alerts.append(el.alert.body)
                 elif t in ("text_input", "text_area", "button"):
                     w = getattr(el, t)
                     self.elements.append((t, w.label, w.id))
             elif kind == "script_finished" and fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                return ok
+                finished, self.finished_at = True, time.perf_counter()
 
     def find(self, kind: str, label_start: str) -> str:
         for t, label, wid in self.elements:
@@ -143,13 +158,31 @@ async def participant(
 ) -> None:
     import websockets
 
-    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:  # type: ignore[list-item]
+    async with websockets.connect(  # no keepalive pings: a busy server answers them late
+        ws_url,
+        subprotocols=["streamlit"],
+        max_size=None,
+        ping_interval=None,  # type: ignore[list-item]
+    ) as ws:
         b = Browser(ws)
         b.query = f"join={code}"
         await b.rerun()
-        b.widgets[b.find("text_input", "参加コード")] = code
-        b.widgets[b.find("text_input", "表示名")] = name
-        await b.rerun(triggers=(b.find("button", "参加する"),))
+        for attempt in range(5):  # as a person would press 参加する again when nothing happened
+            if any(e[0] == "text_area" for e in b.elements):
+                break
+            if attempt:
+                res.join_retries += 1
+                print(f"# join retried: {[e for e in b.trace if e != 'delta'][:14]}", file=sys.stderr)
+                await asyncio.sleep(1)
+            if not any(e[1] == "表示名" for e in b.elements):
+                await b.rerun()
+            b.widgets[b.find("text_input", "参加コード")] = code
+            b.widgets[b.find("text_input", "表示名")] = name
+            await b.rerun(triggers=(b.find("button", "参加する"),))
+            if b.alerts:
+                raise RuntimeError(f"join refused: {b.alerts[0][:120]}")
+        if not any(e[0] == "text_area" for e in b.elements):
+            raise RuntimeError(f"join did not reach the seat: {[e for e in b.trace if e != 'delta'][:12]}")
         b.widgets.clear()
         areas = {label: b.find("text_area", label) for label in labels}
         n = 0
@@ -165,11 +198,13 @@ async def participant(
             except (TimeoutError, OSError):
                 res.errors += 1
                 continue
-            if ok:
-                res.latencies.append(time.perf_counter() - t0)
+            if ok and not b.alerts:  # acknowledged: saved without a warning
+                res.latencies.append(b.finished_at - t0)
                 res.acked[(name, label)] = value
             else:
                 res.errors += 1
+                if b.alerts:
+                    print(f"# save refused: {b.alerts[0][:120]}", file=sys.stderr)
 
 
 async def drive(ws_url: str, code: str, n: int, seconds: float, labels: list[str]) -> Result:
@@ -269,6 +304,8 @@ def report(prefix: str, res: Result, missing: int, rss: list[tuple[float, float]
     print(f"{prefix}_save_mean: {statistics.fmean(lat) * 1000 if lat else float('nan'):.0f} ms")
     print(f"{prefix}_acked_edits_missing: {missing} count")
     print(f"{prefix}_error_runs: {res.errors} count")
+    print(f"{prefix}_join_retries: {res.join_retries} count")
+    print(f"{prefix}_participants_editing: {len({n for n, _ in res.acked})} count")
     for i, (a, b) in enumerate(rss):
         print(f"{prefix}_server{i + 1}_rss_start: {a:.0f} MB")
         print(f"{prefix}_server{i + 1}_rss_end: {b:.0f} MB")
