@@ -179,6 +179,14 @@ async def participant(
             b.widgets[b.find("text_input", "参加コード")] = code
             b.widgets[b.find("text_input", "表示名")] = name
             await b.rerun(triggers=(b.find("button", "参加する"),))
+            deadline = time.monotonic() + 60  # a busy server may answer with an older run first
+            while not b.alerts and not any(e[0] == "text_area" for e in b.elements):
+                if time.monotonic() > deadline:
+                    break
+                try:
+                    await b._until_finished()
+                except TimeoutError:
+                    break
             if b.alerts:
                 raise RuntimeError(f"join refused: {b.alerts[0][:120]}")
         if not any(e[0] == "text_area" for e in b.elements):
