@@ -91,8 +91,10 @@ def test_board_page_without_sessions() -> None:
 def test_presentation_moves_by_chapter() -> None:
     at = _run("presentation_page")
     assert "第1章" in texts(at)
+    assert at.button(key="tr_prev").disabled
     at.button(key="tr_next").click().run()
     assert "第2章" in texts(at) and "第1章" not in texts(at)
+    assert not at.button(key="tr_prev").disabled  # drawn after the move, not before
 
 
 def test_handout_page_offers_both_formats(store: Store, guide: Guide) -> None:

@@ -262,17 +262,21 @@ _SLIDE_CSS = """<style>
 </style>"""
 
 
+def _move_slide(step: int, n: int) -> None:
+    """A button callback: runs before the page is drawn, so both buttons show the new chapter."""
+    st.session_state[K_SLIDE] = max(0, min(n - 1, st.session_state.get(K_SLIDE, 0) + step))
+
+
 def presentation_page() -> None:
     _service()
     guide = _guide_picker("tr_present_guide")
     n = len(guide.chapters)
     i = min(st.session_state.get(K_SLIDE, 0), n - 1)
     c1, c2, c3 = st.columns([1, 4, 1])
-    if c1.button("← 前の章", key="tr_prev", shortcut="Left", disabled=i == 0):
-        i -= 1
-    if c3.button("次の章 →", key="tr_next", shortcut="Right", disabled=i == n - 1):
-        i += 1
-    st.session_state[K_SLIDE] = i
+    c1.button("← 前の章", key="tr_prev", shortcut="Left", disabled=i == 0, on_click=_move_slide, args=(-1, n))
+    c3.button(
+        "次の章 →", key="tr_next", shortcut="Right", disabled=i == n - 1, on_click=_move_slide, args=(1, n)
+    )
     c2.caption(f"{i + 1} / {n}　キーボードの ← → で移動します")
     ch = guide.chapters[i]
     st.html(_SLIDE_CSS)
