@@ -9,7 +9,6 @@ st.Page would leak navigation state between sessions.
 
 from __future__ import annotations
 
-import html
 import io
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -136,9 +135,9 @@ def _join_panel(info: SessionInfo) -> None:
     c1, c2 = st.columns([2, 1])
     with c1:
         st.markdown("参加コード")
-        st.html(
-            f'<div class="tr-code" style="font-size:5rem;font-weight:700;letter-spacing:.2em">{info.join_code}</div>'
-        )
+        st.html(_CODE_CSS)
+        with st.container(key="tr_code"):
+            st.markdown(" ".join(info.join_code))
         st.markdown(
             f"参加の手順：ブラウザで `{url}` を開き、「研修に参加する」に参加コードと表示名を入力します。"
         )
@@ -195,34 +194,48 @@ def _seat_actions(svc: TrainingService, info: SessionInfo) -> None:
 
 
 # 進み具合（プロジェクター用） ---------------------------------------------------------------------
-_BOARD_CSS = """<style>
-.tr-grid {display:grid; grid-template-columns:repeat(6, minmax(0, 1fr)); gap:8px;}
-.tr-card {border:1px solid #c8c8c8; border-radius:6px; padding:6px 8px; background:#fff; height:112px;
-  overflow:hidden; font-size:15px; line-height:1.35;}
-.tr-card.idle {background:#fff4e5; border-color:#e8a33d;}
-.tr-name {font-weight:700; font-size:18px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
-.tr-ch {color:#333; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
-.tr-n {font-size:22px; font-weight:700; color:#1a6b3a;}
-.tr-idle {color:#a35a00; font-weight:700;}
-.tr-lag {font-size:15px; line-height:1.4; margin-top:8px;}
+_CODE_CSS = """<style>
+.st-key-tr_code p {font-size:5rem; font-weight:700; line-height:1.2;}
 </style>"""
+# Cards are containers keyed tr_card_N (tr_idle_N when idle); the style sheet is a constant and
+# every text inside is Markdown through md_escape, so no user text ever becomes HTML.
+_BOARD_CSS = """<style>
+[class*="st-key-tr_card_"], [class*="st-key-tr_idle_"] {border:1px solid #c8c8c8; border-radius:6px;
+  padding:6px 8px; height:112px; overflow:hidden; gap:0;}
+[class*="st-key-tr_idle_"] {background:#fff4e5; border-color:#e8a33d;}
+[class*="st-key-tr_card_"] p, [class*="st-key-tr_idle_"] p {font-size:15px; line-height:1.35; margin:0;
+  white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
+.st-key-tr_lag p {font-size:15px; line-height:1.4;}
+</style>"""
+COLUMNS = 6  # 30 seats = 5 rows of 6 on 1920×1080
 
 
-def board_html(board: Board, idle_minutes: int) -> str:
-    """All seats as a 6-column grid (30 seats fit 1920×1080) plus the questions most have not reached."""
-    cards = []
-    for s in board.seats:
-        name = html.escape(s.participant or "（未参加）")
-        chapter = html.escape(s.chapter or "まだ変更なし")
-        idle = f'<div class="tr-idle">{idle_minutes}分以上保存なし</div>' if s.idle else ""
-        cards.append(
-            f'<div class="tr-card{" idle" if s.idle else ""}" data-seat="{s.number}">'
-            f'<div class="tr-name">{s.number:02d} {name}</div><div class="tr-ch">{chapter}</div>'
-            f'<div>変更した設問 <span class="tr-n">{s.changed}</span> / {s.total}</div>{idle}</div>'
-        )
-    lag = "、".join(f"{html.escape(n.label)}（{n.count}人）" for n in board.not_reached[:8])
-    lag_line = f'<div class="tr-lag">多くの人がまだ手を付けていない設問：{lag}</div>' if lag else ""
-    return f'{_BOARD_CSS}<div class="tr-grid">{"".join(cards)}</div>{lag_line}'
+def card_lines(seat, idle_minutes: int) -> list[str]:
+    """The Markdown of one seat's card (user text escaped)."""
+    lines = [
+        f"**{seat.number:02d} {md_escape(seat.participant or '（未参加）')}**",
+        md_escape(seat.chapter or "まだ変更なし"),
+        f"変更した設問 **{seat.changed}** / {seat.total}",
+    ]
+    if seat.idle:
+        lines.append(f"**{idle_minutes}分以上保存なし**")
+    return lines
+
+
+def draw_board(board: Board, idle_minutes: int) -> None:
+    """All seats in a 6-column grid, then the questions most participants have not reached."""
+    st.html(_BOARD_CSS)
+    for row in range(0, len(board.seats), COLUMNS):
+        cols = st.columns(COLUMNS, gap="small")
+        for col, seat in zip(cols, board.seats[row : row + COLUMNS], strict=False):
+            key = f"tr_{'idle' if seat.idle else 'card'}_{seat.number}"
+            with col.container(key=key):
+                for line in card_lines(seat, idle_minutes):
+                    st.markdown(line)
+    lag = "、".join(f"{md_escape(n.label)}（{n.count}人）" for n in board.not_reached[:8])
+    if lag:
+        with st.container(key="tr_lag"):
+            st.markdown(f"多くの人がまだ手を付けていない設問：{lag}")
 
 
 def board_page() -> None:
@@ -245,15 +258,15 @@ def _board_fragment(svc: TrainingService, info: SessionInfo, idle: int) -> None:
         st.warning(md_escape(str(exc)))
         return
     waiting = sum(s.idle for s in board.seats)
-    st.html(
-        f'<div style="font-size:20px"><b>{html.escape(info.name)}</b>　参加コード <b>{info.join_code}</b>　'
-        f"{len(board.seats)}人　{waiting}人が{idle}分以上保存なし　"
-        f'<span data-testid="tr-board-time">{state.saved_label(None if not board.seats else max(s.last_saved for s in board.seats))}</span></div>'
+    latest = state.saved_label(max(s.last_saved for s in board.seats)) if board.seats else "－"
+    st.markdown(
+        f"**{md_escape(info.name)}**　参加コード **{info.join_code}**　{len(board.seats)}人　"
+        f"{waiting}人が{idle}分以上保存なし　最新の保存 {latest}"
     )
     if not board.seats:
         st.info("まだ参加者がいません。参加コードを案内してください。")
         return
-    st.html(board_html(board, idle))
+    draw_board(board, idle)
 
 
 # 説明用の表示（プレゼンテーション） ------------------------------------------------------------
