@@ -118,3 +118,46 @@ def test_any_real_role_gets_no_sandbox_from_any_list(
         s.plan_id for s in SnapshotService(store, actor).meta()
     }
     assert not got & {world["a"], world["b"]}
+
+
+def test_migration_0006_moves_old_sandboxes_off_real_towns(fresh_database_url: str, guide: Guide) -> None:
+    """Before 0006, sandboxes were filed under a real town (矢巾町): they move to 研修市."""
+    import sqlalchemy as sa
+
+    from plan_builder.store import make_engine
+    from plan_builder.store.migrate import upgrade
+    from plan_builder.store.tables import utcnow
+
+    engine = make_engine(fresh_database_url)
+    try:
+        upgrade(engine, "0005")
+        Store(engine).load_local_governments()
+        data = new_plan(Store(engine).local_government("033227"), guide, training=True).model_dump(
+            mode="json"
+        )
+        now = utcnow().replace(tzinfo=None)
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO plan (id, lg_code, guide_id, title, status, is_training, version, data,"
+                    " created_at, created_by, updated_at, updated_by) VALUES (1, '033227', :g,"
+                    " '【研修：旧】山田', 'draft', true, 1, :d, :t, 'k', :t, 'k')"
+                ).bindparams(sa.bindparam("d", type_=sa.JSON)),
+                {"d": data, "t": now, "g": guide.id},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO plan_revision (plan_id, version, data, created_at, actor, note, named)"
+                    " VALUES (1, 1, :d, :t, 'k', '作成', true)"
+                ).bindparams(sa.bindparam("d", type_=sa.JSON)),
+                {"d": data, "t": now},
+            )
+        upgrade(engine)
+        store = Store(engine)
+        assert store.plan_meta(1).lg_code == "990019"
+        assert store.get_plan(1).plan.lg_code == "990019" and store.get_plan(1).plan.lg_name == "研修市"
+        assert store.revision(1, 1).plan.lg_code == "990019"
+        assert PlanService(store, PLANNER).list_plans() == []
+        assert [s.id for s in PlanService(store, TRAINER).list_plans()] == [1]
+    finally:
+        engine.dispose()

@@ -75,13 +75,13 @@ def test_setup_page_resets_closes_and_deletes(store: Store, guide: Guide) -> Non
 
 def test_board_page_shows_every_seat(store: Store, guide: Guide) -> None:
     info = TrainingService(store, Actor(TRAINER, Role.TRAINER)).create_session("回", guide.id, start="sample")
-    join(store, info.join_code, "甲<b>")
+    join(store, info.join_code, "甲<b>*")
     join(store, info.join_code, "乙")
     at = _run("board_page")
-    html = "\n".join(str(h.proto.body) for h in at.get("html"))
-    assert html.count('class="tr-card') == 2
-    assert "甲&lt;b&gt;" in html and "甲<b>" not in html  # user text is escaped
-    assert '変更した設問 <span class="tr-n">0</span>' in html  # sample seats do not start at 100 %
+    shown = texts(at)
+    assert "**01 甲\\<b\\>\\***" in shown and "**02 乙**" in shown  # user text escaped
+    assert shown.count("変更した設問 **0** / 32") == 2  # sample seats do not start at 100 %
+    assert all(str(h.proto.body).startswith("<style>") for h in at.get("html"))  # HTML is constant
 
 
 def test_board_page_without_sessions() -> None:
@@ -91,8 +91,10 @@ def test_board_page_without_sessions() -> None:
 def test_presentation_moves_by_chapter() -> None:
     at = _run("presentation_page")
     assert "第1章" in texts(at)
+    assert at.button(key="tr_prev").disabled
     at.button(key="tr_next").click().run()
     assert "第2章" in texts(at) and "第1章" not in texts(at)
+    assert not at.button(key="tr_prev").disabled  # drawn after the move, not before
 
 
 def test_handout_page_offers_both_formats(store: Store, guide: Guide) -> None:

@@ -3,7 +3,7 @@
 
 Thin screens over plan_builder.training (every read and write goes through TrainingService with
 the acting user). Participant and session names are user text: they reach HTML only through
-Markup (html_out) and Markdown only through md_escape. Pages are built per call (`pages()`): a shared
+html.escape and Markdown only through md_escape. Pages are built per call (`pages()`): a shared
 st.Page would leak navigation state between sessions.
 """
 
@@ -15,13 +15,12 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
-from markupsafe import Markup
 
 from plan_builder.errors import PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.clock import today_jst
 from plan_builder.training import START_LABELS, STATUS_LABELS, Board, SessionInfo, TrainingService
-from plan_builder.ui import html_out, state
+from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 
 K_SESSION = "tr_session_id"  # the session the trainer works on (the one last created, by default)
@@ -136,11 +135,9 @@ def _join_panel(info: SessionInfo) -> None:
     c1, c2 = st.columns([2, 1])
     with c1:
         st.markdown("参加コード")
-        html_out.show(
-            Markup('<div class="tr-code" style="font-size:5rem;font-weight:700;letter-spacing:.2em">{}</div>').format(
-                info.join_code
-            )
-        )
+        st.html(_CODE_CSS)
+        with st.container(key="tr_code"):
+            st.markdown(" ".join(info.join_code))
         st.markdown(
             f"参加の手順：ブラウザで `{url}` を開き、「研修に参加する」に参加コードと表示名を入力します。"
         )
@@ -197,43 +194,48 @@ def _seat_actions(svc: TrainingService, info: SessionInfo) -> None:
 
 
 # 進み具合（プロジェクター用） ---------------------------------------------------------------------
-_BOARD_CSS = """<style>
-.tr-grid {display:grid; grid-template-columns:repeat(6, minmax(0, 1fr)); gap:8px;}
-.tr-card {border:1px solid #c8c8c8; border-radius:6px; padding:6px 8px; background:#fff; height:112px;
-  overflow:hidden; font-size:15px; line-height:1.35;}
-.tr-card.idle {background:#fff4e5; border-color:#e8a33d;}
-.tr-name {font-weight:700; font-size:18px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
-.tr-ch {color:#333; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
-.tr-n {font-size:22px; font-weight:700; color:#1a6b3a;}
-.tr-idle {color:#a35a00; font-weight:700;}
-.tr-lag {font-size:15px; line-height:1.4; margin-top:8px;}
+_CODE_CSS = """<style>
+.st-key-tr_code p {font-size:5rem; font-weight:700; line-height:1.2;}
 </style>"""
+# Cards are containers keyed tr_card_N (tr_idle_N when idle); the style sheet is a constant and
+# every text inside is Markdown through md_escape, so no user text ever becomes HTML.
+_BOARD_CSS = """<style>
+[class*="st-key-tr_card_"], [class*="st-key-tr_idle_"] {border:1px solid #c8c8c8; border-radius:6px;
+  padding:6px 8px; height:112px; overflow:hidden; gap:0;}
+[class*="st-key-tr_idle_"] {background:#fff4e5; border-color:#e8a33d;}
+[class*="st-key-tr_card_"] p, [class*="st-key-tr_idle_"] p {font-size:15px; line-height:1.35; margin:0;
+  white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
+.st-key-tr_lag p {font-size:15px; line-height:1.4;}
+</style>"""
+COLUMNS = 6  # 30 seats = 5 rows of 6 on 1920×1080
 
 
-def board_html(board: Board, idle_minutes: int) -> Markup:
-    """All seats as a 6-column grid (30 seats fit 1920×1080) plus the questions most have not reached."""
-    cards = []
-    for s in board.seats:
-        idle = Markup('<div class="tr-idle">{}分以上保存なし</div>').format(idle_minutes) if s.idle else ""
-        cards.append(
-            Markup(
-                '<div class="tr-card{}" data-seat="{}">'
-                '<div class="tr-name">{:02d} {}</div><div class="tr-ch">{}</div>'
-                '<div>変更した設問 <span class="tr-n">{}</span> / {}</div>{}</div>'
-            ).format(
-                " idle" if s.idle else "",
-                s.number,
-                s.number,
-                s.participant or "（未参加）",
-                s.chapter or "まだ変更なし",
-                s.changed,
-                s.total,
-                idle,
-            )
-        )
-    lag = "、".join(f"{n.label}（{n.count}人）" for n in board.not_reached[:8])
-    lag_line = Markup('<div class="tr-lag">多くの人がまだ手を付けていない設問：{}</div>').format(lag) if lag else ""
-    return Markup(_BOARD_CSS) + Markup('<div class="tr-grid">') + Markup("").join(cards) + Markup("</div>") + lag_line
+def card_lines(seat, idle_minutes: int) -> list[str]:
+    """The Markdown of one seat's card (user text escaped)."""
+    lines = [
+        f"**{seat.number:02d} {md_escape(seat.participant or '（未参加）')}**",
+        md_escape(seat.chapter or "まだ変更なし"),
+        f"変更した設問 **{seat.changed}** / {seat.total}",
+    ]
+    if seat.idle:
+        lines.append(f"**{idle_minutes}分以上保存なし**")
+    return lines
+
+
+def draw_board(board: Board, idle_minutes: int) -> None:
+    """All seats in a 6-column grid, then the questions most participants have not reached."""
+    st.html(_BOARD_CSS)
+    for row in range(0, len(board.seats), COLUMNS):
+        cols = st.columns(COLUMNS, gap="small")
+        for col, seat in zip(cols, board.seats[row : row + COLUMNS], strict=False):
+            key = f"tr_{'idle' if seat.idle else 'card'}_{seat.number}"
+            with col.container(key=key):
+                for line in card_lines(seat, idle_minutes):
+                    st.markdown(line)
+    lag = "、".join(f"{md_escape(n.label)}（{n.count}人）" for n in board.not_reached[:8])
+    if lag:
+        with st.container(key="tr_lag"):
+            st.markdown(f"多くの人がまだ手を付けていない設問：{lag}")
 
 
 def board_page() -> None:
@@ -256,17 +258,15 @@ def _board_fragment(svc: TrainingService, info: SessionInfo, idle: int) -> None:
         st.warning(md_escape(str(exc)))
         return
     waiting = sum(s.idle for s in board.seats)
-    last = state.saved_label(None if not board.seats else max(s.last_saved for s in board.seats))
-    html_out.show(
-        Markup(
-            '<div style="font-size:20px"><b>{}</b>　参加コード <b>{}</b>　{}人　{}人が{}分以上保存なし　'
-            '<span data-testid="tr-board-time">{}</span></div>'
-        ).format(info.name, info.join_code, len(board.seats), waiting, idle, last)
+    latest = state.saved_label(max(s.last_saved for s in board.seats)) if board.seats else "－"
+    st.markdown(
+        f"**{md_escape(info.name)}**　参加コード **{info.join_code}**　{len(board.seats)}人　"
+        f"{waiting}人が{idle}分以上保存なし　最新の保存 {latest}"
     )
     if not board.seats:
         st.info("まだ参加者がいません。参加コードを案内してください。")
         return
-    html_out.show(board_html(board, idle))
+    draw_board(board, idle)
 
 
 # 説明用の表示（プレゼンテーション） ------------------------------------------------------------
@@ -275,17 +275,21 @@ _SLIDE_CSS = """<style>
 </style>"""
 
 
+def _move_slide(step: int, n: int) -> None:
+    """A button callback: runs before the page is drawn, so both buttons show the new chapter."""
+    st.session_state[K_SLIDE] = max(0, min(n - 1, st.session_state.get(K_SLIDE, 0) + step))
+
+
 def presentation_page() -> None:
     _service()
     guide = _guide_picker("tr_present_guide")
     n = len(guide.chapters)
     i = min(st.session_state.get(K_SLIDE, 0), n - 1)
     c1, c2, c3 = st.columns([1, 4, 1])
-    if c1.button("← 前の章", key="tr_prev", shortcut="Left", disabled=i == 0):
-        i -= 1
-    if c3.button("次の章 →", key="tr_next", shortcut="Right", disabled=i == n - 1):
-        i += 1
-    st.session_state[K_SLIDE] = i
+    c1.button("← 前の章", key="tr_prev", shortcut="Left", disabled=i == 0, on_click=_move_slide, args=(-1, n))
+    c3.button(
+        "次の章 →", key="tr_next", shortcut="Right", disabled=i == n - 1, on_click=_move_slide, args=(1, n)
+    )
     c2.caption(f"{i + 1} / {n}　キーボードの ← → で移動します")
     ch = guide.chapters[i]
     st.html(_SLIDE_CSS)

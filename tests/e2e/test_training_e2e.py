@@ -69,7 +69,7 @@ def test_trainer_session_two_participants_board_and_close(
     t.get_by_label("研修名").fill("令和8年度 第1回 説明会")
     t.get_by_role("button", name="研修を作成する").click()
     trainer.idle()
-    code = t.locator(".tr-code").inner_text(timeout=20_000).strip()
+    code = t.locator(".st-key-tr_code").inner_text(timeout=20_000).replace(" ", "").strip()
     assert re.fullmatch(r"\d{6}", code)
     expect(t.get_by_role("img")).not_to_have_count(0)  # the QR code
     trainer.shot("session_created")
@@ -114,10 +114,10 @@ def test_trainer_session_two_participants_board_and_close(
 
     # The board shows both without a click, and follows a new edit by itself.
     t.get_by_role("link", name="進み具合").click()  # in-app: a reload would need a new login
-    cards = t.locator(".tr-card")
+    cards = t.locator('[class*="st-key-tr_card_"]')
     expect(cards).to_have_count(2, timeout=20_000)
-    expect(t.locator(".tr-card", has_text="山田")).to_contain_text("変更した設問 1")
-    expect(t.locator(".tr-card", has_text="佐藤")).to_contain_text("第1章")
+    expect(t.locator('[class*="st-key-tr_card_"]', has_text="山田")).to_contain_text("変更した設問 1")
+    expect(t.locator('[class*="st-key-tr_card_"]', has_text="佐藤")).to_contain_text("第1章")
     trainer.shot("board")
     yamada.page.goto(f"{url}/wizard?pt={token}")
     box = yamada.page.get_by_label("地域と行政の課題（必須）", exact=True)
@@ -125,7 +125,7 @@ def test_trainer_session_two_participants_board_and_close(
     box.fill("窓口の待ち時間が長いことです。")
     box.press("Tab")
     yamada.idle()
-    expect(t.locator(".tr-card", has_text="山田")).to_contain_text("変更した設問 2", timeout=20_000)
+    expect(t.locator('[class*="st-key-tr_card_"]', has_text="山田")).to_contain_text("変更した設問 2", timeout=20_000)
     trainer.shot("board_refreshed")
 
     # The trainer closes the session: both seats become read-only.
