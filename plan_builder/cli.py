@@ -137,7 +137,7 @@ def cmd_lg_search(args: argparse.Namespace) -> int:
         if not re.fullmatch(r"\d{1,2}", pref) or not 1 <= int(pref) <= 47:
             raise CliError(f"都道府県コードは01〜47の数字で指定してください（「{args.pref}」）。")
         pref = f"{int(pref):02d}"
-    text = unicodedata.normalize("NFKC", args.text).strip()
+    text = args.text  # folded (NFKC, kana) by the store search, as in the app
     rows = store.search_local_governments(text, pref_code=pref, limit=args.limit, include_wards=args.wards)
     if not rows:
         _note(f"「{args.text}」に当てはまる地方公共団体はありません。")
