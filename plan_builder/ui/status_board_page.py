@@ -9,6 +9,8 @@ import streamlit as st
 
 from plan_builder.auth.actor import NATIONAL, Role
 from plan_builder.errors import PlanBuilderError
+from plan_builder.guide import get_guide
+from plan_builder.plan.clock import today_jst
 from plan_builder.plan.fiscal import format_date
 from plan_builder.review import campaigns
 from plan_builder.review.board_chart import board_grid
@@ -21,9 +23,11 @@ from plan_builder.review.status_board import (
     status_board,
     survey_records,
 )
+from plan_builder.review.summary_report import build_summary, summary_docx, summary_xlsx
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_common import ctx, date_label, downloads, flash, paginate, show_flash
 
+MUNICIPALITY_GUIDE = "kanmin-2019-municipality"  # its pillars and national measures frame the summary
 K_OPEN = "rv_selected_plan"  # the plan the queue opens (review_pages.K_SELECTED)
 LG_TYPES = ["prefecture", "designated_city", "core_city", "city", "special_ward", "town", "village"]
 SURVEY_LEGEND = [
@@ -118,6 +122,7 @@ def board_page() -> None:
         },
     )
     downloads("策定状況", SURVEY_HEADER, survey_records(rows), "rvb_dl", legend=SURVEY_LEGEND)
+    _summary_downloads(pref_codes)
     openable = [r for r in shown if r.plan_id is not None and r.round is not None]
     if openable:
         labels = {r.plan_id: f"{r.lg_name}（{r.status.label}）" for r in openable}
@@ -163,3 +168,31 @@ def _campaign_box() -> None:
                 else:
                     flash(f"提出期限「{c.title}」（{format_date(c.due_date)}まで）を設定しました。")
                     st.rerun()
+
+
+def _summary_downloads(pref_codes: list[str] | None) -> None:
+    """The summary report for publication (Word in the plan's house style, and Excel)."""
+    store, actor = ctx()
+    if pref_codes is not None and len(pref_codes) != 1:
+        st.caption("取りまとめ資料は、都道府県を1つ選ぶと作成できます。")
+        return
+    pref = pref_codes[0] if pref_codes else None
+    guide = get_guide(MUNICIPALITY_GUIDE)
+    c1, c2 = st.columns(2)
+    stamp = today_jst().strftime("%Y%m%d")
+    c1.download_button(
+        "取りまとめ資料（Word）を作成",
+        lambda: summary_docx(build_summary(store, actor, guide, pref_code=pref), guide),
+        file_name=f"策定状況の取りまとめ_{stamp}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="rvb_sum_docx",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "取りまとめ資料（Excel）を作成",
+        lambda: summary_xlsx(build_summary(store, actor, guide, pref_code=pref)),
+        file_name=f"策定状況の取りまとめ_{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="rvb_sum_xlsx",
+        on_click="ignore",
+    )
