@@ -643,6 +643,9 @@ def build_parser(*, with_auth: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="書き出さずに、保存済みのファイルが最新か確かめる")
     p.set_defaults(handler=cmd_schema)
 
+    from plan_builder.review.cli_commands import register as register_review
+
+    register_review(sub, _store, resolve_actor)  # submit, start-review, comment, return, approve, status-board
     if with_auth:
         try:  # account administration, provided by plan_builder.auth
             from plan_builder.auth.cli_commands import register
