@@ -66,15 +66,15 @@ def test_prefecture_desk(desk: tuple[str, str, dict[str, int]], app_page: Callab
     from playwright.sync_api import expect
 
     url, db, ids = desk
-    expect.set_options(timeout=20_000)  # a shared 2-core machine: the app's own idle state is awaited too
-    app = app_page(url, "desk", width=1366, height=1000, full_page=True)
+    expect.set_options(timeout=60_000)  # a shared 2-core machine: the app's own idle state is awaited too
+    app = app_page(url, "desk", width=1366, height=1000, full_page=True, timeout_ms=60_000)
     page, idle, shot = app.page, app.idle, app.shot
 
     # 1. The reviewer's board: 36 rows (35 municipalities + 静岡県), the right statuses.
     page.goto(f"{url}/review-board")
-    expect(page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
     _login(page, "shizuoka-ken")
-    expect(page.get_by_role("heading", name="策定状況")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="策定状況")).to_be_visible(timeout=60_000)
     idle()
     shot("board_loaded")
     expect(page.get_by_text("全36件", exact=False)).to_be_visible()
@@ -103,7 +103,7 @@ def test_prefecture_desk(desk: tuple[str, str, dict[str, int]], app_page: Callab
 
     # 3. Approving 藤枝市: the open findings and comments are shown; confirmation and a memo needed.
     page.get_by_role("link", name="審査キュー").click()  # a new address would be a new session
-    expect(page.get_by_role("heading", name="審査キュー")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="審査キュー")).to_be_visible(timeout=60_000)
     idle()
     page.get_by_label("審査する計画").click()
     page.get_by_role("option", name="藤枝市", exact=False).first.click()
@@ -115,13 +115,13 @@ def test_prefecture_desk(desk: tuple[str, str, dict[str, int]], app_page: Callab
     expect(box.get_by_text("未解決のコメント（2件）")).to_be_visible()
     expect(box.get_by_text("人口の推移を数値で示してください。", exact=False)).to_be_visible()
     expect(box.get_by_text("静岡県 デジタル戦略課", exact=False).first).to_be_visible()
-    expect(box.get_by_text("手引の記載例をそのまま写した設問", exact=False)).to_be_visible()
+    expect(box.get_by_role("listitem").filter(has_text="手引の記載例をそのまま写した設問")).to_be_visible()
     shot("approve_brief")
     page.get_by_role("button", name="承認する（確定）").click()
     idle()
     expect(page.get_by_text("「上記の内容を確認しました」にチェックを入れてください。")).to_be_visible()
     assert _status(db, ids[FUJIEDA]) == "in_review"
-    page.get_by_text("上記の内容を確認しました").click()
+    page.get_by_text("上記の内容を確認しました", exact=True).click()
     idle()
     page.get_by_role("button", name="承認する（確定）").click()
     idle()
@@ -137,12 +137,12 @@ def test_prefecture_desk(desk: tuple[str, str, dict[str, int]], app_page: Callab
     shot("approved")
 
     # 4. 三島市's planner: the due date and the notice of the return on the home page.
-    planner = app_page(url, "desk", width=1366, height=900, full_page=True)
+    planner = app_page(url, "desk", width=1366, height=900, full_page=True, timeout_ms=60_000)
     ppage = planner.page
     ppage.goto(url)
-    expect(ppage.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    expect(ppage.get_by_label("パスワード")).to_be_visible(timeout=60_000)
     _login(ppage, "mishima")
-    expect(ppage.get_by_text("提出期限：", exact=False).first).to_be_visible(timeout=20_000)
+    expect(ppage.get_by_text("提出期限：", exact=False).first).to_be_visible(timeout=60_000)
     planner.idle()
     expect(ppage.get_by_text("令和8年度 計画の提出", exact=False)).to_be_visible()
     expect(ppage.get_by_text("あと20日", exact=False)).to_be_visible()

@@ -55,7 +55,7 @@ def test_return_comment_fix_resubmit_diff_approve(
 
     def confirm(button: str) -> None:
         """The guarded change: tick 「確認しました」 in the box that lists what is open, then go."""
-        page.get_by_text("上記の内容を確認しました").click()
+        page.get_by_text("上記の内容を確認しました", exact=True).click()
         idle()
         click(button)
 
