@@ -133,7 +133,7 @@ def cmd_lg_search(args: argparse.Namespace) -> int:
         if not re.fullmatch(r"\d{1,2}", pref) or not 1 <= int(pref) <= 47:
             raise CliError(f"都道府県コードは01〜47の数字で指定してください（「{args.pref}」）。")
         pref = f"{int(pref):02d}"
-    text = unicodedata.normalize("NFKC", args.text).strip()
+    text = args.text  # folded (NFKC, kana) by the store search, as in the app
     rows = store.search_local_governments(text, pref_code=pref, limit=args.limit, include_wards=args.wards)
     if not rows:
         _note(f"「{args.text}」に当てはまる地方公共団体はありません。")
@@ -670,6 +670,9 @@ def build_parser(*, with_auth: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="書き出さずに、保存済みのファイルが最新か確かめる")
     p.set_defaults(handler=cmd_schema)
 
+    from plan_builder.review.cli_commands import register as register_review
+
+    register_review(sub, _store, resolve_actor)  # submit, start-review, comment, return, approve, status-board
     from plan_builder.training.cli_commands import register as register_sessions
 
     register_sessions(sub)

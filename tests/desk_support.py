@@ -49,7 +49,8 @@ def seed_desk(store: Store, guide: Guide) -> dict[str, int]:
         ids[code] = PlanService(store, planner(code)).create(plan).id
         for to in path:
             who = planner(code) if to in (S.SUBMITTED, S.RESUBMITTED) else REVIEWER
-            ReviewService(store, who).transition(ids[code], to)
+            note = "公表URLは公表後に追記します。" if to is S.APPROVED else ""
+            ReviewService(store, who).transition(ids[code], to, note=note)
     ids[FUJIEDA] = seed_fujieda(store, guide)
     return ids
 

@@ -18,7 +18,10 @@ from sqlmodel import Session, select
 from plan_builder.auth import audit, policy
 from plan_builder.auth.actor import Actor
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
+from plan_builder.guide import get_guide
 from plan_builder.plan.text import clean_text
+from plan_builder.review import notices
+from plan_builder.review.labels import place_label
 from plan_builder.review.tables import ReviewCommentRecord, SubmissionRecord
 from plan_builder.review.workflow import PLANNER_SIDE, REVIEWER_SIDE, may_act
 from plan_builder.store.repo import Store
@@ -73,6 +76,14 @@ def _comment(r: ReviewCommentRecord) -> Comment:
         r.resolved_at,
         r.resolved_by,
     )
+
+
+def _place(rec: PlanRecord, chapter_key: str, question_key: str | None, item_key: str | None) -> str:
+    """Where a comment is attached, in the guide's words (the key when the guide is unknown)."""
+    try:
+        return place_label(get_guide(rec.guide_id), chapter_key, question_key, item_key)
+    except Exception:  # an uninstalled guide must not stop a comment
+        return question_key or chapter_key
 
 
 def _clean_body(body: str) -> str:
@@ -146,6 +157,17 @@ class CommentService:
                 item_key=item_key,
                 body=text,
             )
+            message = f"審査担当者がコメントを付けました（{_place(rec, chapter_key, question_key, item_key)}）：{text[:200]}"
+            notices.add_in(
+                s,
+                plan_id=plan_id,
+                lg_code=rec.lg_code,
+                kind="commented",
+                message=message,
+                by=self.actor.username,
+            )
+            s.commit()
+        notices.mail(self.store, lg_code=rec.lg_code, subject="コメント", message=message)
         audit.record(
             self.store.engine, self.actor.username, "plan.comment", f"plan:{plan_id}", comment=row.id
         )

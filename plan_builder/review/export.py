@@ -68,10 +68,33 @@ def to_xlsx(
 ) -> bytes:
     """One table on a sheet named `sheet`; `legend` (term, meaning) on a second sheet 「凡例」,
     so the table itself stays one header row and records."""
-    _check(header, rows)
+    return to_xlsx_sheets([(sheet, header, rows)], legend=legend)
+
+
+def to_xlsx_sheets(
+    tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
+    *,
+    legend: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """Several tables, one per named sheet, each one header row and records; `legend` on a
+    last sheet 「凡例」."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name(sheet)
+    wb.remove(wb.active)
+    for sheet, header, rows in tables:
+        _check(header, rows)
+        _sheet(wb.create_sheet(sheet_name(sheet)), header, rows)
+    if legend:
+        lg = wb.create_sheet("凡例")
+        lg.append(["項目", "説明"])
+        for term, meaning in legend:
+            lg.append([str(term), str(meaning)])
+        lg.column_dimensions["A"].width, lg.column_dimensions["B"].width = 30, 90
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet(ws, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     ws.append([str(h) for h in header])
     for r in rows:
         ws.append([cell_value(v) for v in r])
@@ -82,15 +105,6 @@ def to_xlsx(
     ws.freeze_panes = "A2"
     for i, h in enumerate(header, 1):
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, len(str(h)) * 2 + 2))
-    if legend:
-        lg = wb.create_sheet("凡例")
-        lg.append(["項目", "説明"])
-        for term, meaning in legend:
-            lg.append([str(term), str(meaning)])
-        lg.column_dimensions["A"].width, lg.column_dimensions["B"].width = 30, 90
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _csv_text(v: Any) -> str:

@@ -270,18 +270,20 @@ COUNT_UNITS = frozenset(
 )
 
 
+@lru_cache(maxsize=1024)
 def is_count_unit(unit: str | None) -> bool:
     """Whether a KPI's unit counts things (件, 人, 回 …), so a per-resident figure means something."""
     return normalise_unit(unit) in COUNT_UNITS
 
 
+@lru_cache(maxsize=1024)
 def normalise_unit(unit: str | None) -> str:
     """One spelling per unit (NFKC: full-width ％ and ｋｍ are % and km; no spaces), so that KPIs
     typed either way land in one bucket and shares are never divided by population."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", unit or ""))
 
 
-def _point(s: Snapshot, k: dict[str, Any]) -> KpiPoint:
+def _point(s: Snapshot, k: dict[str, Any], band: str | None) -> KpiPoint:
     targets = k.get("targets") or {}
     actuals = k.get("actuals") or {}
     final = _num(targets[max(targets, key=int)]) if targets else None
@@ -292,7 +294,7 @@ def _point(s: Snapshot, k: dict[str, Any]) -> KpiPoint:
         s.lg_name,
         s.prefecture,
         s.lg_type,
-        s.band,
+        band,
         s.population,
         k.get("key", ""),
         k.get("name", ""),
@@ -308,6 +310,7 @@ def kpi_index(snapshots: list[Snapshot]) -> dict[str, list[KpiPoint]]:
     out: dict[str, list[KpiPoint]] = {}
     for s in snapshots:
         seen: set[str] = set()
+        band = s.band  # once per plan, not per KPI
         for k in s.data.get("kpis") or ():
             if k.get("nature", "quantitative") != "quantitative":
                 continue
@@ -315,7 +318,7 @@ def kpi_index(snapshots: list[Snapshot]) -> dict[str, list[KpiPoint]]:
             if tag in seen:
                 continue
             seen.add(tag)
-            out.setdefault(tag, []).append(_point(s, k))
+            out.setdefault(tag, []).append(_point(s, k, band))
     return out
 
 
@@ -352,9 +355,9 @@ def benchmark(
     if group_by not in GROUPINGS:
         raise ValueError(f"集計の単位「{group_by}」は選べません（{'、'.join(GROUPINGS.values())}）")
     points = index.get(tag, [])
-    units = Counter(normalise_unit(p.unit) for p in points)
+    units = Counter(p.unit for p in points)  # already normalised by _point
     unit = units.most_common(1)[0][0] if units else ""
-    same = [p for p in points if normalise_unit(p.unit) == unit]
+    same = [p for p in points if p.unit == unit]
     per_capita = is_count_unit(unit) and per_capita is not False
     kept: list[KpiPoint] = []
     values: list[float] = []

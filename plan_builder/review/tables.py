@@ -6,7 +6,7 @@ Kept apart from the plan tables so the review workflow can grow without touching
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -70,3 +70,34 @@ class ReviewCommentRecord(SQLModel, table=True):
     resolved: bool = Field(default=False, index=True)
     resolved_at: datetime | None = None
     resolved_by: str | None = Field(default=None, max_length=100)
+
+
+class CampaignRecord(SQLModel, table=True):
+    """A reviewer's call for plans with a due date, over a prefecture (or the whole country)."""
+
+    __tablename__ = "review_campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    pref_code: str | None = Field(default=None, max_length=2, index=True)  # None: national
+    due_date: date
+    note: str = Field(default="", max_length=2000)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    closed: bool = Field(default=False, index=True)
+
+
+class NoticeRecord(SQLModel, table=True):
+    """An in-app notice to a plan's organisation: returned, commented or approved."""
+
+    __tablename__ = "review_notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    lg_code: str = Field(max_length=6, index=True)
+    kind: str = Field(max_length=20)  # returned | commented | approved
+    message: str = Field(max_length=500)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+    read_by: str | None = Field(default=None, max_length=100)

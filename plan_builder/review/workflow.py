@@ -25,6 +25,7 @@ from plan_builder.errors import (
 )
 from plan_builder.guide import get_guide
 from plan_builder.plan.model import PlanStatus
+from plan_builder.review import notices
 from plan_builder.review.completeness import Completeness, plan_completeness
 from plan_builder.review.digest import digest
 from plan_builder.review.tables import ReviewTransitionRecord, SubmissionRecord
@@ -102,6 +103,20 @@ def _submission(r: SubmissionRecord) -> Submission:
         r.completeness,
         r.findings_count,
     )
+
+
+NOTIFIED = {S.RETURNED, S.APPROVED}
+
+
+def _notice_text(to: PlanStatus, round_no: int | None, note: str) -> str:
+    """What the plan's organisation is told when the reviewer returns or approves its plan."""
+    rnd = f"（第{round_no}回提出）" if round_no else ""
+    head = (
+        f"計画が差し戻されました{rnd}。コメントを確認して修正し、再提出してください。"
+        if to is S.RETURNED
+        else f"計画が承認されました{rnd}。"
+    )
+    return head + (f"メモ：{note.strip()}" if note.strip() else "")
 
 
 def may_act(actor: Actor, side: str, rec: PlanRecord) -> bool:
@@ -281,6 +296,15 @@ class ReviewService:
             )
             s.add(row)
             rows.append(row)
+            if to in NOTIFIED:
+                notices.add_in(
+                    s,
+                    plan_id=plan_id,
+                    lg_code=rec.lg_code,
+                    kind=to.value,
+                    message=_notice_text(to, round_no, note),
+                    by=actor,
+                )
 
         write = RevisionWrite(
             plan_id, stored.plan, base_version, actor, label, status=to, submitted=to in SUBMITTING
@@ -296,4 +320,11 @@ class ReviewService:
             round=round_no,
             version=saved.version,
         )
+        if to in NOTIFIED:
+            notices.mail(
+                self.store,
+                lg_code=stored.plan.lg_code,
+                subject=to.label,
+                message=_notice_text(to, round_no, note),
+            )
         return _transition(rows[0])

@@ -23,6 +23,12 @@ from plan_builder.review.documents import FORMATS as DOC_FORMATS
 from plan_builder.review.documents import document_name, submitted_document
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
 from plan_builder.review.labels import display_names, place_label
+from plan_builder.review.measure_coverage import (
+    MEASURE_HEADER,
+    MEASURE_PATHS,
+    measure_records,
+    national_matrix,
+)
 from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, QueueService, queue_records
 from plan_builder.review.side_by_side import FLAG_LABELS, question_path, side_by_side
 from plan_builder.review.snapshots import (
@@ -544,6 +550,30 @@ def coverage_page() -> None:
         st.session_state[K_SELECTED] = pid
         st.switch_page(page("queue"))
     _downloads("カバレッジ", m.header(), m.records(), "rvc_dl", legend=m.legend())
+    _national_measures(store, actor, flt, guide)
+
+
+def _national_measures(store, actor: Actor, flt: SnapshotFilter, guide: Guide) -> None:
+    """National measures × plans, and every measure as one row (reads only the measures)."""
+    st.subheader("国の施策への取組")
+    snaps = SnapshotService(store, actor).load(
+        SnapshotFilter(**{**flt.__dict__, "guide_id": guide.id}), paths=MEASURE_PATHS
+    )
+    nm = national_matrix(snaps, guide)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"国の施策": m, "取り組む計画の数": c, "割合（%）": round(share * 100, 1)}
+                for m, c, share in nm.summary()
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption("国の施策名を記載した施策（施策の出典が「国の施策」）を数えています。")
+    _downloads("国の施策の取組状況", nm.header(), nm.records(), "rvc_nm_dl",
+               legend=[("国の施策の列", "1＝その国の施策に取り組む施策あり、0＝なし")])  # fmt: skip
+    _downloads("施策一覧", MEASURE_HEADER, measure_records(snaps, guide), "rvc_ms_dl")
 
 
 # KPIベンチマーク -------------------------------------------------------------------------------

@@ -9,6 +9,10 @@ import streamlit as st
 
 from plan_builder.auth.actor import NATIONAL, Role
 from plan_builder.errors import PlanBuilderError
+from plan_builder.guide import get_guide
+from plan_builder.plan.clock import today_jst
+from plan_builder.plan.fiscal import format_date
+from plan_builder.review import campaigns
 from plan_builder.review.board_chart import board_grid
 from plan_builder.review.snapshots import LG_TYPE_LABELS
 from plan_builder.review.status_board import (
@@ -19,9 +23,11 @@ from plan_builder.review.status_board import (
     status_board,
     survey_records,
 )
+from plan_builder.review.summary_report import build_summary, summary_docx, summary_xlsx
 from plan_builder.ui.render import md_escape
-from plan_builder.ui.review_common import ctx, date_label, downloads, paginate, show_flash
+from plan_builder.ui.review_common import ctx, date_label, downloads, flash, paginate, show_flash
 
+MUNICIPALITY_GUIDE = "kanmin-2019-municipality"  # its pillars and national measures frame the summary
 K_OPEN = "rv_selected_plan"  # the plan the queue opens (review_pages.K_SELECTED)
 LG_TYPES = ["prefecture", "designated_city", "core_city", "city", "special_ward", "town", "village"]
 SURVEY_LEGEND = [
@@ -43,8 +49,6 @@ def board_page() -> None:
     store, actor = ctx()
     st.title("策定状況")
     show_flash()
-    from plan_builder.review.campaigns import deadlines_for
-
     c1, c2, c3 = st.columns([3, 3, 2])
     statuses = c1.multiselect(
         "状況", list(BoardStatus), format_func=lambda s: s.label, key="rvb_status", placeholder="すべて"
@@ -60,13 +64,14 @@ def board_page() -> None:
             "都道府県", list(prefs), format_func=prefs.get, key="rvb_pref", placeholder="すべて"
         )
         pref_codes = chosen or None
+    _campaign_box()
     overdue = st.checkbox("提出期限を過ぎた団体のみ", key="rvb_overdue")
     flt = BoardFilter(
         statuses=statuses or None, pref_codes=pref_codes, lg_types=types or None, text=text,
         overdue_only=overdue,
     )  # fmt: skip
     try:
-        rows = status_board(store, actor, flt, deadlines=deadlines_for(store, actor))
+        rows = status_board(store, actor, flt, deadlines=campaigns.deadlines_for(store, actor))
     except PlanBuilderError as exc:
         st.error(md_escape(exc))
         return
@@ -117,6 +122,7 @@ def board_page() -> None:
         },
     )
     downloads("策定状況", SURVEY_HEADER, survey_records(rows), "rvb_dl", legend=SURVEY_LEGEND)
+    _summary_downloads(pref_codes)
     openable = [r for r in shown if r.plan_id is not None and r.round is not None]
     if openable:
         labels = {r.plan_id: f"{r.lg_name}（{r.status.label}）" for r in openable}
@@ -129,6 +135,64 @@ def board_page() -> None:
 
 
 def date_label_of(d) -> str:
-    from plan_builder.plan.fiscal import format_date
-
     return format_date(d) if d else "－"
+
+
+def _campaign_box() -> None:
+    """Open campaigns (due dates) of the reviewer's area; set a new one or close one."""
+    store, actor = ctx()
+    open_ = campaigns.campaigns(store, actor)
+    head = "、".join(f"{c.title}（{format_date(c.due_date)}まで）" for c in open_) or "なし"
+    with st.expander(f"提出期限：{head}", expanded=False):
+        for c in open_:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            area = c.pref_code or "全国"
+            c1.markdown(f"**{md_escape(c.title)}**　期限 {format_date(c.due_date)}　対象 {md_escape(area)}")
+            if c2.button("終了する", key=f"rvb_close_{c.id}"):
+                try:
+                    campaigns.close(store, actor, c.id)
+                except PlanBuilderError as exc:
+                    st.error(md_escape(exc))
+                else:
+                    flash(f"提出期限「{c.title}」を終了しました。")
+                    st.rerun()
+        with st.form("rvb_campaign", clear_on_submit=True):
+            title = st.text_input("名称", placeholder="例：令和8年度 官民データ活用推進計画の提出")
+            due = st.date_input("提出期限", value=None, format="YYYY/MM/DD")
+            note = st.text_area("メモ（任意。計画担当者のホーム画面に表示されます）", max_chars=2000)
+            if st.form_submit_button("提出期限を設定する"):
+                try:
+                    c = campaigns.create(store, actor, title=title, due_date=due, note=note)  # type: ignore[arg-type]
+                except PlanBuilderError as exc:
+                    st.error(md_escape(exc))
+                else:
+                    flash(f"提出期限「{c.title}」（{format_date(c.due_date)}まで）を設定しました。")
+                    st.rerun()
+
+
+def _summary_downloads(pref_codes: list[str] | None) -> None:
+    """The summary report for publication (Word in the plan's house style, and Excel)."""
+    store, actor = ctx()
+    if pref_codes is not None and len(pref_codes) != 1:
+        st.caption("取りまとめ資料は、都道府県を1つ選ぶと作成できます。")
+        return
+    pref = pref_codes[0] if pref_codes else None
+    guide = get_guide(MUNICIPALITY_GUIDE)
+    c1, c2 = st.columns(2)
+    stamp = today_jst().strftime("%Y%m%d")
+    c1.download_button(
+        "取りまとめ資料（Word）を作成",
+        lambda: summary_docx(build_summary(store, actor, guide, pref_code=pref), guide),
+        file_name=f"策定状況の取りまとめ_{stamp}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="rvb_sum_docx",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "取りまとめ資料（Excel）を作成",
+        lambda: summary_xlsx(build_summary(store, actor, guide, pref_code=pref)),
+        file_name=f"策定状況の取りまとめ_{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="rvb_sum_xlsx",
+        on_click="ignore",
+    )

@@ -53,6 +53,12 @@ def test_return_comment_fix_resubmit_diff_approve(
         page.get_by_role("button", name=name, exact=True).first.click()
         idle()
 
+    def confirm(button: str) -> None:
+        """The guarded change: tick 「確認しました」 in the box that lists what is open, then go."""
+        page.get_by_text("上記の内容を確認しました", exact=True).click()
+        idle()
+        click(button)
+
     def status() -> str:
         s = Store.open(db)
         try:
@@ -67,7 +73,7 @@ def test_return_comment_fix_resubmit_diff_approve(
     expect(page.get_by_text("矢巾町　矢巾町官民データ活用推進計画", exact=False)).to_be_visible()
     shot("queue")
     click("確認を開始する")
-    expect(page.get_by_text("計画の状態を「確認中」にしました。")).to_be_visible()
+    expect(page.get_by_text("矢巾町の計画を「確認中」にしました。")).to_be_visible()
     assert status() == "in_review"
 
     # 2. Comment on the question, then return the plan.
@@ -80,7 +86,7 @@ def test_return_comment_fix_resubmit_diff_approve(
     expect(page.get_by_text("コメントを追加しました。")).to_be_visible()
     shot("commented")
     click("差し戻す")
-    expect(page.get_by_text("計画の状態を「差戻し」にしました。")).to_be_visible()
+    expect(page.get_by_text("矢巾町の計画を「差戻し」にしました。")).to_be_visible()
     assert status() == "returned"
     shot("returned")
 
@@ -101,7 +107,8 @@ def test_return_comment_fix_resubmit_diff_approve(
     idle()
     expect(page.get_by_text(COMMENT).first).to_be_visible()  # the check page lists it too
     click("再提出する")
-    expect(page.get_by_text("計画の状態を「再提出」にしました。").first).to_be_visible()
+    confirm("再提出する（確定）")  # the open comment and the copied examples are shown first
+    expect(page.get_by_text("矢巾町の計画を「再提出」にしました（第2回）。").first).to_be_visible()
     assert status() == "resubmitted"
     shot("resubmitted")
 
@@ -121,6 +128,8 @@ def test_return_comment_fix_resubmit_diff_approve(
     shot("diff")
     click("確認を開始する")
     click("承認する")
+    confirm("承認する（確定）")
+    expect(page.get_by_text("矢巾町の計画を「承認」にしました。").first).to_be_visible()
     assert status() == "approved"
     shot("approved")
 

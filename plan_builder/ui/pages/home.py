@@ -10,7 +10,7 @@ from plan_builder.creation import default_title, ensure_guide_fits, new_plan
 from plan_builder.errors import PlanBuilderError
 from plan_builder.review.comments import CommentService
 from plan_builder.review.workflow import ReviewService
-from plan_builder.ui import common, nav, review_pages, state, uploads_ui
+from plan_builder.ui import common, nav, planner_desk, review_pages, state, uploads_ui
 from plan_builder.ui.render import md_escape
 from plan_builder.uploads import MAX_JSON_BYTES
 
@@ -191,6 +191,7 @@ def render() -> None:
         f"利用者：{md_escape(state.actor().label)}　手引の章に沿って入力すると、計画書（Word など）を作成できます。入力は自動で保存されます。"
     )
     common.show_flash()
+    planner_desk.render(state.service())  # issue 14: deadline and notices
     op = state.current()
     if op is not None:
         with st.container(border=True):
