@@ -1,7 +1,7 @@
 """review_campaign (due dates for a round of plans) and review_notice (in-app notices)
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 Str = sqlmodel.sql.sqltypes.AutoString
 UTC = sqlmodel.sql.sqltypes.UTCDateTime
 
-revision = "0007"
-down_revision = "0005"  # the newest on branch issue-14; renumber at merge
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
