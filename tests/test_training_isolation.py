@@ -15,7 +15,7 @@ from plan_builder.guide import Guide
 from plan_builder.review.coverage import coverage_matrix
 from plan_builder.review.export import to_csv
 from plan_builder.review.kpi import kpi_index
-from plan_builder.review.queue import queue_records, review_queue
+from plan_builder.review.queue import QueueService, queue_records
 from plan_builder.review.snapshots import SnapshotService
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan
@@ -52,10 +52,12 @@ def test_no_list_or_review_query_of_a_real_actor_holds_a_sandbox(
     assert not sandboxes & {s.plan_id for s in SnapshotService(store, actor).meta()}
     snaps = SnapshotService(store, actor).load()
     assert not sandboxes & {s.plan_id for s in snaps} and not any(s.is_training for s in snaps)
-    queue = review_queue(store, actor, page_size=500)
+    queue = QueueService(store, actor).page(page_size=500)
     assert not sandboxes & {r.plan_id for r in queue.rows}
     assert not sandboxes & {r.plan_id for r in coverage_matrix(snaps, guide).rows}
-    points = [p for pts in kpi_index(SnapshotService(store, actor).load(content="digest")).values() for p in pts]
+    points = [
+        p for pts in kpi_index(SnapshotService(store, actor).load(content="digest")).values() for p in pts
+    ]
     assert not sandboxes & {p.plan_id for p in points}
     records = queue_records(queue.rows)
     exported = to_csv([f"c{i}" for i in range(len(records[0]) if records else 1)], records)
