@@ -199,3 +199,29 @@ def test_one_writer_of_revisions_and_plan_rows() -> None:
     assert [h.split(":")[0] for h in hits] == ["plan_builder/store/repo.py", "plan_builder/store/repo.py"], (
         hits
     )
+
+
+def test_migration_0005_downgrade_puts_the_status_back(fresh_database_url: str) -> None:
+    engine = make_engine(fresh_database_url)
+    try:
+        upgrade(engine)
+        store = Store(engine)
+        store.load_local_governments()
+        s = store.create_plan(new_plan(), "a")
+        store.write(RevisionWrite(s.id, s.plan, 1, "a", "提出", status=PlanStatus.SUBMITTED, submitted=True))
+        from alembic import command
+
+        from plan_builder.store.migrate import alembic_config
+
+        cfg = alembic_config(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004")
+        with engine.connect() as conn:
+            data = conn.execute(sa.text("SELECT data FROM plan")).scalar_one()
+            revs = conn.execute(sa.text("SELECT data FROM plan_revision ORDER BY version")).scalars().all()
+        load = lambda d: d if isinstance(d, dict) else __import__("json").loads(d)  # noqa: E731
+        assert load(data)["status"] == "submitted"
+        assert [load(d)["status"] for d in revs] == ["draft", "submitted"]
+    finally:
+        engine.dispose()

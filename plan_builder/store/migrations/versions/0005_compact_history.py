@@ -127,6 +127,14 @@ def _compact(conn, plan_id: int, kept: set[int]) -> None:
 
 
 def downgrade() -> None:
+    """Put the status back into the JSON (0004 reads it there); compacted revisions stay gone."""
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, status FROM plan")).all()
+    for pid, status in rows:
+        data = conn.execute(sa.select(plan.c.data).where(plan.c.id == pid)).scalar_one()
+        conn.execute(plan.update().where(plan.c.id == pid).values(data={**data, "status": status}))
+    for rid, data, status in conn.execute(sa.select(rev.c.id, rev.c.data, rev.c.status)).all():
+        conn.execute(rev.update().where(rev.c.id == rid).values(data={**data, "status": status}))
     with op.batch_alter_table("plan_revision", schema=None) as batch_op:
         for name in ("opened_at", "seen", "named", "status", "title"):
             batch_op.drop_column(name)
