@@ -50,7 +50,7 @@ def test_secret_from_config_else_a_private_file(tmp_path: Path, monkeypatch: pyt
     assert login_cookie.secret() == b"configured-secret"
 
 
-def test_script_sets_no_url_and_is_strict() -> None:
-    script = login_cookie.set_script("abc.def")
-    assert "pb_session=abc.def" in script and "SameSite=Strict" in script and "Max-Age=" in script
-    assert "Max-Age=0" in login_cookie.clear_script()
+def test_cookie_strings_are_strict_and_expire() -> None:
+    cookie = login_cookie.set_cookie("abc.def")
+    assert cookie.startswith("pb_session=abc.def;") and "SameSite=Strict" in cookie and "Max-Age=" in cookie
+    assert "Max-Age=0" in login_cookie.clear_cookie()

@@ -78,7 +78,7 @@ def current_actor() -> Actor:
         return participant
     _keep_requested_page()
     if ss.get(K_LOGGED_OUT):
-        st.html(login_cookie.clear_script(), unsafe_allow_javascript=True)
+        _write_cookie(login_cookie.clear_cookie())
     if oidc_configured():
         _oidc_login(store)
     else:
@@ -103,12 +103,26 @@ def _from_cookie() -> str | None:
     return username
 
 
+_COOKIE_JS = """export default function (component) {
+  const cookie = component.data && component.data.cookie;
+  if (typeof cookie === "string" && cookie.startsWith("pb_session=")) {
+    document.cookie = cookie + (location.protocol === "https:" ? "; Secure" : "");
+  }
+}"""
+
+
+def _write_cookie(cookie: str) -> None:
+    """Hand the cookie string to a constant script (no HTML is built from it)."""
+    writer = st.components.v2.component("pb_login_cookie", js=_COOKIE_JS)
+    with st.sidebar:
+        writer(data={"cookie": cookie}, key="pb_login_cookie_writer", width="content", height="content")
+
+
 def remember() -> None:
-    """Write this session's sign-in cookie (drawn every run; the browser runs it once)."""
+    """Write this session's sign-in cookie (drawn every run; harmless to repeat)."""
     token = st.session_state.get(K_TOKEN)
     if token and shared_mode():
-        with st.sidebar:
-            st.html(login_cookie.set_script(token), unsafe_allow_javascript=True, width="content")
+        _write_cookie(login_cookie.set_cookie(token))
 
 
 def _keep_requested_page() -> None:

@@ -23,8 +23,12 @@ if (!window.__pbLeaveGuard) {
 </script>"""
 
 
+_MARKER = '<div id="pb-unsaved"></div>'
+
+
 def install(unsaved: bool) -> None:
     """Draw the guard (the browser runs it once per page load) and the marker for kept text."""
     with st.sidebar:
-        body = _SCRIPT + ('<div id="pb-unsaved"></div>' if unsaved else "")
-        st.html(body, unsafe_allow_javascript=True, width="content")
+        st.html(_SCRIPT, unsafe_allow_javascript=True, width="content")
+        if unsaved:
+            st.html(_MARKER, width="content")

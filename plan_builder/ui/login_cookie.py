@@ -1,8 +1,9 @@
 """A signed, expiring sign-in cookie, so a page reload keeps the user signed in (shared mode).
 
 Why this way: Streamlit 1.67 reads cookies (`st.context.cookies`, from the browser's request when
-the session starts) but has no API to set one, so a tiny script set with `st.html(...,
-unsafe_allow_javascript=True)` (part of Streamlit, nothing loaded from outside) writes it. The
+the session starts) but has no API to set one. `st.html(...,
+unsafe_allow_javascript=True)` is not used for it: a constant `st.components.v2` script (part of
+Streamlit, nothing loaded from outside) gets the cookie string as data and writes it. The
 value is `payload.signature`: the user name and expiry, signed with HMAC-SHA256. The key comes
 from PLAN_BUILDER_SESSION_SECRET or a file generated in the data directory (mode 0600). The
 account is still re-read from the database on every run, so a disabled account is out at once.
@@ -94,14 +95,10 @@ def read_token(token: str | None, *, now: float | None = None, key: bytes | None
     return username if isinstance(username, str) and expires > now else None
 
 
-def set_script(token: str) -> str:
-    """The script that stores the token (Secure when the page is served over https)."""
-    return (
-        "<script>document.cookie = "
-        + json.dumps(f"{COOKIE}={token}; Path=/; Max-Age={max_age()}; SameSite=Strict")
-        + " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
-    )
+def set_cookie(token: str) -> str:
+    """The cookie string that stores the token (the browser adds Secure on https)."""
+    return f"{COOKIE}={token}; Path=/; Max-Age={max_age()}; SameSite=Strict"
 
 
-def clear_script() -> str:
-    return f"<script>document.cookie = '{COOKIE}=; Path=/; Max-Age=0; SameSite=Strict';</script>"
+def clear_cookie() -> str:
+    return f"{COOKIE}=; Path=/; Max-Age=0; SameSite=Strict"

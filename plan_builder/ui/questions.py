@@ -280,9 +280,7 @@ def conflict_box(path: str, keys: list[str], name: str) -> None:
         a.text(show_value(mine))
         b.markdown("**保存されている内容（相手の変更）**")
         b.text(show_value(theirs))
-        a.button(
-            "この入力を残す", key=f"keep:{path}", on_click=_keep_mine, args=(path, name), type="primary"
-        )
+        a.button("この入力を残す", key=f"keep:{path}", on_click=_keep_mine, args=(path, name), type="primary")
         b.button("相手の内容にする", key=f"take:{path}", on_click=_take_theirs, args=(path, keys, name))
 
 

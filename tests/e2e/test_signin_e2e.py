@@ -49,6 +49,7 @@ def _login(app: Any, url: str, username: str) -> None:
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_label("パスワード")).to_have_count(0, timeout=20_000)
     app.idle()
+    page.wait_for_function("document.cookie.includes('pb_session=')", timeout=20_000)
 
 
 def _reload_stays_signed_in(app: Any) -> None:

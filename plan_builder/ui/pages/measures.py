@@ -65,7 +65,7 @@ def _apply_row(plan: Plan, guide: Guide, key: str, changes: dict[str, Any], year
 
 def _on_table(pillar: str, wk: str, keys: list[str], years: list[int]) -> None:
     op = state.current()
-    if op is None:
+    if op is None or not state.on_screen(wk):  # a table the browser no longer shows never writes
         return
     delta = st.session_state.get(wk) or {}
     field = f"measures:{pillar}"
@@ -169,6 +169,7 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
     if ms:
         keys = [m.key for m in ms]
         wk = state.wkey(f"mt:{pillar.key}:{op.version}")
+        state.mark_drawn(wk)
         kpi_names = {k.key: f"{k.key} {k.name}" for k in plan.kpis}
         config: dict[str, Any] = {
             "key": st.column_config.TextColumn("番号", disabled=True, width="small"),
