@@ -19,7 +19,8 @@ _DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")  # a `$` after an even run of back
 # (remark-gfm on text nodes: `https?://`, `www.` and `name@domain.tld`), so escaping cannot stop
 # it; an invisible WORD JOINER (U+2060) inside the pattern does, and shows nothing.
 WORD_JOINER = "\u2060"
-_LINKISH = re.compile(r"(?i)(https?|ftp|file)(?=:)|(www)(?=\.)|(@)")
+# Only where a link would be made (an address follows), so "http:// または https://" stays as is.
+_LINKISH = re.compile(r"(?i)(https?|ftp|file)(?=://[-.\w])|www(?=\.)|(?<=[-.\w+])@(?=[-\w]+\.[-\w])")
 
 
 def _unlink(text: str) -> str:
