@@ -21,7 +21,7 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import get_guide
 from plan_builder.review.coverage import coverage_matrix
 from plan_builder.review.kpi import benchmark, kinds, kpi_index
-from plan_builder.review.snapshots import load_snapshots
+from plan_builder.review.snapshots import SnapshotService
 from plan_builder.store import Store
 
 GUIDE_ID = "kanmin-2019-municipality"
@@ -54,10 +54,10 @@ def main() -> int:
     store.plan_meta(1)  # warm the connection pool, not the data
 
     def matrix_run():
-        return coverage_matrix(load_snapshots(store, reviewer, content="digest"), guide)
+        return coverage_matrix(SnapshotService(store, reviewer).load(content="digest"), guide)
 
     def kpi_run():
-        index = kpi_index(load_snapshots(store, reviewer, content="digest"))
+        index = kpi_index(SnapshotService(store, reviewer).load(content="digest"))
         return [
             benchmark(index, tag, group_by=g)
             for tag, _, _ in kinds(index, min_plans=5)

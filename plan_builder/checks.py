@@ -19,6 +19,7 @@ from plan_builder.guide.model import CHOICE_TYPES, Guide, Question, QuestionType
 from plan_builder.plan.answers import get_answer, is_answered
 from plan_builder.plan.fiscal import format_fiscal_year, parse_fiscal_year
 from plan_builder.plan.model import Kpi, KpiNature, Measure, Plan
+from plan_builder.plan.text import is_web_url
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_LABELS: dict[str, str] = {"error": "要対応", "warning": "確認", "info": "参考"}
@@ -180,9 +181,7 @@ class _Context:
                 self.add("error", q, f"{label}の「{value}」は日付（YYYY-MM-DD）として読み取れません。")
         elif q.type is QuestionType.URL:
             text = str(value)
-            if not (text.startswith("http://") or text.startswith("https://")) or any(
-                c.isspace() for c in text
-            ):
+            if not is_web_url(text):
                 self.add("error", q, f"{label}は http:// または https:// で始まるURLにしてください。")
         elif q.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT) and isinstance(value, str):
             n = len(value.strip())

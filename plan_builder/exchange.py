@@ -10,7 +10,6 @@ what is wrong.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from plan_builder.creation import ensure_guide_fits
 from plan_builder.errors import NotFoundError, PlanBuilderError
 from plan_builder.guide.loader import get_guides
 from plan_builder.plan.model import SCHEMA_VERSION, Plan, PlanStatus
+from plan_builder.plan.text import first_forbidden
 from plan_builder.plan.validation import describe_validation_error, location_label
 from plan_builder.store.repo import Store
 from plan_builder.uploads import UploadError, load_plan_json
@@ -28,7 +28,6 @@ SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "plan.schema.json
 SCHEMA_ID = "https://plan-builder.invalid/schema/plan.schema.json"
 
 # Control characters other than tab and newlines, lone surrogates, U+FFFE/FFFF, bidi overrides.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 class PlanImportError(PlanBuilderError):
@@ -52,12 +51,6 @@ def json_schema() -> dict[str, Any]:
 
 def json_schema_text() -> str:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json_schema_text(), encoding="utf-8", newline="\n")
-    return path
 
 
 def parse_plan_json(text: str | bytes) -> Plan:
@@ -127,15 +120,13 @@ def _check_characters(node: Any, loc: tuple[Any, ...], data: Any = None) -> None
     """Refuse control characters anywhere (JSON escapes like \\u0000 included), naming the place."""
     root = node if data is None else data
     if isinstance(node, str):
-        m = _FORBIDDEN.search(node)
-        if m:
+        bad = first_forbidden(node)
+        if bad:
             where = location_label(loc, Plan, root) or "ファイル"
-            raise PlanImportError(
-                f"「{where}」に使えない制御文字（U+{ord(m.group()):04X}）が含まれています。"
-            )
+            raise PlanImportError(f"「{where}」に使えない制御文字（U+{ord(bad):04X}）が含まれています。")
     elif isinstance(node, dict):
         for k, v in node.items():
-            if _FORBIDDEN.search(k):
+            if first_forbidden(k):
                 where = location_label(loc, Plan, root) or "ファイル"
                 raise PlanImportError(f"「{where}」の項目名に使えない制御文字が含まれています。")
             _check_characters(v, (*loc, k), root)

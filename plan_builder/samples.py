@@ -16,12 +16,10 @@ nothing about those governments' actual policies.
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
@@ -37,11 +35,11 @@ from plan_builder.plan.model import (
     Revision,
     ScheduleEntry,
 )
+from plan_builder.store.repo import read_local_governments
 
 DEFAULT_MUNICIPALITY = ("033227", "矢巾町")
 DEFAULT_PREFECTURE = ("030007", "岩手県")
 EXAMPLE_TOWN, EXAMPLE_PREFECTURE = "みどり町", "あおば県"  # the fictional names in the guide's examples
-_LG_CSV = Path(__file__).resolve().parents[1] / "data" / "local_governments.csv"
 
 START_FY = 2020  # 令和2年度, as in the guide's examples
 END_FY = 2024  # 令和6年度
@@ -60,8 +58,7 @@ _PREFERRED_CHOICE = {"structure.ordinance": "planned"}
 def _prefectures() -> dict[str, str]:
     """団体コード → prefecture name, from data/local_governments.csv (empty if missing)."""
     try:
-        with _LG_CSV.open(encoding="utf-8", newline="") as f:
-            return {row["code6"]: row["prefecture"] for row in csv.DictReader(f)}
+        return {lg.code6: lg.prefecture for lg in read_local_governments()}
     except OSError:
         return {}
 

@@ -15,10 +15,8 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.exchange import checked_for_import, export_json, parse_plan_json
 from plan_builder.guide import get_guide
-from plan_builder.plan.limits import PlanLimitError, check_limits
-from plan_builder.plan.model import Plan, PlanStatus
-from plan_builder.plan.text import clean_text
-from plan_builder.store.repo import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
+from plan_builder.plan import Plan, PlanLimitError, PlanStatus, check_limits, clean_text
+from plan_builder.store import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
 from plan_builder.store.tables import PlanRecord
 from plan_builder.uploads import safe_filename
 
@@ -166,7 +164,7 @@ class PlanService:
         if not name:
             raise PlanLimitError("版の名前を入力してください")
         if len(name) > 100:
-            raise PlanLimitError(f"版の名前は100字以内で入力してください（現在 {len(name)}字）")
+            raise PlanLimitError(f"版の名前は100文字以内で入力してください（現在 {len(name)}文字）")
         self.store.name_revision(plan_id, version, name)
         self._audit("plan.name_version", plan_id, version=version, name=name)
 
@@ -226,11 +224,9 @@ class PlanService:
         return result
 
     def download_name(self, plan_id: int, ext: str) -> str:
-        """A harmless file name for a download of this plan (the title may contain anything)."""
+        """A harmless file name for a download of the plan as the actor sees it now."""
         stored = self.get(plan_id)
-        raw = f"{stored.plan.lg_name}_{stored.plan.title}".replace("/", "_").replace("\\", "_")
-        stem = safe_filename(raw, default="plan", max_length=100)
-        return f"{stem}_v{stored.version}.{ext.lstrip('.')}"
+        return download_name(stored.plan, stored.version, ext)
 
     # Audit -------------------------------------------------------------------------------
     def audit_log(self, **filters: Any) -> list[audit.AuditEntry]:
@@ -243,6 +239,13 @@ class PlanService:
         """Let workflow code (review, comments) log an action on a plan the actor may read."""
         self._check_read(plan_id)
         self._audit(action, plan_id, **detail)
+
+
+def download_name(plan: Plan, version: int, ext: str) -> str:
+    """The file name for a download of `version` of `plan` (the title may contain anything)."""
+    raw = f"{plan.lg_name}_{plan.title}".replace("/", "_").replace("\\", "_")
+    stem = safe_filename(raw, default="plan", max_length=100)
+    return f"{stem}_v{version}.{ext.lstrip('.')}"
 
 
 def _submitted_version(rec: PlanRecord) -> int:

@@ -178,3 +178,50 @@ def test_migration_0005_compacts_existing_histories(fresh_database_url: str) -> 
         assert store.revision(1, 1).plan.status is PlanStatus.DRAFT
     finally:
         engine.dispose()
+
+
+def test_one_writer_of_revisions_and_plan_rows() -> None:
+    """Only plan_builder.store.repo inserts revisions or updates plan rows (migrations aside)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(
+        r"(?<!class )PlanRevisionRecord\(|insert\((PlanRevisionRecord|PlanRecord)|update\(PlanRecord\)|INSERT INTO plan"
+    )
+    hits = []
+    for path in [*root.glob("plan_builder/**/*.py"), *root.glob("bench/*.py")]:
+        if "migrations" in path.parts:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                hits.append(f"{path.relative_to(root)}:{n}")
+    assert [h.split(":")[0] for h in hits] == ["plan_builder/store/repo.py", "plan_builder/store/repo.py"], (
+        hits
+    )
+
+
+def test_migration_0005_downgrade_puts_the_status_back(fresh_database_url: str) -> None:
+    engine = make_engine(fresh_database_url)
+    try:
+        upgrade(engine)
+        store = Store(engine)
+        store.load_local_governments()
+        s = store.create_plan(new_plan(), "a")
+        store.write(RevisionWrite(s.id, s.plan, 1, "a", "提出", status=PlanStatus.SUBMITTED, submitted=True))
+        from alembic import command
+
+        from plan_builder.store.migrate import alembic_config
+
+        cfg = alembic_config(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004")
+        with engine.connect() as conn:
+            data = conn.execute(sa.text("SELECT data FROM plan")).scalar_one()
+            revs = conn.execute(sa.text("SELECT data FROM plan_revision ORDER BY version")).scalars().all()
+        load = lambda d: d if isinstance(d, dict) else __import__("json").loads(d)  # noqa: E731
+        assert load(data)["status"] == "submitted"
+        assert [load(d)["status"] for d in revs] == ["draft", "submitted"]
+    finally:
+        engine.dispose()

@@ -80,3 +80,25 @@ def test_cli_unknown_or_disabled_user_refused(setup: dict[str, int], store: Stor
     UserAdmin(store, Actor("root", Role.ADMIN)).set_active("planner-a", False)
     assert cli.main(["--user", "planner-a", "show", str(setup["a"])]) == 2
     assert "停止されています" in capsys.readouterr().err
+
+
+def test_cli_reviewer_list_shows_only_the_submitted_title_and_version(
+    setup: dict[str, int], store: Store, capsys
+) -> None:
+    """issue 10, item 7: the planner's drafting after a submission stays invisible."""
+    from plan_builder.review.workflow import ReviewService
+
+    UserAdmin(store, Actor("root", Role.ADMIN)).add("iwate", role="reviewer", scope="03", password=None)
+    planner = Actor("planner-a", Role.PLANNER, org_code="033227")
+    submitted = ReviewService(store, planner).submit(setup["a"])
+    svc = PlanService(store, planner)
+    cur = svc.get(setup["a"])
+    svc.save(
+        setup["a"], cur.plan.model_copy(update={"title": "未提出の下書き題名"}), expected_version=cur.version
+    )
+    assert cli.main(["--user", "iwate", "list", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["id"] == setup["a"] and row["version"] == submitted.revision_version
+    assert row["title"] == cur.plan.title != "未提出の下書き題名"
+    assert cli.main(["--user", "iwate", "list"]) == 0
+    assert "未提出の下書き題名" not in capsys.readouterr().out

@@ -45,7 +45,7 @@ def test_a_21_mb_answer_is_refused_by_the_service_and_nothing_is_stored(store: S
     svc = PlanService(store, PLANNER)
     s = svc.create(new_plan())
     with pytest.raises(
-        PlanLimitError, match=r"「地域の現状」は20,000字以内で入力してください（現在 7,340,032字）"
+        PlanLimitError, match=r"「地域の現状」は20,000文字以内で入力してください（現在 7,340,032文字）"
     ):
         svc.save(s.id, answer(s.plan, "current.overview", HUGE), expected_version=1)
     assert state(store, s.id) == (1, 1)
@@ -64,10 +64,10 @@ def test_the_store_refuses_a_plan_over_the_size_limit_on_every_write(store: Stor
 
 def test_title_longer_than_the_guide_allows_is_refused(store: Store) -> None:
     svc = PlanService(store, PLANNER)
-    with pytest.raises(PlanLimitError, match=r"100字以内で入力してください（現在 150字）"):
+    with pytest.raises(PlanLimitError, match=r"100文字以内で入力してください（現在 150文字）"):
         svc.create(new_plan(title="題" * 150))
     s = svc.create(new_plan())
-    with pytest.raises(PlanLimitError, match=r"100字以内"):
+    with pytest.raises(PlanLimitError, match=r"100文字以内"):
         svc.save(s.id, s.plan.model_copy(update={"title": "題" * 150}), expected_version=1)
     assert state(store, s.id) == (1, 1)
 
@@ -84,7 +84,7 @@ def test_a_guide_limit_is_enforced_exactly(store: Store, n: int) -> None:
     if n <= q.max_length:
         assert svc.save(s.id, plan, expected_version=1, name="確認").version == 2
     else:
-        with pytest.raises(PlanLimitError, match=f"「{q.label}」は{q.max_length:,}字以内"):
+        with pytest.raises(PlanLimitError, match=f"「{q.label}」は{q.max_length:,}文字以内"):
             svc.save(s.id, plan, expected_version=1)
 
 
@@ -93,7 +93,7 @@ def test_import_refuses_an_oversize_answer_with_the_same_message(store: Store) -
         PlanService(store, PLANNER).export_json(PlanService(store, PLANNER).create(new_plan()).id)
     )
     data["answers"]["current.overview"] = "字" * (MAX_ANSWER_CHARS + 1)
-    with pytest.raises(PlanLimitError, match="「地域の現状」は20,000字以内"):
+    with pytest.raises(PlanLimitError, match="「地域の現状」は20,000文字以内"):
         PlanService(store, PLANNER).import_json(json.dumps(data, ensure_ascii=False))
     assert len(store.list_plans()) == 1
 
@@ -121,6 +121,6 @@ def test_the_cli_refuses_a_21_mb_answer(tmp_path: Path) -> None:
     big.write_text(HUGE, encoding="utf-8")
     r = run("set", plan_id, "current.overview", "--value-file", str(big))
     assert r.returncode != 0
-    assert "「地域の現状」は20,000字以内で入力してください" in r.stderr
+    assert "「地域の現状」は20,000文字以内で入力してください" in r.stderr
     r = run("history", plan_id)
     assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 2, r.stdout  # header, creation

@@ -2,8 +2,9 @@
 
 Each worker process repeatedly reads the plan, changes it and saves with the version it read.
 Proven: a save based on a stale version is refused (StaleVersionError, never a silent
-overwrite), and every save that was acknowledged is in the revision history, at the version it
-was acknowledged with, with exactly the content that was sent. Also run on SQLite, which the
+overwrite), every save that was acknowledged is in the audit log at the version it was
+acknowledged with, and in the revision history with exactly the content that was sent — unless
+the same worker's very next save folded it (autosave coalescing, plan_builder.store.repo). Also run on SQLite, which the
 standalone deployment uses.
 """
 
@@ -106,11 +107,15 @@ def test_two_processes_stale_writes_refused_nothing_lost(db_url: str, guide: Gui
         versions = [v for v, _ in acked]
         assert len(set(versions)) == len(versions)  # no two acknowledged saves share a version
 
-        history = PlanService(store, actor).revisions(plan_id)
-        assert sorted(r.version for r in history) == list(range(1, 2 * ROUNDS + 2))
+        history = {r.version for r in PlanService(store, actor).revisions(plan_id)}
         assert store.plan_meta(plan_id).version == 2 * ROUNDS + 1
-        for version, title in acked:  # every acknowledged save is in the history, unchanged
-            assert store.revision(plan_id, version).plan.title == title
+        assert 2 * ROUNDS + 1 in history and 1 in history
+        by_version = dict(acked)
+        for version, title in acked:
+            if version in history:  # kept, unchanged
+                assert store.revision(plan_id, version).plan.title == title
+            else:  # folded into the same worker's very next save (autosave coalescing)
+                assert by_version[version + 1].split("-")[0] == title.split("-")[0], (version, acked)
         audit = PlanService(store, Actor("admin", Role.ADMIN)).audit_log(
             action="plan.save", target=f"plan:{plan_id}"
         )

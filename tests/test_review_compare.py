@@ -14,7 +14,7 @@ from plan_builder.review.digest import digest
 from plan_builder.review.kpi import benchmark, kind_of, kinds, kpi_index, normalise_name
 from plan_builder.review.neardup import near_duplicate_groups, normalise
 from plan_builder.review.side_by_side import question_path, side_by_side
-from plan_builder.review.snapshots import SnapshotFilter, load_snapshots, population_band
+from plan_builder.review.snapshots import SnapshotFilter, SnapshotService, population_band
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
@@ -53,7 +53,7 @@ def plans(store: Store, guide: Guide) -> dict[str, int]:
 
 def test_side_by_side_flags(store: Store, guide: Guide, plans: dict[str, int]) -> None:
     q = guide.question("current.issues")
-    snaps = load_snapshots(store, ADMIN, paths=[question_path(q)])
+    snaps = SnapshotService(store, ADMIN).load(paths=[question_path(q)])
     sb = side_by_side(snaps, guide, "current.issues")
     rows = {r.lg_code: r for r in sb.rows}
     assert rows["011002"].flags == ["blank"]
@@ -61,20 +61,20 @@ def test_side_by_side_flags(store: Store, guide: Guide, plans: dict[str, int]) -
     assert rows["033227"].near_duplicate_of == ["盛岡市"] and rows["032018"].near_duplicate_of == ["矢巾町"]
     assert len(sb.records()) == 4 and all(len(r) == len(sb.header()) for r in sb.records())
     # the sample's overview is the guide's example with the name filled in
-    ov = side_by_side(load_snapshots(store, ADMIN), guide, "current.overview")
+    ov = side_by_side(SnapshotService(store, ADMIN).load(), guide, "current.overview")
     assert all("example" in r.flags for r in ov.rows)
     with pytest.raises(ValueError, match="設問「no.such」"):
         side_by_side(snaps, guide, "no.such")
 
 
 def test_snapshots_respect_scope_and_filters(store: Store, plans: dict[str, int]) -> None:
-    iwate = load_snapshots(store, IWATE, content="none")
+    iwate = SnapshotService(store, IWATE).load(content="none")
     assert sorted(s.lg_code for s in iwate) == ["032018", "033014", "033227"]
-    towns = load_snapshots(store, ADMIN, SnapshotFilter(lg_types=["town"]), content="none")
+    towns = SnapshotService(store, ADMIN).load(SnapshotFilter(lg_types=["town"]), content="none")
     assert sorted(s.lg_code for s in towns) == ["033014", "033227"]
-    big = load_snapshots(store, ADMIN, SnapshotFilter(bands=["ge500k"]), content="none")
+    big = SnapshotService(store, ADMIN).load(SnapshotFilter(bands=["ge500k"]), content="none")
     assert [s.lg_code for s in big] == ["011002"]
-    assert load_snapshots(store, ADMIN, SnapshotFilter(statuses=[PlanStatus.APPROVED])) == []
+    assert SnapshotService(store, ADMIN).load(SnapshotFilter(statuses=[PlanStatus.APPROVED])) == []
     assert (
         population_band(9_999) == "lt10k"
         and population_band(10_000) == "10k_50k"
@@ -89,9 +89,9 @@ def test_frozen_content_is_what_the_views_read(store: Store, guide: Guide, plans
     PlanService(store, ADMIN).save(
         pid, cur.plan.model_copy(update={"answers": answers}), expected_version=cur.version
     )
-    [s] = load_snapshots(store, ADMIN, SnapshotFilter(plan_ids=[pid]))
+    [s] = SnapshotService(store, ADMIN).load(SnapshotFilter(plan_ids=[pid]))
     assert s.data["answers"]["current.issues"] == BASE
-    [d] = load_snapshots(store, ADMIN, SnapshotFilter(plan_ids=[pid]), content="digest")
+    [d] = SnapshotService(store, ADMIN).load(SnapshotFilter(plan_ids=[pid]), content="digest")
     assert d.data["answers"]["current.issues"] is True
 
 
@@ -118,7 +118,7 @@ def test_near_duplicates_find_light_edits_among_many() -> None:
 
 
 def test_coverage_matrix(store: Store, guide: Guide, plans: dict[str, int]) -> None:
-    m = coverage_matrix(load_snapshots(store, ADMIN, content="digest"), guide)
+    m = coverage_matrix(SnapshotService(store, ADMIN).load(content="digest"), guide)
     assert len(m.rows) == 4
     keys = [c.key for c in m.columns]
     assert keys[:5] == [f"pillar:{p.key}" for p in guide.pillars_shown()]
@@ -130,7 +130,7 @@ def test_coverage_matrix(store: Store, guide: Guide, plans: dict[str, int]) -> N
     assert by["011002"].values[-1] < by["033227"].values[-1]  # a missing required answer costs completeness
     assert len(m.header()) == len(m.records()[0])
     # the digest gives the same matrix as the full content
-    full = coverage_matrix(load_snapshots(store, ADMIN), guide)
+    full = coverage_matrix(SnapshotService(store, ADMIN).load(), guide)
     assert [r.values for r in full.rows] == [r.values for r in m.rows]
 
 
@@ -158,7 +158,7 @@ def test_kpi_kinds_from_names() -> None:
 
 
 def test_kpi_benchmark_per_1000_residents(store: Store, plans: dict[str, int]) -> None:
-    idx = kpi_index(load_snapshots(store, ADMIN, content="digest"))
+    idx = kpi_index(SnapshotService(store, ADMIN).load(content="digest"))
     tags = [t for t, _, _ in kinds(idx)]
     assert "open_data_count" in tags and "online_rate" in tags
     b = benchmark(idx, "open_data_count", value_kind="baseline", group_by="type")

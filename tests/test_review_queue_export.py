@@ -17,9 +17,9 @@ from plan_builder.plan.model import PlanStatus
 from plan_builder.review.comments import CommentService
 from plan_builder.review.coverage import coverage_matrix
 from plan_builder.review.export import to_csv, to_xlsx
-from plan_builder.review.queue import QUEUE_HEADER, queue_records, review_queue
+from plan_builder.review.queue import QUEUE_HEADER, QueueService, queue_records
 from plan_builder.review.side_by_side import side_by_side
-from plan_builder.review.snapshots import SnapshotFilter, load_snapshots
+from plan_builder.review.snapshots import SnapshotFilter, SnapshotService
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
@@ -55,33 +55,33 @@ def ids(store: Store, guide: Guide) -> dict[str, int]:
 
 
 def test_queue_scope_and_columns(store: Store, ids: dict[str, int]) -> None:
-    q = review_queue(store, IWATE, now=datetime.now(UTC) + timedelta(days=3))
+    q = QueueService(store, IWATE).page(now=datetime.now(UTC) + timedelta(days=3))
     assert q.total == 2 + 1 and {r.lg_code for r in q.rows} == {"033227", "032018", "033014"}
     row = next(r for r in q.rows if r.lg_code == "033227")
     assert row.status is PlanStatus.IN_REVIEW and row.round == 1 and row.open_comments == 1
     assert row.days_waiting == 3
     assert 0 <= row.completeness <= 1 and row.findings is not None
-    national = review_queue(store, Actor("kuni", Role.REVIEWER, scope="national"))
+    national = QueueService(store, Actor("kuni", Role.REVIEWER, scope="national")).page()
     assert national.total == 4  # the draft is never in a queue
-    assert review_queue(store, Actor("tokyo", Role.REVIEWER, scope="13")).total == 0
+    assert QueueService(store, Actor("tokyo", Role.REVIEWER, scope="13")).page().total == 0
 
 
 def test_queue_filters_sort_and_pages(store: Store, ids: dict[str, int]) -> None:
-    q = review_queue(store, ADMIN, sort="completeness", descending=False)
+    q = QueueService(store, ADMIN).page(sort="completeness", descending=False)
     assert q.rows[0].lg_code == "033014"  # least complete first
     assert [r.completeness for r in q.rows] == sorted(r.completeness for r in q.rows)
-    assert [r.lg_code for r in review_queue(store, ADMIN, only_open_comments=True).rows] == ["033227"]
-    towns = review_queue(store, ADMIN, SnapshotFilter(lg_types=["town"]))
+    assert [r.lg_code for r in QueueService(store, ADMIN).page(only_open_comments=True).rows] == ["033227"]
+    towns = QueueService(store, ADMIN).page(SnapshotFilter(lg_types=["town"]))
     assert {r.lg_code for r in towns.rows} == {"033227", "033014"}
-    st_filter = review_queue(store, ADMIN, SnapshotFilter(statuses=[PlanStatus.IN_REVIEW]))
+    st_filter = QueueService(store, ADMIN).page(SnapshotFilter(statuses=[PlanStatus.IN_REVIEW]))
     assert [r.lg_code for r in st_filter.rows] == ["033227"]
-    assert [r.lg_code for r in review_queue(store, ADMIN, name_contains="盛岡").rows] == ["032018"]
-    p1 = review_queue(store, ADMIN, sort="lg_code", descending=False, page_size=3, page=1)
-    p2 = review_queue(store, ADMIN, sort="lg_code", descending=False, page_size=3, page=2)
+    assert [r.lg_code for r in QueueService(store, ADMIN).page(name_contains="盛岡").rows] == ["032018"]
+    p1 = QueueService(store, ADMIN).page(sort="lg_code", descending=False, page_size=3, page=1)
+    p2 = QueueService(store, ADMIN).page(sort="lg_code", descending=False, page_size=3, page=2)
     assert (p1.total, p1.pages, len(p1.rows), len(p2.rows)) == (4, 2, 3, 1)
     assert [r.lg_code for r in p1.rows + p2.rows] == ["011002", "032018", "033014", "033227"]
     with pytest.raises(ValueError, match="並べ替え"):
-        review_queue(store, ADMIN, sort="nope")
+        QueueService(store, ADMIN).page(sort="nope")
 
 
 def _assert_machine_readable_xlsx(data: bytes, header: list[str], n_rows: int) -> None:
@@ -108,14 +108,14 @@ def _assert_machine_readable_csv(data: bytes, header: list[str], n_rows: int) ->
 
 
 def test_exports_of_queue_matrix_and_side_by_side(store: Store, guide: Guide, ids: dict[str, int]) -> None:
-    q = review_queue(store, ADMIN)
+    q = QueueService(store, ADMIN).page()
     tables = [
         (QUEUE_HEADER, queue_records(q.rows)),
         (lambda m: (m.header(), m.records()))(
-            coverage_matrix(load_snapshots(store, ADMIN, content="digest"), guide)
+            coverage_matrix(SnapshotService(store, ADMIN).load(content="digest"), guide)
         ),
         (lambda s: (s.header(), s.records()))(
-            side_by_side(load_snapshots(store, ADMIN), guide, "current.issues")
+            side_by_side(SnapshotService(store, ADMIN).load(), guide, "current.issues")
         ),
     ]
     for header, records in tables:

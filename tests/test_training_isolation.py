@@ -15,8 +15,8 @@ from plan_builder.guide import Guide
 from plan_builder.review.coverage import coverage_matrix
 from plan_builder.review.export import to_csv
 from plan_builder.review.kpi import kpi_index
-from plan_builder.review.queue import queue_records, review_queue
-from plan_builder.review.snapshots import load_meta, load_snapshots
+from plan_builder.review.queue import QueueService, queue_records
+from plan_builder.review.snapshots import SnapshotService
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
@@ -49,13 +49,15 @@ def test_no_list_or_review_query_of_a_real_actor_holds_a_sandbox(
 ) -> None:
     sandboxes = {world["a"], world["b"]}
     assert not sandboxes & {s.id for s in PlanService(store, actor).list_plans()}
-    assert not sandboxes & {s.plan_id for s in load_meta(store, actor)}
-    snaps = load_snapshots(store, actor)
+    assert not sandboxes & {s.plan_id for s in SnapshotService(store, actor).meta()}
+    snaps = SnapshotService(store, actor).load()
     assert not sandboxes & {s.plan_id for s in snaps} and not any(s.is_training for s in snaps)
-    queue = review_queue(store, actor, page_size=500)
+    queue = QueueService(store, actor).page(page_size=500)
     assert not sandboxes & {r.plan_id for r in queue.rows}
     assert not sandboxes & {r.plan_id for r in coverage_matrix(snaps, guide).rows}
-    points = [p for pts in kpi_index(load_snapshots(store, actor, content="digest")).values() for p in pts]
+    points = [
+        p for pts in kpi_index(SnapshotService(store, actor).load(content="digest")).values() for p in pts
+    ]
     assert not sandboxes & {p.plan_id for p in points}
     records = queue_records(queue.rows)
     exported = to_csv([f"c{i}" for i in range(len(records[0]) if records else 1)], records)
@@ -80,7 +82,7 @@ def test_real_users_cannot_open_export_or_review_a_sandbox(
 def test_trainers_and_participants_see_only_sandboxes(store: Store, world: dict[str, int]) -> None:
     ids = {s.id for s in PlanService(store, TRAINER).list_plans()}
     assert ids == {world["a"], world["b"]}
-    assert {s.plan_id for s in load_meta(store, TRAINER)} == {world["a"], world["b"]}
+    assert {s.plan_id for s in SnapshotService(store, TRAINER).meta()} == {world["a"], world["b"]}
     assert not PlanService(store, TRAINER).can_read(world["real"])
 
 
@@ -115,7 +117,7 @@ def test_any_real_role_gets_no_sandbox_from_any_list(
 ) -> None:
     actor = Actor("x", role, org_code=org, scope=scope)
     got = {s.id for s in PlanService(store, actor).list_plans()} | {
-        s.plan_id for s in load_meta(store, actor)
+        s.plan_id for s in SnapshotService(store, actor).meta()
     }
     assert not got & {world["a"], world["b"]}
 
@@ -147,8 +149,9 @@ def test_migration_0006_moves_old_sandboxes_off_real_towns(fresh_database_url: s
             )
             conn.execute(
                 sa.text(
-                    "INSERT INTO plan_revision (plan_id, version, data, created_at, actor, note, named)"
-                    " VALUES (1, 1, :d, :t, 'k', '作成', true)"
+                    "INSERT INTO plan_revision (plan_id, version, data, created_at, actor, note, named, title,"
+                    " status, seen, opened_at) VALUES (1, 1, :d, :t, 'k', '作成', true, '【研修：旧】山田',"
+                    " 'draft', true, :t)"
                 ).bindparams(sa.bindparam("d", type_=sa.JSON)),
                 {"d": data, "t": now},
             )

@@ -241,7 +241,10 @@ def test_history_shows_changes_and_restores(
 ) -> None:
     cur = svc.get(empty_id)
     svc.save(
-        empty_id, edit.answer_question(cur.plan, guide, "current.overview", "最初の文"), expected_version=1
+        empty_id,
+        edit.answer_question(cur.plan, guide, "current.overview", "最初の文"),
+        expected_version=1,
+        name="最初の版",  # a named version: an autosave would be folded into the next save
     )
     cur = svc.get(empty_id)
     svc.save(

@@ -79,10 +79,6 @@ class ChartBatch:
         return bool(self.images) and all(i is not None for i in self.images)
 
 
-class ChartsUnavailable(Exception):
-    """No browser to render with; the message is Japanese and meant for the user."""
-
-
 def find_browser() -> str | None:
     """The Chromium kaleido will use: BROWSER_PATH, else one on PATH. Never downloads one."""
     explicit = os.environ.get("BROWSER_PATH")

@@ -170,11 +170,6 @@ def _set_fonts(rpr, ascii_font: str, east_asia: str) -> None:
     rfonts.set(qn("w:cs"), ascii_font)
 
 
-def set_run_fonts(run, *, gothic: bool) -> None:
-    """Fonts on one run (used where a run must differ from its paragraph style)."""
-    _set_fonts(run._r.get_or_add_rPr(), LATIN_SANS if gothic else LATIN_SERIF, GOTHIC if gothic else MINCHO)
-
-
 def _doc_defaults(doc: DocxDocument) -> None:
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))

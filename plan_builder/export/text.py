@@ -28,13 +28,10 @@ from markupsafe import Markup, escape
 from plan_builder.errors import PlanBuilderError
 from plan_builder.export.context import format_value
 from plan_builder.plan.fiscal import format_date, format_fiscal_year
+from plan_builder.plan.text import strip_forbidden
 
 ROOT_TEMPLATE = "document.xml.j2"
 
-# XML 1.0 cannot carry these; user text is cleaned on input, but a plan built without validation
-# must not be able to break the export either.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 BLOCKS = {"cover", "toc", "pagebreak", "h1", "h2", "h3", "h4", "p", "ul", "table", "chart", "charts"}
 COVER_PARTS = {"title", "subtitle", "org", "date", "note"}
@@ -54,7 +51,7 @@ class TemplateError(PlanBuilderError):
 
 def clean(text: str) -> str:
     """Strip characters that XML (and so Word) cannot hold."""
-    return _BIDI.sub("", _INVALID_XML.sub("", text))
+    return strip_forbidden(text)  # cleaned on input too, but an unvalidated plan must not break XML
 
 
 def _finalize(value: Any) -> Any:

@@ -7,7 +7,6 @@ the plan passed in is never changed, so the last saved state stays intact.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +17,7 @@ from plan_builder.errors import PlanBuilderError
 from plan_builder.guide.model import Guide, Question, QuestionType, ReferenceItem
 from plan_builder.plan.answers import get_answer, is_answered, set_answer
 from plan_builder.plan.fiscal import format_date, format_fiscal_year, parse_fiscal_year
+from plan_builder.plan.limits import too_long
 from plan_builder.plan.model import (
     Kpi,
     KpiKind,
@@ -27,11 +27,11 @@ from plan_builder.plan.model import (
     Plan,
     PlanPeriod,
 )
+from plan_builder.plan.text import is_web_url
 from plan_builder.plan.validation import describe_validation_error
 
 OPEN_DATA_LIST = "open_data_sets"
 NATIONAL_MEASURES_LIST = "national_measures"
-_URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 class EditError(PlanBuilderError):
@@ -56,9 +56,7 @@ def _validated(data: dict[str, Any]) -> Plan:
 def _text(question: Question, raw: Any) -> str:
     text = "" if raw is None else str(raw).strip()
     if question.max_length and len(text) > question.max_length:
-        raise EditError(
-            f"「{question.label}」は{question.max_length}文字以内で入力してください（現在{len(text)}文字）"
-        )
+        raise EditError(too_long(question.label, question.max_length, len(text)))
     return text
 
 
@@ -70,7 +68,7 @@ def normalise_answer(plan: Plan, guide: Guide, question: Question, raw: Any) -> 
             return _text(question, raw)
         case QuestionType.URL:
             text = _text(question, raw)
-            if text and not _URL_RE.match(text):
+            if text and not is_web_url(text):
                 raise EditError(f"「{label}」は http:// または https:// で始まるURLで入力してください")
             return text
         case QuestionType.NUMBER:

@@ -24,6 +24,11 @@ class PlanLimitError(PlanBuilderError):
     """A plan or an answer too large to store; the message names the field."""
 
 
+def too_long(label: str, limit: int, n: int) -> str:
+    """The one message for text over its limit, on every path (wizard, CLI, import, service)."""
+    return f"「{label}」は{limit:,}文字以内で入力してください（現在 {n:,}文字）。"
+
+
 def check_size(data: dict[str, Any]) -> int:
     """The size in bytes of a plan's JSON; refused above MAX_PLAN_BYTES."""
     size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
@@ -50,10 +55,8 @@ def check_limits(plan: Plan, guide: Guide) -> None:
         limit = q.max_length or MAX_ANSWER_CHARS
         n = _length(value)
         if n > limit:
-            raise PlanLimitError(f"「{q.label}」は{limit:,}字以内で入力してください（現在 {n:,}字）。")
+            raise PlanLimitError(too_long(q.label, limit, n))
     for key, value in plan.answers.items():  # answers to no question of this guide
         n = _length(value)
         if n > MAX_ANSWER_CHARS:
-            raise PlanLimitError(
-                f"回答「{key}」は{MAX_ANSWER_CHARS:,}字以内で入力してください（現在 {n:,}字）。"
-            )
+            raise PlanLimitError(too_long(f"回答 {key}", MAX_ANSWER_CHARS, n))

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from plan_builder.plan.fiscal import MAX_FY, MIN_FY, format_fiscal_year
-from plan_builder.plan.text import clean_text
+from plan_builder.plan.text import clean_text, is_web_url
 
 SCHEMA_VERSION = 1
 
@@ -24,7 +24,6 @@ FiscalYear = Annotated[int, Field(ge=MIN_FY, le=MAX_FY)]
 AnswerValue = str | int | float | bool | list[str] | None
 KpiValue = float | str
 
-_URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _CODE6_RE = re.compile(r"^\d{6}$")
 _MEASURE_KEY = r"^M\d{2,4}$"
 _KPI_KEY = r"^K\d{2,4}$"
@@ -298,7 +297,7 @@ class Plan(_Model):
     @field_validator("publication_url")
     @classmethod
     def _url(cls, v: str) -> str:
-        if v and not _URL_RE.match(v):
+        if v and not is_web_url(v):
             raise ValueError("公表URLは http:// または https:// で始まるURLにしてください")
         return v
 

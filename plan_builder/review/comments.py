@@ -97,6 +97,10 @@ class CommentService:
     def _may_reply(self, rec: PlanRecord) -> bool:
         return self._may_review(rec) or may_act(self.actor, PLANNER_SIDE, rec)
 
+    def can_resolve(self, plan_id: int) -> bool:
+        """Whether this actor may resolve and reopen the plan's comments (for the buttons)."""
+        return self._may_review(self._meta(plan_id))
+
     def can_reply(self, plan_id: int) -> bool:
         """Whether this actor may reply to the plan's comments (for showing the reply box)."""
         return self._may_reply(self._meta(plan_id))

@@ -12,34 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_builder.checks import check_plan
-from plan_builder.guide.model import Guide, Question, QuestionType, Requirement
-from plan_builder.plan.answers import is_answered
+from plan_builder.guide.model import Guide, Question, Requirement
+from plan_builder.plan.answers import is_answered, raw_answer
 from plan_builder.plan.model import Plan
-
-_STRUCTURED = {
-    QuestionType.PLAN_PERIOD: "period",
-    QuestionType.PILLARS: "pillars",
-    QuestionType.MEASURES: "measures",
-    QuestionType.KPIS: "kpis",
-}
 
 
 @dataclass(frozen=True)
 class Completeness:
     value: float  # 0–1
     findings: int
-
-
-def raw_answer(data: dict[str, Any], q: Question) -> Any:
-    """`get_answer` on the stored JSON of a plan (no validation)."""
-    if q.field:
-        obj: Any = data
-        for part in q.field.split("."):
-            obj = obj.get(part) if isinstance(obj, dict) else None
-        return obj
-    if q.type in _STRUCTURED:
-        return data.get(_STRUCTURED[q.type])
-    return (data.get("answers") or {}).get(q.key)
 
 
 def required_questions(guide: Guide) -> list[Question]:

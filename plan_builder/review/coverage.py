@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_builder.guide.model import Guide
-from plan_builder.plan.answers import is_answered
-from plan_builder.review.completeness import fast_completeness, raw_answer, required_questions
+from plan_builder.plan.answers import is_answered, raw_answer
+from plan_builder.review.completeness import fast_completeness, required_questions
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, lg_cells
 
 GROUP_PILLAR, GROUP_REQUIRED, GROUP_CHECK = "柱", "必須項目", "集計"

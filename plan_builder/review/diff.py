@@ -11,8 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.answers import get_answer
+from plan_builder.guide.model import Guide, QuestionType
+from plan_builder.plan.answers import answer_text
 from plan_builder.plan.fiscal import format_date, format_fiscal_year
 from plan_builder.plan.model import Kpi, Measure, Plan
 
@@ -102,29 +102,6 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
-
-
-def answer_text(plan: Plan, q: Question, guide: Guide) -> str:
-    """An answer as plain text, the way a reviewer reads it (choices by label)."""
-    v = get_answer(plan, q)
-    if v is None:
-        return ""
-    if q.type is QuestionType.PLAN_PERIOD:
-        return v.label() if v else ""
-    if q.type is QuestionType.PILLARS:
-        names = {p.key: p.name for p in guide.pillars}
-        return "、".join(names.get(k, k) for k in v)
-    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE, QuestionType.CHECKLIST):
-        labels = {o.value: o.label for o in guide.options_for(q)}
-        vals = v if isinstance(v, list) else [v]
-        return "、".join(labels.get(str(x), str(x)) for x in vals)
-    if q.type is QuestionType.FISCAL_YEAR and isinstance(v, int):
-        return format_fiscal_year(v)
-    if isinstance(v, bool):
-        return "はい" if v else "いいえ"
-    if isinstance(v, list):
-        return "、".join(map(str, v))
-    return _fmt(v)
 
 
 def _series(values: dict[int, Any]) -> str:

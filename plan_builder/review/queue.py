@@ -15,7 +15,7 @@ from plan_builder.auth.actor import Actor
 from plan_builder.plan.clock import to_jst
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.comments import CommentService
-from plan_builder.review.snapshots import LG_HEADER, SnapshotFilter, band_label, lg_cells, load_meta
+from plan_builder.review.snapshots import LG_HEADER, SnapshotFilter, SnapshotService, band_label, lg_cells
 from plan_builder.store.repo import Store
 
 WAITING = {PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, PlanStatus.RESUBMITTED}
@@ -84,65 +84,70 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def review_queue(
-    store: Store,
-    actor: Actor,
-    flt: SnapshotFilter | None = None,
-    *,
-    only_open_comments: bool = False,
-    max_completeness: float | None = None,
-    name_contains: str = "",
-    sort: str = "days_waiting",
-    descending: bool = True,
-    page: int = 1,
-    page_size: int = 50,
-    now: datetime | None = None,
-) -> QueuePage:
-    """One page of the queue. Plans never submitted are not in it."""
-    if sort not in SORT_KEYS:
-        raise ValueError(f"並べ替えの項目「{sort}」は選べません（{'、'.join(SORT_KEYS.values())}）")
-    if page_size < 1 or page < 1:
-        raise ValueError("ページ番号と1ページの件数は1以上にしてください")
-    now = _aware(now or datetime.now(UTC))
-    metas = [m for m in load_meta(store, actor, flt) if m.round is not None]
-    counts = CommentService(store, actor).open_counts()
-    rows: list[QueueRow] = []
-    for m in metas:
-        submitted = _aware(m.submitted_at)  # type: ignore[arg-type]
-        rows.append(
-            QueueRow(
-                m.plan_id,
-                m.lg_code,
-                m.lg_name,
-                m.prefecture,
-                m.type_label,
-                band_label(m.band),
-                m.status,
-                m.round,  # type: ignore[arg-type]
-                submitted,
-                (now - submitted).days if m.status in WAITING else None,
-                m.completeness,
-                m.findings_count,
-                counts.get(m.plan_id, 0),
+class QueueService:
+    """The review queue of one actor: submissions within their scope (plan_builder.auth.policy)."""
+
+    def __init__(self, store: Store, actor: Actor) -> None:
+        self.store, self.actor = store, actor
+
+    def page(
+        self,
+        flt: SnapshotFilter | None = None,
+        *,
+        only_open_comments: bool = False,
+        max_completeness: float | None = None,
+        name_contains: str = "",
+        sort: str = "days_waiting",
+        descending: bool = True,
+        page: int = 1,
+        page_size: int = 50,
+        now: datetime | None = None,
+    ) -> QueuePage:
+        """One page of the queue. Plans never submitted are not in it."""
+        if sort not in SORT_KEYS:
+            raise ValueError(f"並べ替えの項目「{sort}」は選べません（{'、'.join(SORT_KEYS.values())}）")
+        if page_size < 1 or page < 1:
+            raise ValueError("ページ番号と1ページの件数は1以上にしてください")
+        now = _aware(now or datetime.now(UTC))
+        metas = [m for m in SnapshotService(self.store, self.actor).meta(flt) if m.round is not None]
+        counts = CommentService(self.store, self.actor).open_counts()
+        rows: list[QueueRow] = []
+        for m in metas:
+            submitted = _aware(m.submitted_at)  # type: ignore[arg-type]
+            rows.append(
+                QueueRow(
+                    m.plan_id,
+                    m.lg_code,
+                    m.lg_name,
+                    m.prefecture,
+                    m.type_label,
+                    band_label(m.band),
+                    m.status,
+                    m.round,  # type: ignore[arg-type]
+                    submitted,
+                    (now - submitted).days if m.status in WAITING else None,
+                    m.completeness,
+                    m.findings_count,
+                    counts.get(m.plan_id, 0),
+                )
             )
-        )
-    if only_open_comments:
-        rows = [r for r in rows if r.open_comments]
-    if max_completeness is not None:
-        rows = [r for r in rows if r.completeness is not None and r.completeness <= max_completeness]
-    if name_contains.strip():
-        needle = name_contains.strip()
-        rows = [r for r in rows if needle in r.lg_name or needle in r.prefecture or needle == r.lg_code]
-    order = list(PlanStatus)
+        if only_open_comments:
+            rows = [r for r in rows if r.open_comments]
+        if max_completeness is not None:
+            rows = [r for r in rows if r.completeness is not None and r.completeness <= max_completeness]
+        if name_contains.strip():
+            needle = name_contains.strip()
+            rows = [r for r in rows if needle in r.lg_name or needle in r.prefecture or needle == r.lg_code]
+        order = list(PlanStatus)
 
-    def key(r: QueueRow) -> tuple:
-        v: Any = r.status if sort == "status" else getattr(r, sort)
-        if sort == "status":
-            v = order.index(v)
-        # rows without a value go last, whichever the direction
-        return (v is None) != descending, v if v is not None else 0, r.lg_code
+        def key(r: QueueRow) -> tuple:
+            v: Any = r.status if sort == "status" else getattr(r, sort)
+            if sort == "status":
+                v = order.index(v)
+            # rows without a value go last, whichever the direction
+            return (v is None) != descending, v if v is not None else 0, r.lg_code
 
-    rows.sort(key=key, reverse=descending)
-    total = len(rows)
-    start = (page - 1) * page_size
-    return QueuePage(rows[start : start + page_size], total, page, page_size)
+        rows.sort(key=key, reverse=descending)
+        total = len(rows)
+        start = (page - 1) * page_size
+        return QueuePage(rows[start : start + page_size], total, page, page_size)

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.review.completeness import raw_answer
+from plan_builder.plan.answers import answer_text
 from plan_builder.review.neardup import near_duplicate_groups, normalise
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, band_label, lg_cells
 
@@ -31,7 +30,7 @@ def short_limit(q: Question) -> int:
 
 
 def question_path(q: Question) -> tuple[str, ...]:
-    """Where the answer lives in the plan JSON (for reading just that with load_snapshots)."""
+    """Where the answer lives in the plan JSON (for reading just that with SnapshotService.load)."""
     if q.field:
         return tuple(q.field.split("."))
     structured = {
@@ -41,36 +40,6 @@ def question_path(q: Question) -> tuple[str, ...]:
         QuestionType.KPIS: "kpis",
     }
     return (structured[q.type],) if q.type in structured else ("answers", q.key)
-
-
-def raw_answer_text(data: dict[str, Any], q: Question, guide: Guide) -> str:
-    """An answer from stored JSON as plain text (choices by label), without building a Plan."""
-    v = raw_answer(data, q)
-    if v is None or v == "" or v == []:
-        return ""
-    match q.type:
-        case QuestionType.PLAN_PERIOD:
-            return f"{format_fiscal_year(v['start_fy'])}〜{format_fiscal_year(v['end_fy'])}"
-        case QuestionType.PILLARS:
-            names = {p.key: p.name for p in guide.pillars}
-            return "、".join(names.get(k, k) for k in v)
-        case QuestionType.MEASURES:
-            return "\n".join(f"{m.get('key')} {m.get('name', '')}" for m in v)
-        case QuestionType.KPIS:
-            return "\n".join(f"{k.get('key')} {k.get('name', '')}" for k in v)
-        case QuestionType.SINGLE_CHOICE | QuestionType.MULTI_CHOICE | QuestionType.CHECKLIST:
-            labels = {o.value: o.label for o in guide.options_for(q)}
-            vals = v if isinstance(v, list) else [v]
-            return "、".join(labels.get(str(x), str(x)) for x in vals)
-        case QuestionType.FISCAL_YEAR if isinstance(v, int):
-            return format_fiscal_year(v)
-    if isinstance(v, bool):
-        return "はい" if v else "いいえ"
-    if isinstance(v, list):
-        return "、".join(map(str, v))
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 @dataclass(frozen=True)
@@ -135,7 +104,7 @@ def side_by_side(
     except KeyError:
         raise ValueError(f"設問「{question_key}」は手引「{guide.title}」にありません") from None
     snaps = [s for s in snapshots if s.guide_id == guide.id]
-    texts = {s.plan_id: raw_answer_text(s.data, q, guide) for s in snaps}
+    texts = {s.plan_id: answer_text(s.data, q, guide) for s in snaps}
     names = {s.plan_id: s.lg_name for s in snaps}
     check_copies = q.type in (QuestionType.LONG_TEXT, QuestionType.SHORT_TEXT)
     dupes = near_duplicate_groups(texts, threshold=threshold, names=names) if check_copies else {}

@@ -128,9 +128,8 @@ class SnapshotFilter:
         )
 
 
-def _scope(actor: Actor, q, flt: SnapshotFilter):
-    """Restrict the query to what the actor may read (plan_builder.auth.policy), then filter."""
-    q = q.where(policy.read_scope(actor).where())
+def _filtered(q, flt: SnapshotFilter):
+    """The reviewer's own filters, on top of the actor's scope."""
     if flt.pref_codes is not None:
         q = q.where(LocalGovernment.pref_code.in_(flt.pref_codes))
     if flt.lg_types is not None:
@@ -152,86 +151,93 @@ def _latest_rounds():
     )
 
 
-def load_meta(store: Store, actor: Actor, flt: SnapshotFilter | None = None) -> list[Snapshot]:
-    """Everything but the plan content (data is left empty): cheap, for the queue."""
-    return load_snapshots(store, actor, flt, content="none")
+class SnapshotService:
+    """Read-only views of the plans an actor may read (plan_builder.auth.policy), many at once."""
+
+    def __init__(self, store: Store, actor: Actor) -> None:
+        self.store, self.actor = store, actor
+
+    def meta(self, flt: SnapshotFilter | None = None) -> list[Snapshot]:
+        """Everything but the plan content (data is left empty): cheap, for the queue."""
+        return self.load(flt, content="none")
+
+    def load(
+        self,
+        flt: SnapshotFilter | None = None,
+        *,
+        content: Literal["full", "digest", "none"] = "full",
+        paths: list[tuple[str, ...]] | None = None,
+    ) -> list[Snapshot]:
+        """Snapshots of the plans the actor may read, filtered by `flt`.
+
+        `paths` (with content="full") reads only those JSON paths, e.g. [("answers", "current.issues")]:
+        the database extracts them, so a side-by-side of one question over 1,741 plans stays quick.
+        """
+        flt = flt or SnapshotFilter()
+        latest = _latest_rounds()
+        sub = SubmissionRecord
+        q = (
+            select(
+                PlanRecord.id.label("plan_id"),
+                PlanRecord.lg_code,
+                LocalGovernment.name.label("lg_name"),
+                LocalGovernment.pref_code,
+                LocalGovernment.prefecture,
+                LocalGovernment.type.label("lg_type"),
+                LocalGovernment.population,
+                PlanRecord.status,
+                PlanRecord.guide_id,
+                PlanRecord.is_training,
+                PlanRecord.version,
+                sub.round,
+                sub.revision_version,
+                sub.submitted_at,
+                sub.completeness,
+                sub.findings_count,
+                (sub.digest if content == "digest" else literal_column("NULL")).label("digest"),
+            )
+            .join(LocalGovernment, LocalGovernment.code6 == PlanRecord.lg_code)
+            .join(latest, latest.c.plan_id == PlanRecord.id, isouter=True)
+            .join(sub, and_(sub.plan_id == PlanRecord.id, sub.round == latest.c.round), isouter=True)
+            .where(policy.read_scope(self.actor).where())
+        )
+        q = _filtered(q, flt).order_by(PlanRecord.lg_code, PlanRecord.id)
+        with self.store.session() as s:
+            rows = list(s.exec(q))
+            data: dict[int, dict[str, Any]] = {}
+            if content == "digest":
+                data = {r.plan_id: r.digest for r in rows if r.digest is not None}
+            if content != "none":
+                missing = [(r.plan_id, _shown_version(r)) for r in rows if r.plan_id not in data]
+                full = _content(s, missing, paths if content == "full" else None) if missing else {}
+                data.update({pid: (digest(d) if content == "digest" else d) for pid, d in full.items()})
+        out = [
+            Snapshot(
+                plan_id=r.plan_id,
+                lg_code=r.lg_code,
+                lg_name=r.lg_name,
+                pref_code=r.pref_code,
+                prefecture=r.prefecture,
+                lg_type=r.lg_type,
+                population=r.population,
+                status=PlanStatus(r.status),
+                guide_id=r.guide_id,
+                is_training=bool(r.is_training),
+                round=r.round,
+                revision_version=_shown_version(r),
+                submitted_at=r.submitted_at,
+                completeness=r.completeness,
+                findings_count=r.findings_count,
+                data=data.get(r.plan_id, {}),
+            )
+            for r in rows
+        ]
+        return [x for x in out if flt.keep(x)]
 
 
-def load_snapshots(
-    store: Store,
-    actor: Actor,
-    flt: SnapshotFilter | None = None,
-    *,
-    content: Literal["full", "digest", "none"] = "full",
-    paths: list[tuple[str, ...]] | None = None,
-) -> list[Snapshot]:
-    """Snapshots of the plans the actor may read, filtered by `flt`.
-
-    `paths` (with content="full") reads only those JSON paths, e.g. [("answers", "current.issues")]:
-    the database extracts them, so a side-by-side of one question over 1,741 plans stays quick.
-    """
-    flt = flt or SnapshotFilter()
-    latest = _latest_rounds()
-    q = (
-        select(
-            PlanRecord.id,
-            PlanRecord.lg_code,
-            LocalGovernment.name,
-            LocalGovernment.pref_code,
-            LocalGovernment.prefecture,
-            LocalGovernment.type,
-            LocalGovernment.population,
-            PlanRecord.status,
-            PlanRecord.guide_id,
-            PlanRecord.is_training,
-            PlanRecord.version,
-            SubmissionRecord.round,
-            SubmissionRecord.revision_version,
-            SubmissionRecord.submitted_at,
-            SubmissionRecord.completeness,
-            SubmissionRecord.findings_count,
-            SubmissionRecord.digest if content == "digest" else literal_column("NULL"),
-        )
-        .join(LocalGovernment, LocalGovernment.code6 == PlanRecord.lg_code)
-        .join(latest, latest.c.plan_id == PlanRecord.id, isouter=True)
-        .join(
-            SubmissionRecord,
-            and_(SubmissionRecord.plan_id == PlanRecord.id, SubmissionRecord.round == latest.c.round),
-            isouter=True,
-        )
-    )
-    q = _scope(actor, q, flt).order_by(PlanRecord.lg_code, PlanRecord.id)
-    with store.session() as s:
-        rows = list(s.exec(q))
-        data: dict[int, dict[str, Any]] = {}
-        if content == "digest":
-            data = {r[0]: r[16] for r in rows if r[16] is not None}
-        if content != "none":
-            missing = [(r[0], r[12] if r[12] is not None else r[10]) for r in rows if r[0] not in data]
-            full = _content(s, missing, paths if content == "full" else None) if missing else {}
-            data.update({pid: (digest(d) if content == "digest" else d) for pid, d in full.items()})
-    out = [
-        Snapshot(
-            plan_id=r[0],
-            lg_code=r[1],
-            lg_name=r[2],
-            pref_code=r[3],
-            prefecture=r[4],
-            lg_type=r[5],
-            population=r[6],
-            status=PlanStatus(r[7]),
-            guide_id=r[8],
-            is_training=bool(r[9]),
-            round=r[11],
-            revision_version=r[12] if r[12] is not None else r[10],
-            submitted_at=r[13],
-            completeness=r[14],
-            findings_count=r[15],
-            data=data.get(r[0], {}),
-        )
-        for r in rows
-    ]
-    return [x for x in out if flt.keep(x)]
+def _shown_version(r: Any) -> int:
+    """The submitted revision when there is one, else the current version (admins, trainers)."""
+    return r.revision_version if r.revision_version is not None else r.version
 
 
 def _content(

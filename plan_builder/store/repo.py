@@ -110,24 +110,7 @@ class Store:
             count = s.exec(select(func.count()).select_from(LocalGovernment).where(real)).one()
             if count:
                 return count
-            with open(csv_path, encoding="utf-8", newline="") as fh:
-                rows = [
-                    LocalGovernment(
-                        code6=r["code6"],
-                        code5=r["code5"],
-                        pref_code=r["pref_code"],
-                        prefecture=r["prefecture"],
-                        name=r["name"],
-                        name_kana=r["name_kana"],
-                        prefecture_kana=r["prefecture_kana"],
-                        level=r["level"],
-                        type=r["type"],
-                        parent_code6=r["parent_code6"] or None,
-                        northern_territories=r["northern_territories"] == "1",
-                        population=int(r["population_2022_01_01"]) if r["population_2022_01_01"] else None,
-                    )
-                    for r in csv.DictReader(fh)
-                ]
+            rows = read_local_governments(csv_path)
             s.add_all(rows)
             s.commit()
             return len(rows)
@@ -516,6 +499,28 @@ def _insert_revision(s: Session, rec: PlanRecord, *, note: str, named: bool) -> 
             note=note[:500],
         )
     )
+
+
+def read_local_governments(csv_path: Path = LG_CSV) -> list[LocalGovernment]:
+    """The 総務省 code list (data/local_governments.csv) as rows; the one reader of that file."""
+    with open(csv_path, encoding="utf-8", newline="") as fh:
+        return [
+            LocalGovernment(
+                code6=r["code6"],
+                code5=r["code5"],
+                pref_code=r["pref_code"],
+                prefecture=r["prefecture"],
+                name=r["name"],
+                name_kana=r["name_kana"],
+                prefecture_kana=r["prefecture_kana"],
+                level=r["level"],
+                type=r["type"],
+                parent_code6=r["parent_code6"] or None,
+                northern_territories=r["northern_territories"] == "1",
+                population=int(r["population_2022_01_01"]) if r["population_2022_01_01"] else None,
+            )
+            for r in csv.DictReader(fh)
+        ]
 
 
 _HIRA_TO_KATA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}

@@ -24,14 +24,13 @@ from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, cov
 from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
 from plan_builder.review.export import to_csv, to_xlsx
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
-from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, queue_records, review_queue
+from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, QueueService, queue_records
 from plan_builder.review.side_by_side import FLAG_LABELS, question_path, side_by_side
 from plan_builder.review.snapshots import (
     BAND_LABELS,
     LG_TYPE_LABELS,
     SnapshotFilter,
-    load_meta,
-    load_snapshots,
+    SnapshotService,
 )
 from plan_builder.review.workflow import (
     ACTION_LABELS,
@@ -160,9 +159,7 @@ def queue_page() -> None:
     desc = c2.radio("順序", ["降順", "昇順"], horizontal=True, key="rvq_desc") == "降順"
     only_open = c3.checkbox("未解決コメントあり", key="rvq_open")
     name = c4.text_input("団体名・団体コードで絞り込み", key="rvq_name")
-    everything = review_queue(
-        store,
-        actor,
+    everything = QueueService(store, actor).page(
         flt,
         only_open_comments=only_open,
         name_contains=name,
@@ -371,7 +368,7 @@ def _comment_box(
                         st.error(md_escape(exc))
                     else:
                         st.rerun()
-        if can_resolve and cs.actor.role in (Role.REVIEWER, Role.ADMIN, Role.TRAINER):
+        if can_resolve and cs.can_resolve(c.plan_id):
             label = "未解決に戻す" if c.resolved else "解決済みにする"
             if st.button(label, key=f"rv_resolve_{c.id}"):
                 try:
@@ -390,7 +387,7 @@ def side_by_side_page() -> None:
     key = st.selectbox("設問", list(qs), format_func=qs.get, key="rvs_q")
     flt = _filters(actor, "rvs")
     flt = SnapshotFilter(**{**flt.__dict__, "guide_id": guide.id})
-    snaps = load_snapshots(store, actor, flt, paths=[question_path(guide.question(key))])
+    snaps = SnapshotService(store, actor).load(flt, paths=[question_path(guide.question(key))])
     sb = side_by_side(snaps, guide, key)
     wanted = st.multiselect(
         "表示する回答", list(FLAG_LABELS), format_func=FLAG_LABELS.get, key="rvs_flags", placeholder="すべて"
@@ -432,7 +429,7 @@ def side_by_side_page() -> None:
 def diff_page() -> None:
     store, actor = _ctx()
     st.title("回次の差分")
-    metas = [m for m in load_meta(store, actor) if m.round]
+    metas = [m for m in SnapshotService(store, actor).meta() if m.round]
     if not metas:
         st.info("提出された計画はまだありません。")
         return
@@ -502,7 +499,7 @@ def coverage_page() -> None:
     st.title("カバレッジ")
     guide = _guide_picker("rvc")
     flt = _filters(actor, "rvc")
-    snaps = load_snapshots(store, actor, flt, content="digest")
+    snaps = SnapshotService(store, actor).load(flt, content="digest")
     m = coverage_matrix(snaps, guide)
     if not m.rows:
         st.info("条件に合う計画はありません。")
@@ -559,7 +556,7 @@ def kpi_page() -> None:
     store, actor = _ctx()
     st.title("KPIベンチマーク")
     flt = _filters(actor, "rvk")
-    idx = kpi_index(load_snapshots(store, actor, flt, content="digest"))
+    idx = kpi_index(SnapshotService(store, actor).load(flt, content="digest"))
     ks = kinds(idx, min_plans=2)
     if not ks:
         st.info("比べられるKPIがありません（同じ種類のKPIが2団体以上に必要です）。")

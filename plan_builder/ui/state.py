@@ -107,12 +107,6 @@ def open_plan(plan_id: int) -> None:
     st.query_params[QP] = str(plan_id)
 
 
-def close_plan() -> None:
-    for k in (K_ID, K_VERSION, K_PLAN, K_SAVED):
-        st.session_state.pop(k, None)
-    st.query_params.pop(QP, None)
-
-
 def reload_plan() -> None:
     """Throw away this tab's unsaved edits and read the latest saved version."""
     if st.session_state.get(K_ID) is not None:

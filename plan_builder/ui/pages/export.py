@@ -14,10 +14,9 @@ import streamlit as st
 
 from plan_builder.errors import PlanBuilderError
 from plan_builder.export import charts
-from plan_builder.plan.model import Plan
+from plan_builder.service import download_name  # of the exported version, not the latest
 from plan_builder.ui import common, progress, state, uploads_ui
 from plan_builder.ui.render import md_escape
-from plan_builder.uploads import safe_filename
 
 FORMATS = {
     "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -65,14 +64,6 @@ def _reference_upload() -> tuple[Reference | None, bool]:
         return None, True
     st.caption(f"Word・PDFは「{md_escape(up.name)}」の様式で作成します。")
     return Reference(up.file_id, up.name, up.getvalue()), False
-
-
-def download_name(plan: Plan, version: int, ext: str) -> str:
-    """The file name for the version that was exported (not the latest one, which another tab
-    may have saved meanwhile); the same form as PlanService.download_name."""
-    raw = f"{plan.lg_name}_{plan.title}".replace("/", "_").replace("\\", "_")
-    stem = safe_filename(raw, default="plan", max_length=100)
-    return f"{stem}_v{version}.{ext.lstrip('.')}"
 
 
 def _build(op, fmt: str, ref: Reference | None) -> None:

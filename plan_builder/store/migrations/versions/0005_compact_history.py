@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from alembic import op
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 revision = "0005"
 down_revision = "0004"
@@ -48,14 +49,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("status", sa.String(length=20), nullable=False, server_default="draft"))
         batch_op.add_column(sa.Column("named", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("seen", sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch_op.add_column(sa.Column("opened_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("opened_at", UTCDateTime(), nullable=True))
     conn = op.get_bind()
     kept = _versions_to_keep(conn)
     for (plan_id,) in conn.execute(sa.select(plan.c.id).order_by(plan.c.id)).all():
         _compact(conn, plan_id, kept.get(plan_id, set()))
     op.execute("UPDATE plan_revision SET opened_at = created_at WHERE opened_at IS NULL")
     with op.batch_alter_table("plan_revision", schema=None) as batch_op:
-        batch_op.alter_column("opened_at", existing_type=sa.DateTime(), nullable=False)
+        batch_op.alter_column("opened_at", existing_type=UTCDateTime(), nullable=False)
         batch_op.alter_column("title", server_default=None)
         batch_op.alter_column("status", server_default=None)
         batch_op.alter_column("named", server_default=None)
@@ -126,6 +127,14 @@ def _compact(conn, plan_id: int, kept: set[int]) -> None:
 
 
 def downgrade() -> None:
+    """Put the status back into the JSON (0004 reads it there); compacted revisions stay gone."""
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, status FROM plan")).all()
+    for pid, status in rows:
+        data = conn.execute(sa.select(plan.c.data).where(plan.c.id == pid)).scalar_one()
+        conn.execute(plan.update().where(plan.c.id == pid).values(data={**data, "status": status}))
+    for rid, data, status in conn.execute(sa.select(rev.c.id, rev.c.data, rev.c.status)).all():
+        conn.execute(rev.update().where(rev.c.id == rid).values(data={**data, "status": status}))
     with op.batch_alter_table("plan_revision", schema=None) as batch_op:
         for name in ("opened_at", "seen", "named", "status", "title"):
             batch_op.drop_column(name)
