@@ -13,11 +13,12 @@ Setups (each reports the same figures, prefixed):
   (the cookie-hash variant, because every simulated client comes from 127.0.0.1 and `ip_hash`
   would send them all to one process; plain HTTP on loopback instead of TLS). Skipped, with a
   line saying so, when nginx or PostgreSQL is not installed.
-Everything listens on 127.0.0.1 only. `--no-gc` starts the app with `runner.postScriptGC=false`;
-the servers' resident memory at the start and the end of the load is printed either way.
+Everything listens on 127.0.0.1 only. The app runs with `runner.postScriptGC=false` as shipped
+(.streamlit/config.toml); `--gc` turns Streamlit's full collection after every run back on for a
+comparison. The servers' resident memory at the start and the end of the load is printed.
 
     .venv/bin/python bench/briefing_load.py                 # 30 sessions, 2 minutes, both setups
-    .venv/bin/python bench/briefing_load.py --minutes 5 --setups nginx --no-gc
+    .venv/bin/python bench/briefing_load.py --minutes 5 --setups nginx --gc
 """
 
 from __future__ import annotations
@@ -246,8 +247,7 @@ def start_app(db: str, home: str, port: int, no_gc: bool, log: Path) -> subproce
     env = {**os.environ, "DATABASE_URL": db, "PLAN_BUILDER_HOME": home, "PLAN_BUILDER_MODE": "shared"}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    if no_gc:
-        cmd += ["--runner.postScriptGC", "false"]
+    cmd += ["--runner.postScriptGC", "false" if no_gc else "true"]  # explicit, whatever config.toml says
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
     wait_http(f"http://127.0.0.1:{port}/_stcore/health")
     return proc
@@ -395,7 +395,12 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=2.0, help="editing time per setup (default 2)")
     parser.add_argument("--setups", default="single,nginx", help="comma-separated: single, nginx")
     parser.add_argument("--processes", type=int, default=2, help="app processes behind nginx")
-    parser.add_argument("--no-gc", action="store_true", help="start the app with runner.postScriptGC=false")
+    parser.add_argument(
+        "--gc",
+        dest="no_gc",
+        action="store_false",
+        help="runner.postScriptGC=true (the shipped config turns it off)",
+    )
     parser.add_argument("--pg-url", help="an existing PostgreSQL database instead of a private server")
     args = parser.parse_args()
     random.seed(15)

@@ -80,10 +80,18 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+LOGIN_FIELDS = [
+    "利用者名",
+    "パスワード",
+    "参加コード（6桁）",
+    "表示名",
+]  # sign in, or join a briefing session
+
+
 def test_shared_mode_shows_login_and_nothing_else(shared) -> None:
     at = _app().run()
     assert not at.exception
-    assert [t.label for t in at.text_input] [:2] == ["利用者名", "パスワード"]
+    assert [t.label for t in at.text_input] == LOGIN_FIELDS
     assert "ログイン" in _texts(at)
     assert "計画の一覧" not in _texts(at)  # no page ran without a user
 
@@ -120,7 +128,7 @@ def test_disabled_user_is_logged_out_on_next_run(shared) -> None:
     UserAdmin(store, Actor("root", Role.ADMIN)).set_active("planner-a", False)
     at.run()
     assert "停止されたか" in _texts(at)
-    assert [t.label for t in at.text_input] [:2] == ["利用者名", "パスワード"]
+    assert [t.label for t in at.text_input] == LOGIN_FIELDS
 
 
 def test_standalone_needs_no_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -149,8 +149,9 @@ def test_migration_0006_moves_old_sandboxes_off_real_towns(fresh_database_url: s
             )
             conn.execute(
                 sa.text(
-                    "INSERT INTO plan_revision (plan_id, version, data, created_at, actor, note, named)"
-                    " VALUES (1, 1, :d, :t, 'k', '作成', true)"
+                    "INSERT INTO plan_revision (plan_id, version, data, created_at, actor, note, named, title,"
+                    " status, seen, opened_at) VALUES (1, 1, :d, :t, 'k', '作成', true, '【研修：旧】山田',"
+                    " 'draft', true, :t)"
                 ).bindparams(sa.bindparam("d", type_=sa.JSON)),
                 {"d": data, "t": now},
             )

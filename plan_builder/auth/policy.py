@@ -17,7 +17,7 @@ act through plan_builder.training as a trainer. A participant's scope is their o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, and_, false, true
 
@@ -105,21 +105,12 @@ def _review_area(actor: Actor) -> Scope:
 def read_scope(actor: Actor) -> Scope:
     """Plans the actor may open and list. Reviewers see only plans that were submitted (and,
     through the service, only the submitted revision of them)."""
-    match actor.role:
-        case Role.ADMIN:
-            return REAL_PLANS
-        case Role.PLANNER:
-            return _own_org(actor)
-        case Role.TRAINER:
-            return SANDBOXES
-        case Role.PARTICIPANT:
-            return _seat(actor)
-        case Role.REVIEWER:
-            area = _review_area(actor)
-            return (
-                NOTHING if area.nothing else Scope(pref_code=area.pref_code, training=False, submitted=True)
-            )
-    return NOTHING
+    if actor.role is Role.REVIEWER:
+        area = _review_area(actor)
+        return NOTHING if area.nothing else replace(area, submitted=True)
+    if actor.role is Role.PARTICIPANT:
+        return _seat(actor)  # a closed session's seat stays readable, not writable
+    return write_scope(actor)  # everyone else reads what they may write
 
 
 def write_scope(actor: Actor) -> Scope:

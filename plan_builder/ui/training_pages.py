@@ -201,10 +201,9 @@ _CODE_CSS = """<style>
 # every text inside is Markdown through md_escape, so no user text ever becomes HTML.
 _BOARD_CSS = """<style>
 [class*="st-key-tr_card_"], [class*="st-key-tr_idle_"] {border:1px solid #c8c8c8; border-radius:6px;
-  padding:6px 8px; height:112px; overflow:hidden; gap:0;}
+  padding:6px 8px; min-height:112px; gap:0.15rem;}
 [class*="st-key-tr_idle_"] {background:#fff4e5; border-color:#e8a33d;}
-[class*="st-key-tr_card_"] p, [class*="st-key-tr_idle_"] p {font-size:15px; line-height:1.35; margin:0;
-  white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
+[class*="st-key-tr_card_"] p, [class*="st-key-tr_idle_"] p {font-size:15px; line-height:1.45; margin:0;}
 .st-key-tr_lag p {font-size:15px; line-height:1.4;}
 </style>"""
 COLUMNS = 6  # 30 seats = 5 rows of 6 on 1920×1080
@@ -229,9 +228,7 @@ def draw_board(board: Board, idle_minutes: int) -> None:
         cols = st.columns(COLUMNS, gap="small")
         for col, seat in zip(cols, board.seats[row : row + COLUMNS], strict=False):
             key = f"tr_{'idle' if seat.idle else 'card'}_{seat.number}"
-            with col.container(key=key):
-                for line in card_lines(seat, idle_minutes):
-                    st.markdown(line)
+            col.container(key=key).markdown("  \n".join(card_lines(seat, idle_minutes)))  # one element
     lag = "、".join(f"{md_escape(n.label)}（{n.count}人）" for n in board.not_reached[:8])
     if lag:
         with st.container(key="tr_lag"):
