@@ -1,9 +1,9 @@
 """Everything that arrives as a file from outside: checked here before anything else reads it.
 
 - `load_plan_json` parses an exchanged plan (.json) with limits on size, depth and numbers.
-- `validate_office_upload` checks a .docx (reference document for the Word export) or a .xlsx
-  (KPI import) *before* python-docx/openpyxl open it: size, zip structure, total uncompressed
-  size, compression ratio, member names, macros, required parts, and the XML of the main parts
+- `validate_office_upload` checks a .docx (reference document for the Word export, Word import)
+  or a .xlsx (bulk entry of KPI actuals, plan_builder.followup.bulk) *before* python-docx/openpyxl
+  open it: size, zip structure, total uncompressed size, compression ratio, member names, macros, required parts, and the XML of the main parts
   (parsed with defusedxml, so entity expansion and external entities are refused).
 - `safe_filename` turns any name (a plan title, an uploaded file's name) into a harmless one.
 

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.answers import get_answer
+from plan_builder.plan.answers import answer_labels, get_answer
 from plan_builder.plan.clock import today_jst
 from plan_builder.plan.fiscal import fiscal_year_of, format_date, format_fiscal_year
 from plan_builder.plan.model import Kpi, KpiKind, KpiValue, Measure, Plan, Revision
@@ -215,11 +215,10 @@ def _schedule(plan: Plan, pillar_names: dict[str, str], pillar_order: list[str])
 
 
 def _choice_labels(guide: Guide, q: Question, value: Any) -> list[str]:
+    """Chosen options by label for the templates (`choices`); other questions have none."""
     if q.type not in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE, QuestionType.CHECKLIST):
         return []
-    labels = {o.value: o.label for o in guide.options_for(q)}
-    values = value if isinstance(value, list) else ([value] if value else [])
-    return [labels.get(str(v), str(v)) for v in values]
+    return answer_labels(q, guide, value)
 
 
 def _plain_answer(value: Any) -> Any:
