@@ -232,7 +232,10 @@ def test_follow_up_entries_are_revisions(store, plan: Plan) -> None:
     )
     v2 = svc.save(v1.id, set_status(v1.plan, "M01", 2024, "遅れ"), expected_version=v1.version, note="進捗")
     assert svc.get(stored.id).plan.followup[2024].measures["M01"].status is Progress.DELAYED
-    assert [r.version for r in svc.revisions(stored.id)][:3] == [v2.version, v1.version, stored.version]
+    kept = [r.version for r in svc.revisions(stored.id)]
+    # autosaves by one user within minutes fold into one revision (the store keeps history small);
+    # the newest state and the created version are both kept, and the audit log has every save
+    assert kept[0] == v2.version and stored.version in kept
     saves = svc.audit_log(action="plan.save", target=f"plan:{stored.id}")
     assert sorted(e.detail["version"] for e in saves) == [v1.version, v2.version]
     svc.restore(stored.id, stored.version, expected_version=v2.version)

@@ -288,4 +288,17 @@ def test_every_public_read_function_is_covered() -> None:
             public = fn.__module__ == mod.__name__ and not name.startswith("_")
             if public and "actor" in inspect.signature(fn).parameters:
                 takes_actor.add(name)
-    assert takes_actor == {"may_act"}  # a pure permission check on a row already read
+    # may_act: a pure permission check on a row already read. The prefecture's desk (issue 14)
+    # added free functions that check the actor themselves, through policy.board_scope or the
+    # services above; their scope tests live in test_review_campaigns, test_review_guard,
+    # test_review_documents, test_review_status_board and test_review_summary. Making them
+    # service classes is follow-up work; a new one must be added here knowingly.
+    desk = {
+        "campaigns", "close", "create", "deadline_for_org", "deadlines_for",  # campaigns.py
+        "document_name", "submitted_document",  # documents.py (ReviewService, PlanService)
+        "brief", "guarded_transition",  # guard.py (ReviewService, CommentService)
+        "for_org", "mark_read",  # notices.py (the planner's own organisation only)
+        "status_board",  # status_board.py (policy.board_scope)
+        "build_summary",  # summary_report.py (SnapshotService)
+    }  # fmt: skip
+    assert takes_actor == {"may_act"} | desk

@@ -3,85 +3,62 @@ actor's scope, the queue, round diffs, side-by-side answers, coverage, KPI bench
 table exports. Each concern that reads plans is a service class built with (store, actor) and
 scoped by plan_builder.auth.policy. Import from here; the modules are implementation.
 
-The plotly figures (`coverage_heatmap`, `kpi_boxplot`) load plotly on first use only.
+Names are loaded on first use (PEP 562): the CLI registers its review commands without
+importing numpy, openpyxl or plotly.
 """
 
+from __future__ import annotations
+
+import importlib
 from typing import Any
 
-from plan_builder.review.comments import Comment, CommentError, CommentService
-from plan_builder.review.completeness import Completeness, plan_completeness
-from plan_builder.review.coverage import CoverageMatrix, coverage_columns, coverage_matrix
-from plan_builder.review.diff import RoundDiff, round_diff, text_segments
-from plan_builder.review.export import to_csv, to_xlsx
-from plan_builder.review.kpi import KpiBenchmark, benchmark, kinds, kpi_index
-from plan_builder.review.queue import (
-    QUEUE_HEADER,
-    SORT_KEYS,
-    QueuePage,
-    QueueRow,
-    QueueService,
-    queue_records,
-)
-from plan_builder.review.side_by_side import FLAG_LABELS, SideBySide, question_path, side_by_side
-from plan_builder.review.snapshots import (
-    BAND_LABELS,
-    LG_HEADER,
-    LG_TYPE_LABELS,
-    Snapshot,
-    SnapshotFilter,
-    SnapshotService,
-    population_band,
-)
-from plan_builder.review.workflow import ACTION_LABELS, TRANSITIONS, ReviewService, Submission, Transition
-
-__all__ = [
-    "ACTION_LABELS",
-    "BAND_LABELS",
-    "FLAG_LABELS",
-    "LG_HEADER",
-    "LG_TYPE_LABELS",
-    "QUEUE_HEADER",
-    "SORT_KEYS",
-    "TRANSITIONS",
-    "Comment",
-    "CommentError",
-    "CommentService",
-    "Completeness",
-    "CoverageMatrix",
-    "KpiBenchmark",
-    "QueuePage",
-    "QueueRow",
-    "QueueService",
-    "ReviewService",
-    "RoundDiff",
-    "SideBySide",
-    "Snapshot",
-    "SnapshotFilter",
-    "SnapshotService",
-    "Submission",
-    "Transition",
-    "benchmark",
-    "coverage_columns",
-    "coverage_heatmap",
-    "coverage_matrix",
-    "kinds",
-    "kpi_boxplot",
-    "kpi_index",
-    "plan_completeness",
-    "population_band",
-    "question_path",
-    "queue_records",
-    "round_diff",
-    "side_by_side",
-    "text_segments",
-    "to_csv",
-    "to_xlsx",
-]
+_WHERE = {
+    "ACTION_LABELS": "workflow",
+    "BAND_LABELS": "snapshots",
+    "Comment": "comments",
+    "CommentError": "comments",
+    "CommentService": "comments",
+    "Completeness": "completeness",
+    "CoverageMatrix": "coverage",
+    "FLAG_LABELS": "side_by_side",
+    "KpiBenchmark": "kpi",
+    "LG_HEADER": "snapshots",
+    "LG_TYPE_LABELS": "snapshots",
+    "QUEUE_HEADER": "queue",
+    "QueuePage": "queue",
+    "QueueRow": "queue",
+    "QueueService": "queue",
+    "ReviewService": "workflow",
+    "RoundDiff": "diff",
+    "SORT_KEYS": "queue",
+    "SideBySide": "side_by_side",
+    "Snapshot": "snapshots",
+    "SnapshotFilter": "snapshots",
+    "SnapshotService": "snapshots",
+    "Submission": "workflow",
+    "TRANSITIONS": "workflow",
+    "Transition": "workflow",
+    "benchmark": "kpi",
+    "coverage_columns": "coverage",
+    "coverage_heatmap": "charts",
+    "coverage_matrix": "coverage",
+    "kinds": "kpi",
+    "kpi_boxplot": "charts",
+    "kpi_index": "kpi",
+    "plan_completeness": "completeness",
+    "population_band": "snapshots",
+    "question_path": "side_by_side",
+    "queue_records": "queue",
+    "round_diff": "diff",
+    "side_by_side": "side_by_side",
+    "text_segments": "diff",
+    "to_csv": "export",
+    "to_xlsx": "export",
+}
+__all__ = sorted(_WHERE)
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("coverage_heatmap", "kpi_boxplot"):
-        from plan_builder.review import charts
-
-        return getattr(charts, name)
-    raise AttributeError(name)
+    if name not in _WHERE:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"plan_builder.review.{_WHERE[name]}"), name)

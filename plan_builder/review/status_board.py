@@ -31,6 +31,7 @@ from plan_builder.review.snapshots import LG_TYPE_LABELS
 from plan_builder.review.tables import SubmissionRecord
 from plan_builder.store.repo import Store
 from plan_builder.store.tables import LocalGovernment, PlanRecord
+from plan_builder.store.training_orgs import TRAINING_PREF
 
 
 class BoardStatus(StrEnum):
@@ -162,6 +163,7 @@ def status_board(
     ).where(
         LocalGovernment.level != "ward",
         LocalGovernment.northern_territories == False,  # noqa: E712
+        LocalGovernment.pref_code != TRAINING_PREF,  # the fictional training organisations
     )
     latest = (
         select(SubmissionRecord.plan_id, func.max(SubmissionRecord.round).label("round"))

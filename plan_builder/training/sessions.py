@@ -354,7 +354,7 @@ class TrainingService:
         return read_board(self.store, session_id, info.guide_id, idle_minutes=idle_minutes)
 
     def handout(self, session_id: int | None, guide_id: str, fmt, join_url: str = "") -> bytes:
-        from plan_builder.training.handout import handout
+        from plan_builder.training.handouts import handout
 
         info = self.session(session_id) if session_id is not None else None
         return handout(get_guide(info.guide_id if info else guide_id), fmt, info, join_url)
