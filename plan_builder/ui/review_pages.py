@@ -403,6 +403,7 @@ def side_by_side_page() -> None:
 def diff_page() -> None:
     store, actor = _ctx()
     st.title("回次の差分")
+    _flash()  # the message of a status change made on this page
     metas = [m for m in SnapshotService(store, actor).meta() if m.round]
     if not metas:
         st.info("提出された計画はまだありません。")
