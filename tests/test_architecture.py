@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1] / "plan_builder"
 
 # Keep in step with the "Import order" section of ARCHITECTURE.md.
 LAYERS = [
-    {"errors"},
+    {"errors", "lazy"},
     {"guide"},
     {"plan", "uploads"},
     {"store", "docx_clean"},

@@ -7,8 +7,7 @@ importing openpyxl, python-docx and plotly.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from plan_builder import lazy
 
 _WHERE = {
     "BulkResult": "bulk",
@@ -34,8 +33,4 @@ _WHERE = {
 }
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(name)
-    return getattr(importlib.import_module(f"plan_builder.followup.{_WHERE[name]}"), name)
+__getattr__ = lazy.exports(__name__, _WHERE)

@@ -10,7 +10,14 @@ from typing import Any
 
 from plan_builder.guide.model import Chapter, Guide, Pillar, Question, QuestionType, Requirement
 
-_LOADER_NAMES = ("GuideLoadError", "default_guide_dir", "get_guide", "get_guides", "load_guide", "load_guides")
+_LOADER_NAMES = (
+    "GuideLoadError",
+    "default_guide_dir",
+    "get_guide",
+    "get_guides",
+    "load_guide",
+    "load_guides",
+)
 
 __all__ = [
     "Chapter",

@@ -9,8 +9,7 @@ importing numpy, openpyxl or plotly.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from plan_builder import lazy
 
 _WHERE = {
     "ACTION_LABELS": "workflow",
@@ -57,8 +56,4 @@ _WHERE = {
 }
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(name)
-    return getattr(importlib.import_module(f"plan_builder.review.{_WHERE[name]}"), name)
+__getattr__ = lazy.exports(__name__, _WHERE)

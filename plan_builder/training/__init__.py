@@ -6,8 +6,7 @@ importing python-docx, plotly and the guide files.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from plan_builder import lazy
 
 _WHERE = {
     "Board": "board",
@@ -32,8 +31,4 @@ _WHERE = {
 }
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(name)
-    return getattr(importlib.import_module(f"plan_builder.training.{_WHERE[name]}"), name)
+__getattr__ = lazy.exports(__name__, _WHERE)

@@ -18,18 +18,13 @@ from sqlalchemy import and_
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from plan_builder.guide import Guide, Question, QuestionType, get_guide
+from plan_builder.guide import Guide, Question, get_guide
+from plan_builder.plan.answers import raw_answer
 from plan_builder.store.repo import Store
 from plan_builder.store.tables import PlanRecord, PlanRevisionRecord, utcnow
 from plan_builder.training.tables import TrainingParticipantRecord, TrainingSeatRecord
 
 IDLE_MINUTES = 5
-_TYPE_FIELD = {
-    QuestionType.PLAN_PERIOD: "period",
-    QuestionType.PILLARS: "pillars",
-    QuestionType.MEASURES: "measures",
-    QuestionType.KPIS: "kpis",
-}
 
 
 @dataclass(frozen=True)
@@ -57,18 +52,6 @@ class NotReached:
 class Board:
     seats: list[SeatStatus]
     not_reached: list[NotReached]  # questions most participants have not reached, in guide order
-
-
-def raw_answer(data: dict[str, Any], q: Question) -> Any:
-    """The stored JSON of one answer (the same places plan.answers.get_answer reads)."""
-    if q.field:
-        obj: Any = data
-        for part in q.field.split("."):
-            obj = obj.get(part) if isinstance(obj, dict) else None
-        return obj
-    if q.type in _TYPE_FIELD:
-        return data.get(_TYPE_FIELD[q.type])
-    return (data.get("answers") or {}).get(q.key)
 
 
 def changed_questions(guide: Guide, before: dict[str, Any], after: dict[str, Any]) -> list[Question]:
