@@ -34,7 +34,7 @@ if ! has_candidate chromium && has_candidate chromium-browser; then
 fi
 PACKAGES=(python3 python3-venv ca-certificates "$BROWSER" fonts-noto-cjk)
 if [[ "$WHAT" == test ]]; then
-    PACKAGES+=(libreoffice-writer-nogui poppler-utils postgresql)
+    PACKAGES+=(libreoffice-writer-nogui poppler-utils postgresql strace)
 fi
 echo "システムのパッケージを入れます: ${PACKAGES[*]}"
 "${AS_ROOT[@]}" apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
