@@ -217,7 +217,12 @@ class SnapshotService:
             if content == "digest":
                 data = {r.plan_id: r.digest for r in rows if r.digest is not None}
             elif content in PARTS:
-                data = {r.plan_id: _from_parts(content, r.digest, r.n_kpis) for r in rows if r.digest is not None}
+                # PostgreSQL's json_build_array gives [null, …] for a plan never submitted
+                data = {
+                    r.plan_id: _from_parts(content, r.digest, r.n_kpis)
+                    for r in rows
+                    if r.digest is not None and r.round is not None
+                }
             if content != "none":
                 missing = [(r.plan_id, _shown_version(r)) for r in rows if r.plan_id not in data]
                 want = paths if content == "full" else (_COVERAGE_PATHS if content in PARTS else None)

@@ -12,6 +12,7 @@ import json
 
 import sqlalchemy as sa
 from alembic import op
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from plan_builder.store.training_orgs import TRAINING_ORGS, training_org_rows
 
@@ -31,9 +32,9 @@ def upgrade() -> None:
         sa.Column("start", sa.String(length=10), nullable=False),
         sa.Column("join_code", sa.String(length=12), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
-        sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["lg_code"], ["local_government.code6"]),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -47,7 +48,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("plan_id", sa.Integer(), nullable=False),
         sa.Column("start_version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["plan_id"], ["plan.id"]),
         sa.ForeignKeyConstraint(["session_id"], ["training_session.id"]),
         sa.PrimaryKeyConstraint("id"),
@@ -62,7 +63,7 @@ def upgrade() -> None:
         sa.Column("seat_id", sa.Integer(), nullable=False),
         sa.Column("display_name", sa.String(length=40), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("joined_at", sa.DateTime(), nullable=False),
+        sa.Column("joined_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["seat_id"], ["training_seat.id"]),
         sa.ForeignKeyConstraint(["session_id"], ["training_session.id"]),
         sa.PrimaryKeyConstraint("id"),
