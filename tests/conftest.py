@@ -16,6 +16,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,26 @@ def guide() -> Guide:
 def pref_guide() -> Guide:
     """The prefectural variant of the shipped guide."""
     return _guide_of_variant(PREFECTURE_GUIDE, "prefecture")
+
+
+class FakeClock:
+    """The time plan_builder.auth.throttle sees; advance() moves it on."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Login throttling on a clock the test moves (plan_builder.auth.throttle.utcnow)."""
+    from plan_builder.auth import throttle
+
+    fake = FakeClock()
+    monkeypatch.setattr(throttle, "utcnow", fake)
+    return fake

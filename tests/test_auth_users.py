@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -28,26 +27,6 @@ from plan_builder.store import Store
 
 ADMIN = Actor("root-admin", Role.ADMIN)
 PW = "harukaze-2026"
-
-
-class FakeClock:
-    """The time plan_builder.auth.throttle sees; advance() moves it on."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(throttle, "utcnow", fake)
-    return fake
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -23,26 +22,6 @@ from plan_builder.store import Store
 
 PW = "harukaze-2026"
 ATTACKER, OWNER = "10.1.1.66", "10.1.1.10"
-
-
-class FakeClock:
-    """The time plan_builder.auth.throttle sees; advance() moves it on."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(throttle, "utcnow", fake)
-    return fake
 
 
 @pytest.fixture(autouse=True)
