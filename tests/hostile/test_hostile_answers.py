@@ -172,11 +172,7 @@ def test_sql_looking_login_is_refused(svc: PlanService, username: str, monkeypat
 
 # --- user text never reaches Streamlit as HTML --------------------------------------------------
 
-UI_FILES = sorted(
-    p
-    for p in [*(PROJECT_ROOT / "plan_builder" / "ui").rglob("*.py"), PROJECT_ROOT / "app.py"]
-    if p.name != "html_out.py"  # the one door for escaped markup: tested below
-)
+UI_FILES = sorted([*(PROJECT_ROOT / "plan_builder" / "ui").rglob("*.py"), PROJECT_ROOT / "app.py"])
 
 
 def _html_calls(tree: ast.AST):
@@ -217,18 +213,6 @@ def test_html_in_ui_only_from_constants(path: Path) -> None:
             isinstance(arg, ast.Name) and arg.id in constants
         )
         assert ok, f"{path.name}:{call.lineno}: HTML built from a non-constant value"
-
-
-def test_html_door_takes_only_escaped_markup() -> None:
-    """html_out.show refuses a plain string; Markup.format escapes what a planner typed."""
-    from markupsafe import Markup
-
-    from plan_builder.ui import html_out
-
-    with pytest.raises(TypeError):
-        html_out.show("<b>x</b>")  # type: ignore[arg-type]
-    made = Markup("<div>{}</div>").format("<img src=x onerror=alert(1)>")
-    assert "<img" not in str(made) and "&lt;img" in str(made)
 
 
 def test_html_check_catches_user_text() -> None:
