@@ -170,7 +170,8 @@ def _set_fonts(rpr, ascii_font: str, east_asia: str) -> None:
     rfonts.set(qn("w:cs"), ascii_font)
 
 
-def _doc_defaults(doc: DocxDocument) -> None:
+def _default_run_properties(doc: DocxDocument):
+    """docDefaults/rPrDefault/rPr of the styles part, created where the reference lacks it."""
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -184,6 +185,11 @@ def _doc_defaults(doc: DocxDocument) -> None:
     if rpr is None:
         rpr = OxmlElement("w:rPr")
         rpr_default.append(rpr)
+    return rpr
+
+
+def _doc_defaults(doc: DocxDocument) -> None:
+    rpr = _default_run_properties(doc)
     _set_fonts(rpr, LATIN_SERIF, MINCHO)
     rpr.get_or_add_sz().val = Pt(10.5)
     szcs = rpr.find(qn("w:szCs"))
@@ -195,18 +201,7 @@ def _doc_defaults(doc: DocxDocument) -> None:
 def set_document_language(doc: DocxDocument, lang_tag: str) -> None:
     """The default language of every run (w:lang val and eastAsia): what a screen reader speaks
     and what a PDF made from the document declares as its language."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        doc.styles.element.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
+    rpr = _default_run_properties(doc)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = insert_ordered(rpr, OxmlElement("w:lang"), RPR_AFTER_LANG)
