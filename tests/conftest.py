@@ -180,3 +180,19 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     monkeypatch.setattr(throttle, "utcnow", fake)
     return fake
+
+
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run the CLI's main() in this process against the test database; returns (exit code,
+    stdout, stderr)."""
+    from plan_builder.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+
+    def call(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return call

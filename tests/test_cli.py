@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_builder.cli import main, parse_period
+from plan_builder.cli import parse_period
 from plan_builder.errors import PlanBuilderError
 from plan_builder.store import Store, make_engine
 
@@ -102,19 +102,6 @@ def test_user_errors_exit_2_with_japanese_and_no_traceback(env: dict[str, str], 
 
 
 # --- in process (fast) ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """Run main() in this process against the test database; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-
-    def call(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return call
 
 
 def new_plan_id(cli) -> str:
