@@ -373,13 +373,13 @@ class _Context:
 def _copy_checks(ctx: _Context) -> None:
     """Text copied from the guide's 記載例 unchanged, and the guide's fictional names left in."""
     texts = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+    local = Locality.of(ctx.plan.lg_code, ctx.plan.lg_name)
     for q in ctx.questions:
         if q.type not in texts or q.field:
             continue
         value = ctx.plan.answers.get(q.key)
         if not isinstance(value, str) or not value.strip():
             continue
-        local = Locality.of(ctx.plan.lg_code, ctx.plan.lg_name)
         if q.examples and copied_example(value, [local.fill(e) for e in q.examples], ctx.plan.lg_name):
             ctx.add(
                 "warning",
