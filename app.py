@@ -11,6 +11,8 @@ try:
     acting = state.actor()
     auth_pages.remember()
     leave_guard.install(state.has_unsaved())
+    if acting.read_only:  # once per page, above it (a closed briefing session)
+        st.info(state.CLOSED_NOTICE, icon=":material/lock:")
     nav.run(acting)
 except state.STORAGE_ERRORS as exc:
     message = state.outage_message(exc)

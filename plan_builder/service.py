@@ -15,6 +15,7 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.plan import Plan, PlanLimitError, PlanStatus, check_limits, clean_text
 from plan_builder.store import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
+from plan_builder.store.repo import CLOSED_SEAT_MESSAGE
 from plan_builder.store.tables import PlanRecord
 
 
@@ -39,6 +40,8 @@ class PlanService:
 
     def _check_write(self, plan_id: int) -> PlanRecord:
         rec = self._check_read(plan_id)
+        if self.actor.read_only:  # a participant of a closed session: the seat stays readable
+            raise PermissionDeniedError(CLOSED_SEAT_MESSAGE.format(plan_id=plan_id))
         if not policy.write_scope(self.actor).allows_row(rec):
             raise PermissionDeniedError(f"計画（ID {plan_id}）を変更する権限がありません")
         return rec

@@ -213,3 +213,32 @@ def test_handout_has_session_join_steps_exercises_and_page_numbers(
     assert not any(getattr(s, "font", None) is not None and s.font.italic for s in doc.styles)
     title = next(p for p in doc.paragraphs if p.style.name == "Title")
     assert [r.text for r in title.runs] == [guide.title + "\n", "研修用配布資料"]  # broken at the phrase
+
+
+def test_a_closed_seat_refuses_every_writer_with_a_japanese_message(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
+    """Closing is enforced where plans are written, not only by the participant's identity: the
+    trainer, an identity read before the close and the store itself are all refused."""
+    from plan_builder.store import RevisionWrite
+
+    info = svc.create_session("説明会", guide.id, start="sample")
+    token, a = join(store, info.join_code, "山田")
+    assert _edit(store, a, "current.overview", "終了前の入力").version == 2
+    svc.close(info.id)
+    closed = participant_actor(store, token)
+    assert closed is not None
+    with pytest.raises(PermissionDeniedError, match="この研修は終了したため"):
+        _edit(store, closed, "current.overview", "終了後の入力")
+    with pytest.raises(PermissionDeniedError, match="この研修は終了したため"):
+        _edit(store, a, "current.overview", "終了前に読んだ身元で")  # identity read before close
+    trainer_plans = PlanService(store, TRAINER)
+    renamed = store.get_plan(a.seat_plan_id).plan.model_copy(update={"title": "講師が変えた題名"})
+    with pytest.raises(PermissionDeniedError, match="この研修は終了したため"):
+        trainer_plans.save(a.seat_plan_id, renamed, expected_version=2)
+    with pytest.raises(PermissionDeniedError, match="閲覧だけができます"):
+        stored = store.get_plan(a.seat_plan_id)
+        store.write(RevisionWrite(a.seat_plan_id, stored.plan, stored.version, "cli", "直接"))
+    stored = store.get_plan(a.seat_plan_id)
+    assert stored.version == 2 and stored.plan.answers["current.overview"] == "終了前の入力"
+    assert PlanService(store, closed).get(a.seat_plan_id).version == 2  # still readable

@@ -125,3 +125,55 @@ def test_qr_code_is_a_png_drawn_offline() -> None:
 
     png = qr_png("http://127.0.0.1:8501/?join=123456")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 300
+
+
+def _participant_app(token: str, plan_id: int) -> AppTest:
+    """app.py as a joined participant's browser: the seat opens in the wizard."""
+    from ui_support import APP
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["pb_participant_token"] = token
+    at.query_params["plan"] = str(plan_id)
+    at.run()
+    at.switch_page("plan_builder/ui/pages/wizard.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_closed_session_shows_every_field_disabled_and_the_notice_once(store: Store, guide: Guide) -> None:
+    svc = TrainingService(store, Actor(TRAINER, Role.TRAINER))
+    info = svc.create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "甲")
+    at = _participant_app(token, actor.seat_plan_id)
+    assert not any(w.disabled for w in at.text_area)  # open: editable, 記載例 offered
+    assert any(b.label == "記載例を挿入" for b in at.button)
+    svc.close(info.id)
+    at.run()  # the next run of the same browser session, as after any click
+    assert not at.exception, at.exception
+    notices = [i.value for i in at.info if "この研修は終了しました" in str(i.value)]
+    assert len(notices) == 1
+    fields = [*at.text_area, *at.text_input, *at.selectbox, *at.multiselect, *at.radio, *at.date_input]
+    fields = [w for w in fields if w.label != "章を選ぶ"]  # moving between chapters is reading
+    assert fields and all(w.disabled for w in fields), [w.label for w in fields if not w.disabled]
+    assert not [b.label for b in at.button if "挿入" in b.label]
+    for chapter in guide.chapters[1:]:  # every chapter, the 策定年月 form included
+        at.radio(key="pb_chapter_radio").set_value(chapter.key).run()
+        assert not at.exception, at.exception
+        fields = [*at.text_area, *at.text_input, *at.selectbox, *at.multiselect, *at.date_input]
+        assert all(w.disabled for w in fields), (chapter.key, [w.label for w in fields if not w.disabled])
+        assert all(b.disabled for b in at.button if b.label.endswith("保存"))
+
+
+def test_a_stale_edit_after_closing_is_refused_and_not_saved(store: Store, guide: Guide) -> None:
+    """A browser that still shows an open field (drawn before the close) cannot save through it."""
+    svc = TrainingService(store, Actor(TRAINER, Role.TRAINER))
+    info = svc.create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "甲")
+    at = _participant_app(token, actor.seat_plan_id)
+    before = store.get_plan(actor.seat_plan_id)
+    svc.close(info.id)
+    by_label(at.text_area, "地域の現状（必須）").input("終了後の書き込み").run()
+    assert not at.exception, at.exception
+    assert "この研修は終了したため" in texts(at)
+    after = store.get_plan(actor.seat_plan_id)
+    assert after.version == before.version and after.plan == before.plan

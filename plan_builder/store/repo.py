@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, update
+from sqlalchemy import ColumnElement, column, delete, func, or_, table, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -33,6 +33,13 @@ from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionR
 from plan_builder.store.training_orgs import TRAINING_PREF, is_training_org
 
 LG_CSV = PROJECT_ROOT / "data" / "local_governments.csv"
+CLOSED_SEAT_MESSAGE = (
+    "この研修は終了したため、練習用の計画（ID {plan_id}）は変更できません。閲覧だけができます。"
+)
+# The session tables belong to plan_builder.training (a later layer); the store names just the
+# columns it needs so that a closed session's seats stay read-only whoever writes and from where.
+_SEAT = table("training_seat", column("plan_id"), column("session_id"))
+_SESSION = table("training_session", column("id"), column("status"))
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,9 @@ class Store:
         self, text: str = "", *, pref_code: str | None = None, limit: int = 50, include_wards: bool = False
     ) -> list[LocalGovernment]:
         """Match name (漢字), kana (カタカナ or ひらがな) or code; prefixes of codes work too."""
-        needle = fold_search(text)  # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14)  # PostgreSQL refuses NUL in text
+        needle = fold_search(
+            text
+        )  # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14)  # PostgreSQL refuses NUL in text
         with self.session() as s:
             q = select(LocalGovernment).where(LocalGovernment.northern_territories == False)  # noqa: E712
             q = q.where(LocalGovernment.pref_code != TRAINING_PREF)
@@ -322,6 +331,8 @@ class Store:
         rec = s.get(PlanRecord, w.plan_id)
         if rec is None:
             raise NotFoundError(f"計画（ID {w.plan_id}）が見つかりません")
+        if rec.is_training and _in_closed_session(s, w.plan_id):
+            raise PermissionDeniedError(CLOSED_SEAT_MESSAGE.format(plan_id=w.plan_id))
         status = PlanStatus(w.status or rec.status)
         plan = _validated(w.plan, status)  # re-validate: callers may have mutated it
         data = _content(plan)
@@ -522,3 +533,13 @@ def read_local_governments(csv_path: Path = LG_CSV) -> list[LocalGovernment]:
             )
             for r in csv.DictReader(fh)
         ]
+
+
+def _in_closed_session(s: Session, plan_id: int) -> bool:
+    """The plan is a seat of a briefing session the trainer has closed (read-only for everyone)."""
+    q = (
+        select(_SEAT.c.plan_id)
+        .join(_SESSION, _SESSION.c.id == _SEAT.c.session_id)
+        .where(_SEAT.c.plan_id == plan_id, _SESSION.c.status != "open")
+    )
+    return s.exec(q).first() is not None

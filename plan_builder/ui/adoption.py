@@ -21,6 +21,7 @@ FIRST, LAST = date(2001, 1, 1), date(2045, 12, 31)
 
 def render(op: state.OpenPlan) -> None:
     plan = op.plan
+    ro = state.read_only()  # a closed briefing session: shown, never changed
     with st.container(border=True):
         st.markdown("**策定年月と改定履歴**")
         st.caption("表紙と資料に印刷されます。策定年月がないと、表紙には「（案）」と印刷されます。")
@@ -32,6 +33,7 @@ def render(op: state.OpenPlan) -> None:
                 max_value=LAST,
                 format="YYYY/MM/DD",
                 key=state.wkey("adopted_on"),
+                disabled=ro,
             )
             rows = [{"on": r.on, "note": r.note} for r in plan.history]
             edited = st.data_editor(
@@ -45,8 +47,9 @@ def render(op: state.OpenPlan) -> None:
                 },
                 key=state.wkey("history"),
                 width="stretch",
+                disabled=ro,
             )
-            saved = st.form_submit_button("策定年月と改定履歴を保存")
+            saved = st.form_submit_button("策定年月と改定履歴を保存", disabled=ro)
         if saved:
             try:
                 new = set_adoption(plan, adopted, list(edited))

@@ -36,8 +36,6 @@ def current_participant(store: Store) -> Actor | None:
         st.query_params[QP_TOKEN] = token
     if actor.seat_plan_id is not None and not st.query_params.get("plan"):
         st.query_params["plan"] = str(actor.seat_plan_id)  # their seat opens by itself
-    if actor.read_only:
-        st.info("この研修は終了しました。練習用の計画は閲覧だけができます（変更は保存されません）。")
     return actor
 
 

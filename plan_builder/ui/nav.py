@@ -54,8 +54,14 @@ def planner_pages() -> list[st.Page]:
     return [page(k) for k in PLANNER_PAGES]
 
 
+# A participant of a closed session only reads their seat: the pages that show the plan.
+READ_ONLY_SECTIONS: dict[str, list[str]] = {"計画": ["wizard", "preview", "export"]}
+
+
 def sections(actor: Actor) -> dict[str, list[st.Page]]:
     out: dict[str, list[st.Page]] = {}
+    if actor.read_only:
+        return {name: [page(k) for k in keys] for name, keys in READ_ONLY_SECTIONS.items()}
     if actor.role in PLANNING_ROLES:
         out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
     if actor.role in REVIEW_ROLES:

@@ -116,11 +116,18 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
     wk = state.bind(q.key, _initial(plan, q)) if q.type not in _NO_WIDGET else state.wkey(q.key)
     label = _label(q)
     args = (q.key, wk)
+    ro = state.read_only()  # a closed briefing session: shown, never changed
     opts = {o.value: o.label for o in guide.options_for(q)} if q.options or q.options_from else {}
     match q.type:
         case QuestionType.LONG_TEXT:
             st.text_area(
-                label, key=wk, on_change=_on_change, args=args, height=150, placeholder=q.placeholder
+                label,
+                key=wk,
+                on_change=_on_change,
+                args=args,
+                height=150,
+                placeholder=q.placeholder,
+                disabled=ro,
             )
         case QuestionType.SHORT_TEXT | QuestionType.URL:
             st.text_input(
@@ -130,9 +137,10 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 args=args,
                 placeholder=q.placeholder,
                 max_chars=q.max_length or None,
+                disabled=ro,
             )
         case QuestionType.NUMBER:
-            st.number_input(label, key=wk, on_change=_on_change, args=args, value=None, step=1.0)
+            st.number_input(label, key=wk, on_change=_on_change, args=args, value=None, step=1.0, disabled=ro)
         case QuestionType.FISCAL_YEAR:
             saved = st.session_state.get(wk)
             st.selectbox(
@@ -144,12 +152,22 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 index=None,
                 format_func=lambda fy: format_fiscal_year(fy, western=True),
                 placeholder="年度を選んでください",
+                disabled=ro,
             )
         case QuestionType.DATE:
-            st.date_input(label, key=wk, on_change=_on_change, args=args, value=None, format="YYYY/MM/DD")
+            st.date_input(
+                label, key=wk, on_change=_on_change, args=args, value=None, format="YYYY/MM/DD", disabled=ro
+            )
         case QuestionType.SINGLE_CHOICE:
             st.radio(
-                label, list(opts), key=wk, on_change=_on_change, args=args, index=None, format_func=opts.get
+                label,
+                list(opts),
+                key=wk,
+                on_change=_on_change,
+                args=args,
+                index=None,
+                format_func=opts.get,
+                disabled=ro,
             )
         case QuestionType.MULTI_CHOICE | QuestionType.CHECKLIST:
             st.multiselect(
@@ -160,6 +178,7 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 args=args,
                 format_func=opts.get,
                 placeholder="選んでください（複数可）",
+                disabled=ro,
             )
         case QuestionType.PILLARS:
             names = {p.key: f"{p.short_name}（{p.article_label}）" for p in guide.pillars}
@@ -174,10 +193,11 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 args=args,
                 format_func=names.get,
                 placeholder="取り組む柱を選んでください",
+                disabled=ro,
                 help="5本柱のほか、基本法の他の条に当たる取組も選べます。全ての柱を選ぶ必要はありません。",
             )
         case QuestionType.PLAN_PERIOD:
-            _render_period(plan, q)
+            _render_period(plan, q, ro)
         case QuestionType.MEASURES:
             _render_summary(plan, "measures", f"{_label(q)}：{len(plan.measures)}件登録済み")
         case QuestionType.KPIS:
@@ -191,7 +211,7 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
         conflict_box(path, keys, q.key)
 
 
-def _render_period(plan: Plan, q: Question) -> None:
+def _render_period(plan: Plan, q: Question, ro: bool) -> None:
     ws = state.bind(q.key + ":start", plan.period.start_fy if plan.period else None)
     we = state.bind(q.key + ":end", plan.period.end_fy if plan.period else None)
     st.markdown(f"**{md_escape(_label(q))}**")
@@ -207,6 +227,7 @@ def _render_period(plan: Plan, q: Question) -> None:
         on_change=_on_period,
         args=(q.key, ws, we),
         placeholder="年度を選んでください",
+        disabled=ro,
     )
     b.selectbox(
         "終了年度",
@@ -217,6 +238,7 @@ def _render_period(plan: Plan, q: Question) -> None:
         on_change=_on_period,
         args=(q.key, ws, we),
         placeholder="年度を選んでください",
+        disabled=ro,
     )
     if plan.period:
         st.caption(f"保存済みの計画期間：{plan.period.label()}")
@@ -226,6 +248,8 @@ def _render_summary(plan: Plan, page_key: str, text: str) -> None:
     from plan_builder.ui import nav
 
     st.markdown(f"**{md_escape(text)}**")
+    if state.read_only():  # the measure and KPI pages are not offered once the session closed
+        return
     st.page_link(
         nav.page(page_key),
         label=f"{nav.PLANNER_PAGES[page_key][0]}の画面で編集する",
@@ -297,6 +321,11 @@ def render_guidance(plan: Plan, guide: Guide, q: Question) -> None:
             st.caption(f"根拠：{md_escape(q.basis)}")
         st.caption(f"出典：{md_escape(q.citation.text())}")
         if q.examples and q.type in (QuestionType.LONG_TEXT, QuestionType.SHORT_TEXT, QuestionType.URL):
+            if state.read_only():  # nothing to insert into: the 記載例 are still shown
+                with st.expander("記載例を見る"):
+                    for i in range(len(q.examples)):
+                        st.markdown(md_escape(edit.example_answer(q, plan, i)))
+                return
             wk = state.wkey(q.key)
             st.button(
                 "記載例を挿入",

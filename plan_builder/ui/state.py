@@ -110,14 +110,34 @@ def get_store() -> Store:
     return _store(database_url())
 
 
+K_ACTOR = "pb_actor_this_run"
+CLOSED_NOTICE = "この研修は終了しました。練習用の計画は閲覧だけができます（変更は保存されません）。"
+
+
 def actor() -> Actor:
     """The acting user: the signed-in account in shared mode, else this PC's local user.
 
     No fallback on purpose: in shared mode a missing login must stop the page, never act as admin.
+    Read once per script run (the callbacks and the page of one run share it; each run reads the
+    database again, so a disabled account or a closed session takes effect at the next run). A
+    page asks for the actor several times; re-reading it each time was a fifth of a save's cost.
     """
     from plan_builder.ui import auth_pages
 
-    return auth_pages.current_actor()
+    ctx = get_script_run_ctx()
+    run = ctx.cursors if ctx is not None else None  # a new dict for every run (ctx.reset)
+    memo = st.session_state.get(K_ACTOR)
+    if run is not None and memo is not None and memo[0] is run:
+        return memo[1]
+    acting = auth_pages.current_actor()
+    if run is not None:
+        st.session_state[K_ACTOR] = (run, acting)  # holding `run` keeps its id from being reused
+    return acting
+
+
+def read_only() -> bool:
+    """True for a participant whose session the trainer has closed: every field is shown disabled."""
+    return actor().read_only
 
 
 def service() -> PlanService:

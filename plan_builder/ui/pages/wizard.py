@@ -66,7 +66,8 @@ def _review_banner(status: PlanStatus, n_open: int) -> None:
             text = "この計画は差し戻されています。" + (text if n_open else "")
             text += "修正が終わったら、「点検」の画面で内容を確かめてから再提出してください。"
         st.warning(text, icon=":material/rate_review:")
-        st.page_link(nav.page("check"), label="点検・提出の画面へ", icon=":material/fact_check:")
+        if not state.read_only():  # a closed session offers no 点検 page
+            st.page_link(nav.page("check"), label="点検・提出の画面へ", icon=":material/fact_check:")
 
 
 def render() -> None:
