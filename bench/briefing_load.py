@@ -73,6 +73,9 @@ def rss_mb(pid: int) -> float:
 class Result:
     latencies: list[float] = field(default_factory=list)  # seconds per acknowledged save
     acked: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (name, label) -> values
+    # every value sent for an answer, in order: a send that timed out or showed an error page may
+    # still have been saved, and then rightly holds the place of an earlier acknowledged value
+    sent: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     errors: int = 0  # runs that showed an exception or a warning, or failed to finish
     join_retries: int = 0  # join forms submitted again because the first submit was not seen
 
@@ -139,6 +142,7 @@ class Browser:
                 t = el.WhichOneof("type")
                 if t == "exception":
                     ok = False
+                    print(f"# exception: {el.exception.type}: {el.exception.message[:160]}", file=sys.stderr)
                 elif t == "alert" and el.alert.format in (1, 2):  # ERROR, WARNING
                     self.alerts.append(el.alert.body)
                 elif t in ("text_input", "text_area", "button"):
@@ -203,6 +207,7 @@ async def participant(
             n += 1
             value = f"{name}の回答 {n}：" + "地域の状況を記載します。" * random.randint(1, 8)
             b.widgets[areas[label]] = value
+            res.sent.setdefault((name, label), []).append(value)
             t0 = time.perf_counter()
             try:
                 ok = await b.rerun()
@@ -291,8 +296,9 @@ def make_session(db: str) -> str:
     return info.join_code
 
 
-def missing_edits(db: str, acked: dict[tuple[str, str], list[str]]) -> int:
-    """Acknowledged answers whose last value is not what the database holds."""
+def missing_edits(db: str, res: Result) -> int:
+    """Acknowledged edits the database lost: the answer holds neither the last acknowledged value
+    nor any value sent after it (a later send that timed out may have been saved over it)."""
     from plan_builder.auth.actor import Actor, Role
     from plan_builder.guide import get_guide
     from plan_builder.store import Store
@@ -304,19 +310,36 @@ def missing_edits(db: str, acked: dict[tuple[str, str], list[str]]) -> int:
         svc = TrainingService(store, Actor("bench-check", Role.ADMIN))
         seats = {s.participant: s.plan_id for s in svc.seats(svc.sessions()[0].id)}
         missing = 0
-        for (name, label), values in acked.items():
+        for (name, label), values in res.acked.items():
             if not values:
                 continue
-            value = values[-1]
+            sent = res.sent.get((name, label), [])
+            last = max(i for i, v in enumerate(sent) if v == values[-1])
             key = next(q.key for q in guide.chapters[0].questions if label.startswith(q.label))
             stored = store.get_plan(seats[name]).plan.answers.get(key) if name in seats else None
-            missing += stored != value
+            if stored not in sent[last:]:
+                missing += 1
+                print(f"# missing: {name} {label}: acked {values[-1][:30]!r}, stored {str(stored)[:30]!r}",
+                      file=sys.stderr)  # fmt: skip
         return missing
     finally:
         store.engine.dispose()
 
 
-def report(prefix: str, res: Result, missing: int, rss: list[tuple[float, float]], seconds: float) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (from /proc, in seconds)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def report(
+    prefix: str, res: Result, missing: int, rss: list[tuple[float, float]], seconds: float, cpu: float,
+    load: tuple[float, float],
+) -> None:  # fmt: skip
     lat = sorted(res.latencies)
     p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))
     print(f"{prefix}_saves: {len(lat)} count")
@@ -325,6 +348,13 @@ def report(prefix: str, res: Result, missing: int, rss: list[tuple[float, float]
     print(f"{prefix}_save_p95: {p(0.95):.0f} ms")
     print(f"{prefix}_save_mean: {statistics.fmean(lat) * 1000 if lat else float('nan'):.0f} ms")
     print(f"{prefix}_acked_edits_missing: {missing} count")
+    unacked = sum(len(v) for v in res.sent.values()) - sum(len(v) for v in res.acked.values())
+    print(f"{prefix}_unacknowledged_edits: {unacked} count")
+    # every server process's CPU over the load (joins and page runs included), per acknowledged save
+    print(f"{prefix}_server_cpu_per_save: {cpu / max(1, len(lat)) * 1000:.0f} ms")
+    print(f"{prefix}_server_cpu_busy: {cpu / seconds * 100:.0f} %")
+    print(f"{prefix}_machine_load_1m_start: {load[0]:.2f} load")
+    print(f"{prefix}_machine_load_1m_end: {load[1]:.2f} load")
     print(f"{prefix}_error_runs: {res.errors} count")
     print(f"{prefix}_join_retries: {res.join_retries} count")
     print(f"{prefix}_participants_editing: {len({n for n, _ in res.acked})} count")
@@ -370,13 +400,16 @@ def run_setup(name: str, args, tmp: Path) -> None:
             base = f"127.0.0.1:{nport}"
         code = make_session(db)
         rss0 = [rss_mb(p.pid) for p in procs]
+        cpu0, load0 = sum(cpu_seconds(p.pid) for p in procs), load_average()
         t0 = time.monotonic()
         res = asyncio.run(
             drive(f"ws://{base}/_stcore/stream", code, args.sessions, args.minutes * 60, labels)
         )
         elapsed = time.monotonic() - t0
         rss1 = [rss_mb(p.pid) for p in procs]
-        report(name, res, missing_edits(db, res.acked), list(zip(rss0, rss1, strict=True)), elapsed)
+        cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
+        rss = list(zip(rss0, rss1, strict=True))
+        report(name, res, missing_edits(db, res), rss, elapsed, cpu, (load0, load_average()))
     finally:
         if nginx:
             nginx.terminate()

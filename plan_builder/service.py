@@ -155,8 +155,10 @@ class PlanService:
         write = RevisionWrite(
             plan_id, plan, expected_version, self.actor.username, name or note, named=bool(name)
         )
-        stored = self.store.write(write)
-        self._audit("plan.save", plan_id, version=stored.version)
+        user = self.actor.username
+        stored = self.store.write(
+            write, also=lambda s, rec: audit.add(s, user, "plan.save", f"plan:{plan_id}", version=rec.version)
+        )
         return stored
 
     def name_version(self, plan_id: int, version: int, name: str) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, column, delete, func, or_, table, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
@@ -216,15 +217,22 @@ class Store:
         return out
 
     def get_plan(self, plan_id: int, where: ColumnElement[bool] | None = None) -> StoredPlan:
-        rec = self.plan_meta(plan_id, where)
+        rec = self._plan_row(plan_id, where, with_data=True)
         plan = _validated_data(rec.data, PlanStatus(rec.status))
         return StoredPlan(rec.id, rec.version, plan, rec.updated_at, rec.updated_by)  # type: ignore[arg-type]
 
     def plan_meta(self, plan_id: int, where: ColumnElement[bool] | None = None) -> PlanRecord:
         """The plan row without parsing its content (cheap; used for authorization). With
         `where` (a scope from plan_builder.auth.policy) a row outside it is "not found"."""
+        return self._plan_row(plan_id, where, with_data=False)
+
+    def _plan_row(self, plan_id: int, where: ColumnElement[bool] | None, *, with_data: bool) -> PlanRecord:
+        """Without the content unless asked: parsing a plan's JSON was most of what a permission
+        check cost, and every page run makes several (`.data` then raises instead of loading)."""
         with self.session() as s:
             q = select(PlanRecord).where(PlanRecord.id == plan_id)
+            if not with_data:
+                q = q.options(defer(PlanRecord.data, raiseload=True))  # type: ignore[arg-type]
             if where is not None:
                 q = q.where(where)
             rec = s.exec(q).first()

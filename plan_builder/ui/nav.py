@@ -69,7 +69,8 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
         out["審査"].append(page("followup_review"))
     if actor.role in TRAINING_ROLES:
         out["研修"] = training_pages.pages()
-    account = auth_pages.pages()
+    # A participant has no account to manage (and asking for one re-read their identity each run).
+    account = auth_pages.pages() if actor.role is not Role.PARTICIPANT else []
     if account:
         out["アカウント"] = account
     if not out:  # a role with no section of its own still gets the home page
