@@ -162,6 +162,9 @@ def test_a_closed_session_shows_every_field_disabled_and_the_notice_once(store: 
         fields = [*at.text_area, *at.text_input, *at.selectbox, *at.multiselect, *at.date_input]
         assert all(w.disabled for w in fields), (chapter.key, [w.label for w in fields if not w.disabled])
         assert all(b.disabled for b in at.button if b.label.endswith("保存"))
+    at.switch_page("plan_builder/ui/pages/home.py").run()  # home: the seat, no forms
+    assert not at.exception, at.exception
+    assert not at.text_input and not at.get("file_uploader") and "練習用の計画" in texts(at)
 
 
 def test_a_stale_edit_after_closing_is_refused_and_not_saved(store: Store, guide: Guide) -> None:

@@ -41,7 +41,8 @@ def stale_banner() -> None:
 
 def saved_caption(op: OpenPlan) -> None:
     saved = state.saved_label(st.session_state.get(state.K_SAVED))
-    st.caption(f"最終保存: {saved}（版 {op.version}）　入力内容は自動で保存されます。")
+    after = "閲覧のみです。" if state.read_only() else "入力内容は自動で保存されます。"
+    st.caption(f"最終保存: {saved}（版 {op.version}）　{after}")
 
 
 def header(op: OpenPlan, title: str) -> None:

@@ -54,8 +54,9 @@ def planner_pages() -> list[st.Page]:
     return [page(k) for k in PLANNER_PAGES]
 
 
-# A participant of a closed session only reads their seat: the pages that show the plan.
-READ_ONLY_SECTIONS: dict[str, list[str]] = {"計画": ["wizard", "preview", "export"]}
+# A participant of a closed session only reads their seat: the pages that show the plan (home stays
+# the default page, so the addresses of the others do not change when the session closes).
+READ_ONLY_SECTIONS: dict[str, list[str]] = {"計画": ["home", "wizard", "preview", "export"]}
 
 
 def sections(actor: Actor) -> dict[str, list[st.Page]]:

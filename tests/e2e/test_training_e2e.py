@@ -125,7 +125,9 @@ def test_trainer_session_two_participants_board_and_close(
     box.fill("窓口の待ち時間が長いことです。")
     box.press("Tab")
     yamada.idle()
-    expect(t.locator('[class*="st-key-tr_card_"]', has_text="山田")).to_contain_text("変更した設問 2", timeout=20_000)
+    expect(t.locator('[class*="st-key-tr_card_"]', has_text="山田")).to_contain_text(
+        "変更した設問 2", timeout=20_000
+    )
     trainer.shot("board_refreshed")
 
     # The trainer closes the session: both seats become read-only.
@@ -138,9 +140,55 @@ def test_trainer_session_two_participants_board_and_close(
         expect(app.page.get_by_text("この研修は終了しました").first).to_be_visible(timeout=20_000)
         box = app.page.get_by_label(FIELD, exact=True)
         expect(box).to_be_visible(timeout=20_000)
-        app.idle()
-        box.fill("終了後の書き込み")
-        box.press("Tab")
-        expect(app.page.get_by_text("変更する権限がありません").first).to_be_visible(timeout=20_000)
+        expect(box).to_be_disabled()  # read-only: nothing to type into (see test_closed_session_*)
         app.shot(f"read_only_{name}")
     assert _seat_versions(db) == before
+
+
+def test_closed_session_seat_is_read_only_everywhere_with_one_notice(
+    server: tuple[str, str], app_page: Callable[..., Any]
+) -> None:
+    """After the trainer closes the session: the notice once, every field and 記載例 button of every
+    chapter disabled or gone, only the pages that show the plan, and nothing saved."""
+    from playwright.sync_api import expect
+
+    from plan_builder.guide import get_guide
+    from plan_builder.training import TrainingService
+
+    url, db = server
+    store = Store.open(db)
+    trainer = TrainingService(store, Actor("koshi", Role.TRAINER))
+    info = trainer.create_session("終了の確認", "kanmin-2019-municipality", start="sample")
+    app = app_page(url, "training", width=1366, height=900)
+    p = app.page
+    p.goto(f"{url}/?join={info.join_code}")
+    expect(p.get_by_label("参加コード（6桁）")).to_have_value(info.join_code, timeout=20_000)
+    p.get_by_label("表示名").fill("高橋")
+    p.get_by_role("button", name="参加する").click()
+    expect(p.get_by_label(FIELD, exact=True)).to_be_enabled(timeout=20_000)
+    app.idle()
+    trainer.close(info.id)
+    before = _seat_versions(db)
+    p.reload()
+    expect(p.get_by_text("この研修は終了しました").first).to_be_visible(timeout=20_000)
+    app.idle()
+    expect(p.get_by_text("この研修は終了しました")).to_have_count(1)
+    nav = p.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link")).to_have_count(4)  # ホーム, 計画の入力, プレビュー, 出力
+    expect(p.get_by_text("Page not found")).to_have_count(0)  # the address still works
+    guide = get_guide("kanmin-2019-municipality")
+    for i, chapter in enumerate(guide.chapters):
+        if i:
+            p.get_by_role("radio", name=re.compile(f"第{chapter.number}章")).check(force=True)
+            app.idle()
+            heading = p.get_by_role("heading", name=re.compile(f"第{chapter.number}章"))
+            expect(heading).to_be_visible(timeout=20_000)
+        fields = p.locator("main textarea, main input[type=text], main input[type=number]")
+        for k in range(fields.count()):
+            expect(fields.nth(k)).to_be_disabled()
+        expect(p.get_by_role("button", name="記載例を挿入")).to_have_count(0)
+        if i == 0:
+            app.shot("closed_chapter_1")
+    expect(p.get_by_text("この研修は終了しました")).to_have_count(1)
+    assert _seat_versions(db) == before
+    store.engine.dispose()
