@@ -177,18 +177,18 @@ def _example_buttons(plan: Plan, q: Question, wk: str) -> None:
     if wk in _asks():
         with st.container(border=True):
             st.markdown("入力欄にはすでに文章があります。記載例をどうしますか。")
-            a, b, c = st.columns(3)
             args = (q.key, wk, _asks()[wk])
-            a.button(
+            row = st.container(horizontal=True)  # wraps in a narrow column; labels never cut
+            row.button(
                 "下に追加する", key=f"exadd:{wk}", on_click=_put_example, args=(*args, False), type="primary"
             )
-            b.button("置き換える", key=f"exrep:{wk}", on_click=_put_example, args=(*args, True))
-            c.button("やめる", key=f"exno:{wk}", on_click=_cancel_example, args=(wk,))
+            row.button("置き換える", key=f"exrep:{wk}", on_click=_put_example, args=(*args, True))
+            row.button("やめる", key=f"exno:{wk}", on_click=_cancel_example, args=(wk,))
     step = _undos().get(wk)
     if step is not None and get_answer(plan, q) == step.after:
-        a, b = st.columns([3, 2], vertical_alignment="center")
-        a.caption("記載例を挿入しました。")
-        b.button(
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.caption("記載例を挿入しました。")
+        row.button(
             "元に戻す",
             key=f"exundo:{wk}",
             on_click=_undo_example,

@@ -255,14 +255,14 @@ def _schedule_editor(op, years: list[int]) -> None:
             st.info("第3章で計画期間を入力すると、年度ごとの取組（工程）を入力できます。")
             return
         st.caption("施策を選び、年度ごとの取組内容を書きます。書いた内容は工程表に載ります。")
-        names = {
-            m.key: f"{m.key} {m.name}（工程：{_schedule_label(plan, m.key, years)}）" for m in plan.measures
-        }
+        # no 工程 status in the labels: changed labels make a new widget, which forgets the pick
+        names = {m.key: f"{m.key} {m.name}" for m in plan.measures}
         ss = st.session_state
         if ss.get(SCHEDULE_PICK) not in names:
             ss[SCHEDULE_PICK] = next((m.key for m in plan.measures if not m.schedule), plan.measures[0].key)
         st.selectbox("工程を入力する施策", list(names), format_func=names.get, key=SCHEDULE_PICK)
         key = ss[SCHEDULE_PICK]
+        st.caption(f"入力済み：{_schedule_label(plan, key, years)}")
         activities = {e.fy: e.activity for e in plan.measure(key).schedule}
         shown = [*years, *sorted(set(activities) - set(years))]  # a year outside the period stays visible
         frame = pd.DataFrame(
