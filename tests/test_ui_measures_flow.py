@@ -49,7 +49,8 @@ def test_schedule_entered_in_its_own_editor_reaches_the_chart(
     plan_id = _create(store, svc, guide, period=True, measures=2)
     at = page(plan_id, "measures")
     table = next(e for e in at.dataframe if e.key and ":mt:online:" in e.key)
-    assert list(table.value.columns)[-1] == "schedule" and not any("fy" in c for c in table.value.columns)
+    assert list(table.value.columns)[:3] == ["key", "name", "schedule"]  # beside the name, on screen
+    assert not any("fy" in c for c in table.value.columns)
     assert list(table.value["schedule"]) == ["未入力", "未入力"]
     assert by_label(at.selectbox, "工程を入力する施策").value == "M01"  # the first without 工程
     editor = next(e for e in at.dataframe if e.key and ":sched:M01:" in e.key)

@@ -156,7 +156,7 @@ def test_examples_undo_navigation_highlight_and_schedule(
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("M02 窓口のキャッシュレス化", exact=False)).to_be_visible()
     shot("schedule_drawn", full=True)
-    # 6. The measures table: its last column says how much 工程 each measure has, on screen.
+    # 6. The measures table: the column beside the name says how much 工程 each measure has.
     page.get_by_role("link", name="個別施策").first.click()
     idle()
     expect(page.get_by_role("heading", name="オンライン化原則", exact=False).first).to_be_visible(timeout=WAIT)

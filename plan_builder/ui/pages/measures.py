@@ -17,7 +17,16 @@ from plan_builder.ui import common, scroll, state
 from plan_builder.ui.render import md_escape
 
 ORIGIN_LABELS = {o.label: o for o in MeasureOrigin}
-COLUMNS = ["key", "name", "origin", "national_ref", "department", "summary", "kpi_keys", "schedule"]
+COLUMNS = [
+    "key",
+    "name",
+    "schedule",
+    "origin",
+    "national_ref",
+    "department",
+    "summary",
+    "kpi_keys",
+]  # 工程 stays on screen
 SCHEDULE_PICK = "pb_schedule_measure"  # the measure whose 工程 the schedule editor shows
 
 
