@@ -6,6 +6,8 @@ plan's guide."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from ui_support import by_label, open_app, texts
 
@@ -15,6 +17,7 @@ from plan_builder.guide import Guide, get_guide
 from plan_builder.plan import edit
 from plan_builder.plan.fiscal import format_fiscal_year
 from plan_builder.plan.model import PlanPeriod
+from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
 from plan_builder.ui import scroll
@@ -142,3 +145,30 @@ def test_measure_picker_opens_on_the_list_that_fits_the_guide(
     origins = [r for r in at.radio if r.label == "施策の出典"]
     assert origins and all(r.value == start for r in origins)
     assert edit.national_list_fits(guide) is (start == "national")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(0, 4), st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=250), max_size=5
+    )
+)
+def test_schedule_edit_keeps_what_was_typed_or_refuses_with_a_message(edits: dict[int, str]) -> None:
+    """Any text typed into the schedule editor: saved stripped, emptied years dropped, and text
+    over 200 characters refused with a Japanese message naming the measure and the year."""
+    guide = get_guide("kanmin-2019-municipality")
+    plan = sample_plan(guide, n_measures=1, n_kpis=0)
+    plan = edit.set_schedule(plan, "M01", {})  # start from no 工程
+    years = plan.period.years
+    rows = {i: {"activity": text} for i, text in edits.items()}
+    if any(len(t.strip()) > 200 for t in edits.values()):
+        with pytest.raises(edit.EditError, match="施策 M01 の.*年度の取組内容は200文字以内"):
+            schedule_edit(plan, "M01", rows, years)
+        return
+    try:
+        changed = schedule_edit(plan, "M01", rows, years)
+    except edit.EditError as exc:  # e.g. a forbidden control character: said in Japanese
+        assert "M01" in str(exc) or "取組" in str(exc) or "文字" in str(exc)
+        return
+    expected = {years[i]: t.strip() for i, t in edits.items() if t.strip()}
+    assert {e.fy: e.activity for e in changed.measure("M01").schedule} == expected

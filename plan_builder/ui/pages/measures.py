@@ -17,16 +17,8 @@ from plan_builder.ui import common, scroll, state
 from plan_builder.ui.render import md_escape
 
 ORIGIN_LABELS = {o.label: o for o in MeasureOrigin}
-COLUMNS = [
-    "key",
-    "name",
-    "schedule",
-    "origin",
-    "national_ref",
-    "department",
-    "summary",
-    "kpi_keys",
-]  # 工程 stays on screen
+# 工程 (the status only) right after the name, where it stays on screen
+COLUMNS = ["key", "name", "schedule", "origin", "national_ref", "department", "summary", "kpi_keys"]
 SCHEDULE_PICK = "pb_schedule_measure"  # the measure whose 工程 the schedule editor shows
 
 
