@@ -159,5 +159,7 @@ def test_examples_undo_navigation_highlight_and_schedule(
     # 6. The measures table: the column beside the name says how much 工程 each measure has.
     page.get_by_role("link", name="個別施策").first.click()
     idle()
-    expect(page.get_by_role("heading", name="オンライン化原則", exact=False).first).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("heading", name="オンライン化原則", exact=False).first).to_be_visible(
+        timeout=WAIT
+    )
     shot("measures_table")
