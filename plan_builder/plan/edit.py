@@ -33,6 +33,9 @@ from plan_builder.plan.validation import describe_validation_error
 
 OPEN_DATA_LIST = "open_data_sets"
 NATIONAL_MEASURES_LIST = "national_measures"
+# The national list shipped is the 自治体DX推進計画's priority items; its first edition (第1.0版)
+# is dated 2020-12-25 (guide_templates/municipal-dx-2024.yaml, dx_priorities_v1_0).
+DX_PLAN_FIRST_EDITION = date(2020, 12, 25)
 
 
 class EditError(PlanBuilderError):
@@ -222,6 +225,13 @@ def national_measures(guide: Guide) -> list[ReferenceItem]:
         return list(guide.reference(NATIONAL_MEASURES_LIST).items)
     except KeyError:
         return []
+
+
+def national_list_fits(guide: Guide) -> bool:
+    """Whether the measure picker opens on the national list. The list is the 自治体DX推進計画's
+    priority items: a guide issued before that plan existed (the 2019 官民データ guides) never
+    pointed to them, so its planners start from their own measures (the list stays one click away)."""
+    return bool(national_measures(guide)) and guide.date >= DX_PLAN_FIRST_EDITION
 
 
 def _article(guide: Guide, pillar: str) -> int | None:

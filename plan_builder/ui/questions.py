@@ -98,13 +98,104 @@ def _on_period(qkey: str, wk_start: str, wk_end: str) -> None:
     _save(qkey, (st.session_state.get(wk_start), st.session_state.get(wk_end)), "計画期間を変更")
 
 
+K_ASK, K_UNDO = "pb_example_ask", "pb_example_undo"  # by widget key: the 記載例 asked about; the undo step
+_INSERTABLE = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+
+
+def _asks() -> dict[str, int]:
+    return st.session_state.setdefault(K_ASK, {})
+
+
+def _undos() -> dict[str, edit.Undo]:
+    return st.session_state.setdefault(K_UNDO, {})
+
+
 def _insert_example(qkey: str, wk: str, index: int) -> None:
+    """「記載例を挿入」: an empty answer receives the example; a written one asks first (so Enter on
+    the button, reached by Tab from the field, never overwrites the planner's text)."""
+    _on_change(qkey, wk)  # text typed but not yet applied is saved first
+    op = state.current()
+    if op is None or state.error(qkey):  # typed text that could not be saved stays as it is
+        return
+    if edit.answered(op.plan, op.guide.question(qkey)):
+        _asks()[wk] = index
+        return
+    _put_example(qkey, wk, index, False)
+
+
+def _put_example(qkey: str, wk: str, index: int, replace: bool) -> None:
+    """Append the example below the answer (or replace it), save, and offer a one-step undo."""
+    _asks().pop(wk, None)
     op = state.current()
     if op is None:
         return
     q = op.guide.question(qkey)
-    st.session_state[wk] = edit.example_answer(q, op.plan, index)
-    _on_change(qkey, wk)
+    try:
+        _, step = edit.insert_example(op.plan, op.guide, qkey, index, replace=replace)
+    except edit.EditError as exc:
+        state.set_error(qkey, str(exc))
+        return
+    text = "" if step.after is None else str(step.after)
+    st.session_state[wk] = text
+    change = lambda plan: edit.answer_question(plan, op.guide, qkey, text)  # noqa: E731
+    if state.save_field(qkey, text, change, f"「{q.label}」に記載例を挿入"):
+        _undos()[wk] = step
+
+
+def _cancel_example(wk: str) -> None:
+    _asks().pop(wk, None)
+
+
+def _undo_example(qkey: str, wk: str) -> None:
+    """「元に戻す」: the answer as it was before the last 記載例 insert, in one step."""
+    step = _undos().pop(wk, None)
+    op = state.current()
+    if op is None or step is None:
+        return
+    try:
+        edit.undo(op.plan, op.guide, step)
+    except edit.EditError as exc:
+        state.set_error(qkey, str(exc))
+        return
+    before = "" if step.before is None else str(step.before)
+    st.session_state[wk] = before
+    label = op.guide.question(qkey).label
+    state.save_field(
+        qkey, before, lambda plan: edit.undo(plan, op.guide, step), f"「{label}」の記載例の挿入を元に戻す"
+    )
+
+
+def _example_buttons(plan: Plan, q: Question, wk: str) -> None:
+    """The insert button, the question asked before touching written text, and the undo."""
+    st.button(
+        "記載例を挿入",
+        key=f"ex:{wk}",
+        on_click=_insert_example,
+        args=(q.key, wk, 0),
+        help="入力欄が空のときは記載例を入れます。入力済みのときは、下に追加するか置き換えるかを確かめます。",
+    )
+    if wk in _asks():
+        with st.container(border=True):
+            st.markdown("入力欄にはすでに文章があります。記載例をどうしますか。")
+            args = (q.key, wk, _asks()[wk])
+            row = st.container(horizontal=True)  # wraps in a narrow column; labels never cut
+            row.button(
+                "下に追加する", key=f"exadd:{wk}", on_click=_put_example, args=(*args, False), type="primary"
+            )
+            row.button("置き換える", key=f"exrep:{wk}", on_click=_put_example, args=(*args, True))
+            row.button("やめる", key=f"exno:{wk}", on_click=_cancel_example, args=(wk,))
+    step = _undos().get(wk)
+    if step is not None and get_answer(plan, q) == step.after:
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.caption("記載例を挿入しました。")
+        row.button(
+            "元に戻す",
+            key=f"exundo:{wk}",
+            on_click=_undo_example,
+            args=(q.key, wk),
+            icon=":material/undo:",
+            help="記載例を挿入する前の内容に戻します。",
+        )
 
 
 def render_input(plan: Plan, guide: Guide, q: Question) -> None:
@@ -205,6 +296,9 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
     msg = state.error(q.key)
     if msg:  # escaped: the message often quotes what was typed
         st.error(md_escape(msg), icon=":material/error:")
+    version = state.saved_version(q.key)
+    if version is not None and not msg:
+        st.caption(f":material/check: 保存しました（版{version}）")
     path = question_path(q)
     if path in state.conflicts():
         keys = [state.wkey(q.key + ":start"), state.wkey(q.key + ":end")] if first != q.key else [wk]
@@ -320,24 +414,15 @@ def render_guidance(plan: Plan, guide: Guide, q: Question) -> None:
         if q.basis:
             st.caption(f"根拠：{md_escape(q.basis)}")
         st.caption(f"出典：{md_escape(q.citation.text())}")
-        if q.examples and q.type in (QuestionType.LONG_TEXT, QuestionType.SHORT_TEXT, QuestionType.URL):
-            if state.read_only():  # nothing to insert into: the 記載例 are still shown
-                with st.expander("記載例を見る"):
-                    for i in range(len(q.examples)):
-                        st.markdown(md_escape(edit.example_answer(q, plan, i)))
-                return
+        if q.examples and q.type in (*_INSERTABLE, QuestionType.URL):
             wk = state.wkey(q.key)
-            st.button(
-                "記載例を挿入",
-                key=f"ex:{wk}",
-                on_click=_insert_example,
-                args=(q.key, wk, 0),
-                help="入力欄の内容を記載例で置き換えます。元に戻すには「変更履歴」から復元できます。",
-            )
+            insertable = q.type in _INSERTABLE and not state.read_only()  # a closed seat only reads
+            if insertable:
+                _example_buttons(plan, q, wk)
             with st.expander("記載例を見る"):
                 for i, _ex in enumerate(q.examples):
                     st.markdown(md_escape(edit.example_answer(q, plan, i)))
-                    if i:
+                    if i and insertable:
                         st.button(
                             f"記載例{i + 1}を挿入",
                             key=f"ex:{wk}:{i}",

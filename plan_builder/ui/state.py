@@ -48,6 +48,7 @@ K_ERRORS, K_NONCE, K_FLASH, K_CHAPTER = "pb_errors", "pb_nonce", "pb_flash", "pb
 K_DRAWN, K_LAST, K_SEEDS = "pb_drawn", "pb_last_drawn", "pb_seeds"
 K_UNSAVED, K_CONFLICTS, K_OUTAGE = "pb_unsaved", "pb_conflicts", "pb_outage"
 K_PAGES, K_BOUNCE = "pb_pages", "pb_bounce"
+K_SAVED_FIELD = "pb_saved_field"  # (field name, version) of the last field saved, for its 「保存しました」
 NO_EDIT: Any = object()  # `edited` found nothing the user changed
 
 UNREACHABLE_MESSAGE = (
@@ -289,6 +290,8 @@ def save_field(name: str, raw: Any, change: Callable[[Plan], Plan], note: str) -
     keep_unsaved(name, raw, change, note)  # until the save has succeeded
     if commit(change(plan), note=note):
         forget_unsaved(name)
+        if ss[K_PLAN] is not plan:  # a save happened (not an unchanged value): say so at the field
+            ss[K_SAVED_FIELD] = (name, ss[K_VERSION])
         return True
     if ss.get(K_OUTAGE) is None:  # refused (permission, deleted plan): nothing to retry
         st.session_state[K_UNSAVED][name] = (raw, None, note)
@@ -427,10 +430,17 @@ def commit(new_plan: Plan, note: str = "") -> bool:
         ss[K_OUTAGE] = message
         return False
     ss[K_OUTAGE], ss[K_STALE] = None, False  # saved (merged if need be): this tab holds the latest
+    ss.pop(K_SAVED_FIELD, None)  # the sign moves to the field `save_field` names, if any
     ss[K_VERSION], ss[K_PLAN], ss[K_SAVED] = stored.version, stored.plan, stored.updated_at
     if conflicts:
         ss.setdefault(K_CONFLICTS, {}).update(conflicts)
     return True
+
+
+def saved_version(name: str) -> int | None:
+    """The version the last save made, when it was a save of field `name` (else None)."""
+    saved = st.session_state.get(K_SAVED_FIELD)
+    return saved[1] if saved and saved[0] == name else None
 
 
 def conflicts() -> dict[str, tuple[Any, Any]]:

@@ -8,7 +8,7 @@ import streamlit as st
 from plan_builder.checks import Finding
 from plan_builder.guide.model import Guide, QuestionType
 from plan_builder.ui import common, nav, progress, review_pages, state
-from plan_builder.ui.pages.wizard import FOCUS, place_comments
+from plan_builder.ui.pages.wizard import open_question, place_comments
 from plan_builder.ui.render import md_escape
 
 BADGES = {"error": ":red-badge[要対応]", "warning": ":orange-badge[確認]", "info": ":blue-badge[参考]"}
@@ -74,9 +74,8 @@ def render() -> None:
     review_pages.submit_panel(state.service(), op.id)
     if goto:
         dest, f = goto
-        st.session_state[state.K_CHAPTER] = f.chapter_key
-        if f.question_key:
-            st.session_state[FOCUS] = f.question_key
+        if dest == "wizard":
+            open_question(f.chapter_key, f.question_key)  # scrolled to and highlighted there
         if dest == "kpis" and f.target:
             st.session_state["pb_kpi_selected"] = f.target
         st.switch_page(nav.page(dest))

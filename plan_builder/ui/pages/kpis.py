@@ -136,8 +136,10 @@ def _on_add() -> None:
     state.set_error("kpi_add", None)
     if state.commit(plan, note="KPIを追加"):
         ss[SELECTED] = plan.kpis[-1].key
-        for k in ("name", "unit"):
+        for k in ("name", "unit"):  # the form starts empty for the next KPI
             ss[p + k] = ""
+        for k in ("pillar", "measure"):
+            ss[p + k] = None
 
 
 def _on_delete(kpi_key: str) -> None:

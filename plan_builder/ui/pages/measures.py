@@ -1,4 +1,6 @@
-"""Measures (個別施策): a table editor per pillar; add from the national list or as the town's own."""
+"""Measures (個別施策): a table editor per pillar; add from the national list or as the town's own;
+the yearly schedule (工程) of one measure at a time in an editor of its own, which fits any screen
+(as columns of the wide table it was off-screen)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,19 @@ from plan_builder.guide.model import Guide, Pillar
 from plan_builder.plan import edit
 from plan_builder.plan.fiscal import format_fiscal_year
 from plan_builder.plan.model import MeasureOrigin, Plan
-from plan_builder.ui import common, state
+from plan_builder.ui import common, scroll, state
 from plan_builder.ui.render import md_escape
 
 ORIGIN_LABELS = {o.label: o for o in MeasureOrigin}
-BASE_COLUMNS = ["key", "name", "origin", "national_ref", "department", "summary", "kpi_keys"]
+# 工程 (the status only) right after the name, where it stays on screen
+COLUMNS = ["key", "name", "schedule", "origin", "national_ref", "department", "summary", "kpi_keys"]
+SCHEDULE_PICK = "pb_schedule_measure"  # the measure whose 工程 the schedule editor shows
+
+
+def open_schedule(measure_key: str) -> None:
+    """Open this page at the schedule editor, on one measure (the 工程表 page's link)."""
+    st.session_state[SCHEDULE_PICK] = measure_key
+    scroll.request(scroll.SCHEDULE)
 
 
 def _years(plan: Plan) -> list[int]:
@@ -24,12 +34,19 @@ def _years(plan: Plan) -> list[int]:
     return sorted(years)
 
 
+def _schedule_label(plan: Plan, key: str, years: list[int]) -> str:
+    """How much of a measure's 工程 is written: 「3/5年度」, or 「未入力」."""
+    done = {e.fy for e in plan.measure(key).schedule}
+    if not done:
+        return "未入力"
+    return f"{len(done & set(years))}/{len(years)}年度" if years else f"{len(done)}年度"
+
+
 def _frame(plan: Plan, pillar: str, years: list[int]) -> pd.DataFrame:
     rows = []
     for m in plan.measures:
         if m.pillar != pillar:
             continue
-        sched = {e.fy: e.activity for e in m.schedule}
         row: dict[str, Any] = {
             "key": m.key,
             "name": m.name,
@@ -38,13 +55,13 @@ def _frame(plan: Plan, pillar: str, years: list[int]) -> pd.DataFrame:
             "department": m.department,
             "summary": m.summary,
             "kpi_keys": list(m.kpi_keys),
+            "schedule": _schedule_label(plan, m.key, years),
         }
-        row.update({f"fy{fy}": sched.get(fy, "") for fy in years})
         rows.append(row)
-    return pd.DataFrame(rows, columns=BASE_COLUMNS + [f"fy{fy}" for fy in years])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _apply_row(plan: Plan, guide: Guide, key: str, changes: dict[str, Any], years: list[int]) -> Plan:
+def _apply_row(plan: Plan, guide: Guide, key: str, changes: dict[str, Any]) -> Plan:
     fields: dict[str, Any] = {}
     for col, value in changes.items():
         if col == "origin":
@@ -55,15 +72,10 @@ def _apply_row(plan: Plan, guide: Guide, key: str, changes: dict[str, Any], year
             fields[col] = "" if value is None else str(value)
     if fields:
         plan = edit.update_measure(plan, guide, key, **fields)
-    sched_changes = {int(c[2:]): v for c, v in changes.items() if c.startswith("fy")}
-    if sched_changes:
-        current = {e.fy: e.activity for e in plan.measure(key).schedule}
-        current.update(sched_changes)
-        plan = edit.set_schedule(plan, key, current)
     return plan
 
 
-def _on_table(pillar: str, wk: str, keys: list[str], years: list[int]) -> None:
+def _on_table(pillar: str, wk: str, keys: list[str]) -> None:
     op = state.current()
     if op is None or not state.on_screen(wk):  # a table the browser no longer shows never writes
         return
@@ -72,7 +84,7 @@ def _on_table(pillar: str, wk: str, keys: list[str], years: list[int]) -> None:
     plan = op.plan
     try:
         for idx, changes in (delta.get("edited_rows") or {}).items():
-            plan = _apply_row(plan, op.guide, keys[int(idx)], changes, years)
+            plan = _apply_row(plan, op.guide, keys[int(idx)], changes)
         for row in delta.get("added_rows") or []:
             if not any(v not in (None, "", []) for v in row.values()):
                 continue
@@ -82,7 +94,7 @@ def _on_table(pillar: str, wk: str, keys: list[str], years: list[int]) -> None:
             )
             new_key = plan.measures[-1].key
             rest = {k: v for k, v in row.items() if k not in ("name", "origin", "key")}
-            plan = _apply_row(plan, op.guide, new_key, rest, years)
+            plan = _apply_row(plan, op.guide, new_key, rest)
         for idx in sorted(delta.get("deleted_rows") or [], reverse=True):
             plan = edit.remove_measure(plan, keys[int(idx)])
     except edit.EditError as exc:
@@ -129,6 +141,7 @@ def _add_form(op, pillar: Pillar) -> None:
             ["national", "own"],
             format_func=lambda v: "国の施策から選ぶ" if v == "national" else "独自施策として追加する",
             key=prefix + "origin",
+            index=0 if edit.national_list_fits(op.guide) else 1,  # a 2019 plan starts from its own
             horizontal=True,
         )
         if st.session_state.get(prefix + "origin") == "national":
@@ -182,8 +195,12 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
                 "関連KPI", options=list(kpi_names), format_func=lambda k: kpi_names.get(k, k)
             ),
         }
-        for fy in years:
-            config[f"fy{fy}"] = st.column_config.TextColumn(format_fiscal_year(fy), max_chars=200)
+        config["schedule"] = st.column_config.TextColumn(
+            "工程",
+            disabled=True,
+            width="small",
+            help="年度ごとの取組の入力状況。下の「年度ごとの取組（工程）」で入力します。",
+        )
         st.data_editor(
             _frame(plan, pillar.key, years),
             key=wk,
@@ -191,7 +208,7 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
             hide_index=True,
             num_rows="dynamic",
             on_change=_on_table,
-            args=(pillar.key, wk, keys, years),
+            args=(pillar.key, wk, keys),
             width="stretch",
         )
     else:
@@ -202,6 +219,76 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
     _add_form(op, pillar)
 
 
+def schedule_edit(
+    plan: Plan, measure_key: str, edited_rows: dict[Any, dict[str, Any]], years: list[int]
+) -> Plan:
+    """The plan with the schedule editor's edited rows (row index -> {"activity": text}) applied."""
+    changes = {years[int(i)]: c["activity"] for i, c in edited_rows.items() if "activity" in c}
+    activities: dict[int, str | None] = {e.fy: e.activity for e in plan.measure(measure_key).schedule}
+    activities.update(changes)
+    return edit.set_schedule(plan, measure_key, activities)
+
+
+def _on_schedule(measure_key: str, wk: str, years: list[int]) -> None:
+    op = state.current()
+    if op is None or not state.on_screen(wk) or measure_key not in {m.key for m in op.plan.measures}:
+        return
+    edited = (st.session_state.get(wk) or {}).get("edited_rows") or {}
+    field = f"schedule:{measure_key}"
+    try:
+        plan = schedule_edit(op.plan, measure_key, edited, years)
+    except edit.EditError as exc:
+        state.set_error(field, f"{exc}（この変更は保存されていません）")
+        return
+    state.set_error(field, None)
+    state.commit(plan, note=f"施策 {measure_key} の工程を変更")
+
+
+def _schedule_editor(op, years: list[int]) -> None:
+    """One measure's activities by fiscal year: a narrow table of 年度 and 取組内容."""
+    plan = op.plan
+    with st.container(border=True, key=scroll.SCHEDULE):
+        st.markdown("##### 年度ごとの取組（工程）")
+        if not plan.measures:
+            st.caption("施策を追加すると、ここで年度ごとの取組を入力できます。")
+            return
+        if not years:
+            st.info("第3章で計画期間を入力すると、年度ごとの取組（工程）を入力できます。")
+            return
+        st.caption("施策を選び、年度ごとの取組内容を書きます。書いた内容は工程表に載ります。")
+        # no 工程 status in the labels: changed labels make a new widget, which forgets the pick
+        names = {m.key: f"{m.key} {m.name}" for m in plan.measures}
+        ss = st.session_state
+        if ss.get(SCHEDULE_PICK) not in names:
+            ss[SCHEDULE_PICK] = next((m.key for m in plan.measures if not m.schedule), plan.measures[0].key)
+        st.selectbox("工程を入力する施策", list(names), format_func=names.get, key=SCHEDULE_PICK)
+        key = ss[SCHEDULE_PICK]
+        st.caption(f"入力済み：{_schedule_label(plan, key, years)}")
+        activities = {e.fy: e.activity for e in plan.measure(key).schedule}
+        shown = [*years, *sorted(set(activities) - set(years))]  # a year outside the period stays visible
+        frame = pd.DataFrame(
+            {
+                "year": [format_fiscal_year(fy) for fy in shown],
+                "activity": [activities.get(fy, "") for fy in shown],
+            }
+        )
+        wk = state.wkey(f"sched:{key}:{op.version}")
+        state.mark_drawn(wk)
+        st.data_editor(
+            frame,
+            key=wk,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "year": st.column_config.TextColumn("年度", disabled=True, width="small"),
+                "activity": st.column_config.TextColumn("取組内容", max_chars=200, width="large"),
+            },
+            on_change=_on_schedule,
+            args=(key, wk, shown),
+        )
+        common.show_error(f"schedule:{key}")
+
+
 def render() -> None:
     op = common.require_plan()
     if op is None:
@@ -209,11 +296,10 @@ def render() -> None:
     common.header(op, "個別施策")
     st.caption(
         "柱ごとに施策を入力します。表のセルを直接編集でき、行の追加・削除もできます。"
-        "年度の列には、その年度の取組内容（工程表に載ります）を書きます。全ての柱に施策を置く必要はありません。"
+        "年度ごとの取組（工程表に載ります）は、下の「年度ごとの取組（工程）」で施策を選んで書きます。"
+        "全ての柱に施策を置く必要はありません。"
     )
     years = _years(op.plan)
-    if not op.plan.period:
-        st.info("第3章で計画期間を入力すると、年度ごとの取組（工程）を入力する列が表示されます。")
     shown = op.guide.pillars_shown(set(op.plan.pillars))
     extra = [
         p for p in op.guide.pillars if p not in shown and any(m.pillar == p.key for m in op.plan.measures)
@@ -221,6 +307,8 @@ def render() -> None:
     for pillar in [*shown, *extra]:
         with st.container(border=True):
             _pillar_section(op, pillar, years)
+    _schedule_editor(op, years)
+    scroll.apply()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import streamlit as st
 from plan_builder.guide.model import Guide
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.comments import Comment
-from plan_builder.ui import adoption, common, nav, progress, questions, review_pages, state
+from plan_builder.ui import adoption, common, nav, progress, questions, review_pages, scroll, state
 from plan_builder.ui.render import md_escape
 
 FOCUS = "pb_focus"
@@ -24,6 +24,18 @@ QP_CHAPTER = "chapter"  # in the URL too, so a reload reopens the chapter the us
 def _goto(chapter_key: str) -> None:
     st.session_state[state.K_CHAPTER] = chapter_key
     st.session_state.pop(FOCUS, None)
+    scroll.request(scroll.TOP)  # a new chapter starts at its heading, not where the last one ended
+
+
+def open_question(chapter_key: str, question_key: str | None) -> None:
+    """Open a chapter at one question (点検's 「修正する」): it is scrolled to and highlighted."""
+    st.session_state[state.K_CHAPTER] = chapter_key
+    if question_key:
+        st.session_state[FOCUS] = question_key
+        scroll.request(scroll.FOCUSED)
+    else:
+        st.session_state.pop(FOCUS, None)
+        scroll.request(scroll.TOP)
 
 
 def _picked() -> None:
@@ -121,8 +133,13 @@ def render() -> None:
                     f"点検で指摘された設問：{md_escape(guide.question(focus).label)}",
                     icon=":material/search:",
                 )
+        if focus:
+            scroll.highlight_style()
         for q in chapter.questions:
-            with st.container(border=True):
+            focused = q.key == focus
+            with st.container(border=True, key=scroll.FOCUSED if focused else None):
+                if focused:
+                    st.markdown(":blue-badge[:material/search: 点検で指摘された設問]")
                 if placed.get(q.key):
                     review_pages.comments_at_question(svc, op.id, q.key, comments=placed[q.key])
                 questions.render_question(plan, guide, q)
@@ -146,6 +163,7 @@ def render() -> None:
                 type="primary",
                 width="stretch",
             )
+    scroll.apply()
 
 
 if __name__ == "__main__":
