@@ -23,7 +23,6 @@ from plan_builder.plan.text import clean_text
 from plan_builder.review import notices
 from plan_builder.review.labels import place_label
 from plan_builder.review.tables import ReviewCommentRecord, SubmissionRecord
-from plan_builder.review.workflow import PLANNER_SIDE, REVIEWER_SIDE, may_act
 from plan_builder.store.repo import Store
 from plan_builder.store.tables import PlanRecord, utcnow
 
@@ -103,10 +102,10 @@ class CommentService:
         return self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
 
     def _may_review(self, rec: PlanRecord) -> bool:
-        return may_act(self.actor, REVIEWER_SIDE, rec)
+        return policy.side_scope(self.actor, policy.REVIEWER_SIDE).allows_row(rec)
 
     def _may_reply(self, rec: PlanRecord) -> bool:
-        return self._may_review(rec) or may_act(self.actor, PLANNER_SIDE, rec)
+        return self._may_review(rec) or policy.side_scope(self.actor, policy.PLANNER_SIDE).allows_row(rec)
 
     def can_resolve(self, plan_id: int) -> bool:
         """Whether this actor may resolve and reopen the plan's comments (for the buttons)."""

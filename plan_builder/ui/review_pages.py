@@ -15,12 +15,12 @@ from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.plan.model import PlanStatus
+from plan_builder.review import DOCUMENT_FORMATS as DOC_FORMATS
+from plan_builder.review import DocumentService
 from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
 from plan_builder.review.comments import MAX_BODY, Comment, CommentService
 from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, coverage_matrix
 from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
-from plan_builder.review.documents import FORMATS as DOC_FORMATS
-from plan_builder.review.documents import document_name, submitted_document
 from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
 from plan_builder.review.labels import display_names, place_label
 from plan_builder.review.measure_coverage import (
@@ -235,13 +235,13 @@ def review_panel(plan_id: int) -> None:
 
 def _document_downloads(plan_id: int, round_no: int) -> None:
     """The submitted revision as Word or PDF (built when the button is clicked)."""
-    store, actor = _ctx()
+    docs = DocumentService(*_ctx())
     cols = st.columns(len(DOC_FORMATS))
     for col, (fmt, label) in zip(cols, DOC_FORMATS.items(), strict=True):
         col.download_button(
             f"提出された計画を{label}形式で保存",
-            lambda fmt=fmt: submitted_document(store, actor, plan_id, fmt, round=round_no)[0],
-            file_name=document_name(store, actor, plan_id, fmt, round=round_no),
+            lambda fmt=fmt: docs.submitted(plan_id, fmt, round=round_no)[0],
+            file_name=docs.name(plan_id, fmt, round=round_no),
             mime=DOC_MIME[fmt],
             key=f"rv_doc_{plan_id}_{fmt}",
             on_click="ignore",
