@@ -281,7 +281,7 @@ http {{
 
 
 def make_session(db: str) -> str:
-    from plan_builder.auth.actor import Actor, Role
+    from plan_builder.auth import Actor, Role
     from plan_builder.store import Store
     from plan_builder.training import TrainingService
 
@@ -293,7 +293,7 @@ def make_session(db: str) -> str:
 
 def missing_edits(db: str, acked: dict[tuple[str, str], list[str]]) -> int:
     """Acknowledged answers whose last value is not what the database holds."""
-    from plan_builder.auth.actor import Actor, Role
+    from plan_builder.auth import Actor, Role
     from plan_builder.guide import get_guide
     from plan_builder.store import Store
     from plan_builder.training import TrainingService

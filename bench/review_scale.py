@@ -17,12 +17,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth import Actor, Role
 from plan_builder.guide import get_guide
-from plan_builder.review import StatusBoardService, survey_records
-from plan_builder.review.coverage import coverage_matrix
-from plan_builder.review.kpi import benchmark, kinds, kpi_index
-from plan_builder.review.snapshots import SnapshotService
+from plan_builder.review import (
+    SnapshotService,
+    StatusBoardService,
+    benchmark,
+    coverage_matrix,
+    kinds,
+    kpi_index,
+    survey_records,
+)
 from plan_builder.store import Store
 
 GUIDE_ID = "kanmin-2019-municipality"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import ColumnElement, and_, false, true
 
 from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.store.tables import PlanRecord
+from plan_builder.store import PlanRecord
 
 
 @dataclass(frozen=True)

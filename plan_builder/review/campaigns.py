@@ -12,12 +12,10 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
-from plan_builder.auth import policy
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor, policy
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
 from plan_builder.review.tables import CampaignRecord
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import LocalGovernment
+from plan_builder.store import LocalGovernment, Store
 
 
 class CampaignError(PlanBuilderError):

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction, store_of: StoreOf, actor_of: Actor
 
     def change(to: str) -> Callable[[argparse.Namespace], int]:
         def handler(args: argparse.Namespace) -> int:
-            from plan_builder.plan.model import PlanStatus
+            from plan_builder.plan import PlanStatus
             from plan_builder.review import GUARDED, GuardService, ReviewService
 
             store, actor = ctx(args)

@@ -15,16 +15,14 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor, audit, policy
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import get_guide
-from plan_builder.plan.text import clean_text
+from plan_builder.plan import clean_text
 from plan_builder.review import notices
 from plan_builder.review.labels import place_label
 from plan_builder.review.tables import ReviewCommentRecord, SubmissionRecord
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import PlanRecord, utcnow
+from plan_builder.store import PlanRecord, Store, utcnow
 
 MAX_BODY = 5000
 _CHAPTER_RE = re.compile(r"^[a-z][a-z0-9_]*$")

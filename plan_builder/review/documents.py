@@ -8,10 +8,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor
 from plan_builder.review.workflow import ReviewService
 from plan_builder.service import PlanService
-from plan_builder.store.repo import Store
+from plan_builder.store import Store
 from plan_builder.uploads import safe_filename
 
 DOCUMENT_FORMATS = {"docx": "Word", "pdf": "PDF"}

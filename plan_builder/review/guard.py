@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from plan_builder.auth import policy
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor, policy
 from plan_builder.checks import Finding, check_plan
 from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import get_guide
-from plan_builder.plan.model import PlanStatus
+from plan_builder.plan import PlanStatus
 from plan_builder.review.comments import CommentService
 from plan_builder.review.labels import display_names, place_label
 from plan_builder.review.workflow import ACTION_LABELS, SUBMITTING, ReviewService, Transition
 from plan_builder.service import PlanService
-from plan_builder.store.repo import Store
+from plan_builder.store import Store
 
 S = PlanStatus
 GUARDED = {S.SUBMITTED, S.RESUBMITTED, S.APPROVED}

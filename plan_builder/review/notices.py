@@ -16,13 +16,10 @@ from email.message import EmailMessage
 
 from sqlmodel import Session, select
 
-from plan_builder.auth import policy
-from plan_builder.auth.actor import Actor, Role
-from plan_builder.auth.tables import UserRecord
+from plan_builder.auth import Actor, Role, UserRecord, policy
 from plan_builder.errors import NotFoundError
 from plan_builder.review.tables import NoticeRecord
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import PlanRecord, utcnow
+from plan_builder.store import PlanRecord, Store, utcnow
 
 KINDS = {"returned": "差戻し", "commented": "コメント", "approved": "承認"}
 SMTP_ENV = ("PLAN_BUILDER_SMTP_HOST", "PLAN_BUILDER_SMTP_PORT", "PLAN_BUILDER_SMTP_FROM")

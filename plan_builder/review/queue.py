@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from plan_builder.auth.actor import Actor
-from plan_builder.plan.clock import to_jst
-from plan_builder.plan.model import PlanStatus
+from plan_builder.auth import Actor
+from plan_builder.plan import PlanStatus, to_jst
 from plan_builder.review.comments import CommentService
 from plan_builder.review.snapshots import LG_HEADER, SnapshotFilter, SnapshotService, band_label, lg_cells
-from plan_builder.store.repo import Store
+from plan_builder.store import Store
 
 WAITING = {PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, PlanStatus.RESUBMITTED}
 SORT_KEYS = {

@@ -21,18 +21,13 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, func
 from sqlmodel import select
 
-from plan_builder.auth import policy
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor, policy
 from plan_builder.errors import PermissionDeniedError
-from plan_builder.plan.clock import to_jst
-from plan_builder.plan.model import PlanStatus
-from plan_builder.plan.text import fold_search
+from plan_builder.plan import PlanStatus, fold_search, to_jst
 from plan_builder.review.campaigns import CampaignService
 from plan_builder.review.snapshots import LG_TYPE_LABELS
 from plan_builder.review.tables import SubmissionRecord
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import LocalGovernment, PlanRecord
-from plan_builder.store.training_orgs import TRAINING_PREF
+from plan_builder.store import TRAINING_PREF, LocalGovernment, PlanRecord, Store
 
 
 class BoardStatus(StrEnum):

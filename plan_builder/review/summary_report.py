@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from plan_builder.auth.actor import Actor
-from plan_builder.export import reference_docx_for
-from plan_builder.export.docx_builder import DocxBuilder
+from plan_builder.auth import Actor
+from plan_builder.export import DocxBuilder, reference_docx_for
 from plan_builder.guide import Guide
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import format_date
+from plan_builder.plan import format_date, today_jst
 from plan_builder.review.export import to_xlsx_sheets
 from plan_builder.review.kpi import kinds, kpi_index
 from plan_builder.review.measure_coverage import MEASURE_PATHS, national_matrix
@@ -35,7 +33,7 @@ from plan_builder.review.status_board import (
     board_counts,
     survey_records,
 )
-from plan_builder.store.repo import Store
+from plan_builder.store import Store
 
 STATUS_HEADER = ["状況", "団体数", "割合（%）"]
 PILLAR_HEADER = ["柱", "取り上げた計画の数", "割合（%）"]

@@ -14,8 +14,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor, audit, policy
 from plan_builder.checks import check_plan
 from plan_builder.errors import (
     InvalidTransitionError,
@@ -24,13 +23,12 @@ from plan_builder.errors import (
     StaleVersionError,
 )
 from plan_builder.guide import get_guide
-from plan_builder.plan.model import PlanStatus
+from plan_builder.plan import PlanStatus
 from plan_builder.review import notices
 from plan_builder.review.completeness import Completeness, plan_completeness
-from plan_builder.review.digest import digest
+from plan_builder.review.digests import digest
 from plan_builder.review.tables import ReviewTransitionRecord, SubmissionRecord
-from plan_builder.store.repo import RevisionWrite, Store, StoredPlan
-from plan_builder.store.tables import PlanRecord
+from plan_builder.store import PlanRecord, RevisionWrite, Store, StoredPlan
 
 S = PlanStatus
 

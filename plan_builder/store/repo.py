@@ -24,9 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
-from plan_builder.plan.limits import check_size
-from plan_builder.plan.model import TITLE_MAX_LENGTH, Plan, PlanStatus
-from plan_builder.plan.text import fold_search
+from plan_builder.plan import TITLE_MAX_LENGTH, Plan, PlanStatus, check_size, fold_search
 from plan_builder.store.db import PROJECT_ROOT, make_engine
 from plan_builder.store.migrate import upgrade
 from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord, utcnow
@@ -136,7 +134,9 @@ class Store:
         self, text: str = "", *, pref_code: str | None = None, limit: int = 50, include_wards: bool = False
     ) -> list[LocalGovernment]:
         """Match name (漢字), kana (カタカナ or ひらがな) or code; prefixes of codes work too."""
-        needle = fold_search(text)  # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14)  # PostgreSQL refuses NUL in text
+        needle = fold_search(
+            text
+        )  # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14)  # PostgreSQL refuses NUL in text
         with self.session() as s:
             q = select(LocalGovernment).where(LocalGovernment.northern_territories == False)  # noqa: E712
             q = q.where(LocalGovernment.pref_code != TRAINING_PREF)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import format_date
+from plan_builder.plan import format_date, today_jst
 from plan_builder.review import CampaignService, NoticeService
 from plan_builder.service import PlanService
 from plan_builder.ui.render import md_escape

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.errors import PlanBuilderError, StaleVersionError
-from plan_builder.plan.model import PlanStatus
+from plan_builder.plan import PlanStatus
 from plan_builder.review import ACTION_LABELS, GUARDED, TRANSITIONS, Brief, GuardService, ReviewService
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape

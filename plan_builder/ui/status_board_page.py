@@ -7,11 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plan_builder.auth.actor import NATIONAL, Role
+from plan_builder.auth import NATIONAL, Role
 from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import get_guide
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import format_date
+from plan_builder.plan import format_date, today_jst
 from plan_builder.review import (
     LG_TYPE_LABELS,
     SURVEY_HEADER,

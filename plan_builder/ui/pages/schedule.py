@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plan_builder.plan.fiscal import format_fiscal_year
+from plan_builder.plan import format_fiscal_year
 from plan_builder.ui import charts, common, nav
 
 
