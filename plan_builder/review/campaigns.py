@@ -12,10 +12,11 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
-from plan_builder.auth import Actor, policy
-from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
+from plan_builder.auth import policy
+from plan_builder.errors import NotFoundError, PlanBuilderError
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.tables import CampaignRecord
-from plan_builder.store import LocalGovernment, Store
+from plan_builder.store import LocalGovernment
 
 
 class CampaignError(PlanBuilderError):
@@ -41,18 +42,12 @@ def _campaign(r: CampaignRecord) -> Campaign:
     return Campaign(r.id, r.title, r.pref_code, r.due_date, r.note, r.created_by, r.created_at, r.closed)  # type: ignore[arg-type]
 
 
-class CampaignService:
+class CampaignService(ScopedService):
     """Campaigns of one actor's area (policy.board_scope); due dates for one organisation's
     planners (policy.write_scope)."""
 
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
-
     def _area(self) -> policy.Scope:
-        scope = policy.board_scope(self.actor)
-        if scope.nothing:
-            raise PermissionDeniedError("提出期限の設定は審査担当者と管理者のみが行えます")
-        return scope
+        return self._board_area("提出期限の設定は審査担当者と管理者のみが行えます")
 
     def create(self, *, title: str, due_date: date, pref_code: str | None = None, note: str = "") -> Campaign:
         """A new campaign over the actor's prefecture (a national reviewer or admin may pick one,

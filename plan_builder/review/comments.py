@@ -15,14 +15,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from plan_builder.auth import Actor, audit, policy
+from plan_builder.auth import audit, policy
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import get_guide
 from plan_builder.plan import clean_text
 from plan_builder.review import notices
 from plan_builder.review.labels import place_label
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.tables import ReviewCommentRecord, SubmissionRecord
-from plan_builder.store import PlanRecord, Store, utcnow
+from plan_builder.store import PlanRecord, utcnow
 
 MAX_BODY = 5000
 _CHAPTER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -92,13 +93,7 @@ def _clean_body(body: str) -> str:
     return text
 
 
-class CommentService:
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
-
-    def _meta(self, plan_id: int) -> PlanRecord:
-        return self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
-
+class CommentService(ScopedService):
     def _may_review(self, rec: PlanRecord) -> bool:
         return policy.side_scope(self.actor, policy.REVIEWER_SIDE).allows_row(rec)
 

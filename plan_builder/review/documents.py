@@ -8,20 +8,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from plan_builder.auth import Actor
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.workflow import ReviewService
 from plan_builder.service import PlanService
-from plan_builder.store import Store
 from plan_builder.uploads import safe_filename
 
 DOCUMENT_FORMATS = {"docx": "Word", "pdf": "PDF"}
 
 
-class DocumentService:
+class DocumentService(ScopedService):
     """Submitted revisions as documents, read with the actor's rights (ReviewService)."""
-
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
 
     def submitted(self, plan_id: int, fmt: str, *, round: int | None = None) -> tuple[bytes, str]:
         """(file content, download name) of the submission `round` (the latest when None)."""

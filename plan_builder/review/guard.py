@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from plan_builder.auth import Actor, policy
 from plan_builder.checks import Finding, check_plan
 from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import get_guide
 from plan_builder.plan import PlanStatus
 from plan_builder.review.comments import CommentService
 from plan_builder.review.labels import display_names, place_label
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.workflow import ACTION_LABELS, SUBMITTING, ReviewService, Transition
 from plan_builder.service import PlanService
-from plan_builder.store import Store
 
 S = PlanStatus
 GUARDED = {S.SUBMITTED, S.RESUBMITTED, S.APPROVED}
@@ -74,12 +73,9 @@ def status_message(t: Transition, lg_name: str) -> str:
     return f"{lg_name}の計画を「{t.to_status.label}」にしました{rnd}。"
 
 
-class GuardService:
+class GuardService(ScopedService):
     """Submission and approval behind a brief, with the actor's rights: the plan is read through
     PlanService/ReviewService and the comments through CommentService (each scoped by policy)."""
-
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
 
     def brief(self, plan_id: int, to: PlanStatus) -> Brief:
         """What is open on the plan for the change to `to`."""
@@ -139,5 +135,5 @@ class GuardService:
         t = ReviewService(self.store, self.actor).transition(
             plan_id, to, note=note, expected_version=expected_version
         )
-        meta = self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
+        meta = self._meta(plan_id)
         return t, status_message(t, self.store.local_government(meta.lg_code).name)

@@ -16,8 +16,9 @@ from email.message import EmailMessage
 
 from sqlmodel import Session, select
 
-from plan_builder.auth import Actor, Role, UserRecord, policy
+from plan_builder.auth import Role, UserRecord, policy
 from plan_builder.errors import NotFoundError
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.tables import NoticeRecord
 from plan_builder.store import PlanRecord, Store, utcnow
 
@@ -52,12 +53,9 @@ def add_in(s: Session, *, plan_id: int, lg_code: str, kind: str, message: str, b
     s.add(NoticeRecord(plan_id=plan_id, lg_code=lg_code, kind=kind, message=message[:500], created_by=by))
 
 
-class NoticeService:
+class NoticeService(ScopedService):
     """The notices of the plans in the actor's inbox (policy.notice_scope: a planner's own
     organisation)."""
-
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
 
     def notices(self, *, include_read: bool = False, limit: int = 20) -> list[Notice]:
         """Newest first; unread only unless `include_read`."""

@@ -21,13 +21,13 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, func
 from sqlmodel import select
 
-from plan_builder.auth import Actor, policy
-from plan_builder.errors import PermissionDeniedError
+from plan_builder.auth import policy
 from plan_builder.plan import PlanStatus, fold_search, to_jst
 from plan_builder.review.campaigns import CampaignService
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.snapshots import LG_TYPE_LABELS
 from plan_builder.review.tables import SubmissionRecord
-from plan_builder.store import TRAINING_PREF, LocalGovernment, PlanRecord, Store
+from plan_builder.store import TRAINING_PREF, LocalGovernment, PlanRecord
 
 
 class BoardStatus(StrEnum):
@@ -141,17 +141,11 @@ class _PlanLine(NamedTuple):
     publication_url: Any
 
 
-class StatusBoardService:
+class StatusBoardService(ScopedService):
     """Every local government of the actor's board (policy.board_scope) and where its plan is."""
 
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
-
     def _scope(self) -> policy.Scope:
-        scope = policy.board_scope(self.actor)
-        if scope.nothing:
-            raise PermissionDeniedError("策定状況の一覧は審査担当者と管理者のみが見られます")
-        return scope
+        return self._board_area("策定状況の一覧は審査担当者と管理者のみが見られます")
 
     def rows(
         self,

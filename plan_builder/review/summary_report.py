@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from plan_builder.auth import Actor
 from plan_builder.export import DocxBuilder, reference_docx_for
 from plan_builder.guide import Guide
 from plan_builder.plan import format_date, today_jst
 from plan_builder.review.export import to_xlsx_sheets
 from plan_builder.review.kpi import kinds, kpi_index
 from plan_builder.review.measure_coverage import MEASURE_PATHS, national_matrix
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.snapshots import SnapshotFilter, SnapshotService
 from plan_builder.review.status_board import (
     SURVEY_HEADER,
@@ -33,7 +33,6 @@ from plan_builder.review.status_board import (
     board_counts,
     survey_records,
 )
-from plan_builder.store import Store
 
 STATUS_HEADER = ["状況", "団体数", "割合（%）"]
 PILLAR_HEADER = ["柱", "取り上げた計画の数", "割合（%）"]
@@ -70,12 +69,9 @@ def _pct(n: int, total: int) -> float:
     return round(n / total * 100, 1) if total else 0.0
 
 
-class SummaryService:
+class SummaryService(ScopedService):
     """The summary of the actor's board (StatusBoardService) and of the submitted plans the
     actor may read (SnapshotService), so it never shows a draft's content."""
-
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
 
     def build(self, guide: Guide, *, pref_code: str | None = None) -> Summary:
         """The figures for the actor's area (a national reviewer may pick a prefecture)."""
@@ -188,21 +184,18 @@ def summary_docx(s: Summary, guide: Guide) -> bytes:
         root,
         f"提出された{s.plans_read:,}件の計画（最新の提出回）から集計しています。作成中の計画の内容は含みません。",
     )
-    h2 = SubElement(root, "h2")
-    h2.text = "取り上げられている柱"
-    _table(root, "柱ごとの計画の数", PILLAR_HEADER, s.pillar_rows, "60,20,20")
-    h2 = SubElement(root, "h2")
-    h2.text = "国の施策への取組"
-    if s.national_rows:
-        _table(root, "国の施策ごとの計画の数", NATIONAL_HEADER, s.national_rows, "60,20,20")
-    else:
-        _p(root, "国の施策を記載した計画はまだありません。")
-    h2 = SubElement(root, "h2")
-    h2.text = "指標（KPI）の概況"
-    if s.kpi_rows:
-        _table(root, "よく設定されている指標", KPI_HEADER, s.kpi_rows, "46,18,14,22")
-    else:
-        _p(root, "比べられる指標はまだありません。")
+    for title, caption, header, body, widths, empty in (
+        ("取り上げられている柱", "柱ごとの計画の数", PILLAR_HEADER, s.pillar_rows, "60,20,20", ""),
+        ("国の施策への取組", "国の施策ごとの計画の数", NATIONAL_HEADER, s.national_rows, "60,20,20",
+         "国の施策を記載した計画はまだありません。"),
+        ("指標（KPI）の概況", "よく設定されている指標", KPI_HEADER, s.kpi_rows, "46,18,14,22",
+         "比べられる指標はまだありません。"),
+    ):  # fmt: skip
+        SubElement(root, "h2").text = title
+        if body or not empty:
+            _table(root, caption, header, body, widths)
+        else:
+            _p(root, empty)
     builder = DocxBuilder(reference_docx_for(guide), title=s.title, author=s.area)
     builder.build(root)
     buf = io.BytesIO()

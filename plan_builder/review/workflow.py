@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from plan_builder.auth import Actor, audit, policy
+from plan_builder.auth import audit, policy
 from plan_builder.checks import check_plan
 from plan_builder.errors import (
     InvalidTransitionError,
@@ -27,8 +27,9 @@ from plan_builder.plan import PlanStatus
 from plan_builder.review import notices
 from plan_builder.review.completeness import Completeness, plan_completeness
 from plan_builder.review.digests import digest
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.tables import ReviewTransitionRecord, SubmissionRecord
-from plan_builder.store import PlanRecord, RevisionWrite, Store, StoredPlan
+from plan_builder.store import PlanRecord, RevisionWrite, StoredPlan
 
 S = PlanStatus
 
@@ -129,14 +130,8 @@ def _illegal(current: PlanStatus, to: PlanStatus) -> InvalidTransitionError:
     )
 
 
-class ReviewService:
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
-
+class ReviewService(ScopedService):
     # Reads -------------------------------------------------------------------------------
-    def _meta(self, plan_id: int) -> PlanRecord:
-        return self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
-
     def status(self, plan_id: int) -> PlanStatus:
         return PlanStatus(self._meta(plan_id).status)
 
