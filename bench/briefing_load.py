@@ -286,7 +286,7 @@ http {{
 
 
 def make_session(db: str) -> str:
-    from plan_builder.auth.actor import Actor, Role
+    from plan_builder.auth import Actor, Role
     from plan_builder.store import Store
     from plan_builder.training import TrainingService
 
@@ -299,7 +299,7 @@ def make_session(db: str) -> str:
 def missing_edits(db: str, res: Result) -> int:
     """Acknowledged edits the database lost: the answer holds neither the last acknowledged value
     nor any value sent after it (a later send that timed out may have been saved over it)."""
-    from plan_builder.auth.actor import Actor, Role
+    from plan_builder.auth import Actor, Role
     from plan_builder.guide import get_guide
     from plan_builder.store import Store
     from plan_builder.training import TrainingService

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plan_builder.export import _chart_specs, build_document, charts, export_plan
+from plan_builder.export import build_document, chart_specs, charts, export_plan
 from plan_builder.guide import get_guide
 from plan_builder.samples import sample_plan
 
@@ -51,7 +51,7 @@ def main() -> int:
 
     guide = get_guide("kanmin-2019-municipality")
     plan = sample_plan(guide, n_measures=25, n_kpis=15)
-    specs = [s for s in _chart_specs(build_document(plan, guide), plan, guide) if s is not None]
+    specs = [s for s in chart_specs(build_document(plan, guide), plan, guide) if s is not None]
     if charts.find_browser() is None:
         print("warning: no Chromium found; chart figures are skipped", file=sys.stderr)
 

@@ -92,7 +92,7 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "PLAN_BUILDER_HOME": tmp}
     env.pop("PLAN_BUILDER_MODE", None)
     os.environ.update(env)
-    from plan_builder.auth.actor import Actor
+    from plan_builder.auth import Actor
     from plan_builder.guide import get_guide
     from plan_builder.samples import sample_plan
     from plan_builder.service import PlanService

@@ -20,16 +20,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plan_builder.guide import get_guide
-from plan_builder.guide.model import QuestionType
-from plan_builder.plan.model import Plan, PlanStatus
-from plan_builder.review.completeness import plan_completeness
-from plan_builder.review.digest import digest
-from plan_builder.review.tables import ReviewCommentRecord, ReviewTransitionRecord, SubmissionRecord
+from plan_builder.guide import QuestionType, get_guide
+from plan_builder.plan import Plan, PlanStatus
+from plan_builder.review import (
+    ReviewCommentRecord,
+    ReviewTransitionRecord,
+    SubmissionRecord,
+    digest,
+    plan_completeness,
+)
 from plan_builder.samples import sample_plan
-from plan_builder.store import Store
-from plan_builder.store.repo import RevisionWrite
-from plan_builder.store.tables import utcnow
+from plan_builder.store import RevisionWrite, Store, utcnow
 
 GUIDE_ID = "kanmin-2019-municipality"
 S = PlanStatus

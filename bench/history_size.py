@@ -23,9 +23,7 @@ from sqlalchemy import text
 
 from plan_builder.guide import get_guide
 from plan_builder.samples import sample_plan
-from plan_builder.store import Store
-from plan_builder.store.repo import AUTOSAVE_TAIL, RevisionWrite
-from plan_builder.store.tables import utcnow
+from plan_builder.store import AUTOSAVE_TAIL, RevisionWrite, Store, utcnow
 
 MAX_DB_MB = 5.0  # the stated bound: the LG list (~1 MB) plus named versions and the tail
 

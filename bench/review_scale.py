@@ -17,12 +17,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth import Actor, Role
 from plan_builder.guide import get_guide
-from plan_builder.review.coverage import coverage_matrix
-from plan_builder.review.kpi import benchmark, kinds, kpi_index
-from plan_builder.review.snapshots import SnapshotService
-from plan_builder.review.status_board import status_board, survey_records
+from plan_builder.review import (
+    SnapshotService,
+    StatusBoardService,
+    benchmark,
+    coverage_matrix,
+    kinds,
+    kpi_index,
+    survey_records,
+)
 from plan_builder.store import Store
 
 GUIDE_ID = "kanmin-2019-municipality"
@@ -66,7 +71,7 @@ def main() -> int:
         ]
 
     def board_run():  # every government in the country, with the export rows built
-        rows = status_board(store, Actor("kuni", Role.REVIEWER, scope="national"))
+        rows = StatusBoardService(store, Actor("kuni", Role.REVIEWER, scope="national")).rows()
         return rows, survey_records(rows)
 
     (board, _), t_board, cpu_board, all_board = _timed(board_run)

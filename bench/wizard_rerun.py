@@ -31,7 +31,7 @@ def main() -> int:
 
     from streamlit.testing.v1 import AppTest
 
-    from plan_builder.auth.actor import Actor
+    from plan_builder.auth import Actor
     from plan_builder.guide import get_guide
     from plan_builder.samples import sample_plan
     from plan_builder.service import PlanService

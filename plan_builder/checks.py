@@ -15,13 +15,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from plan_builder.guide.model import CHOICE_TYPES, Guide, Question, QuestionType, Requirement
-from plan_builder.plan.answers import get_answer, is_answered
-from plan_builder.plan.copying import copied_example, fictional_names_in
-from plan_builder.plan.fiscal import format_fiscal_year, parse_fiscal_year
-from plan_builder.plan.locality import Locality
-from plan_builder.plan.model import Kpi, KpiNature, Measure, Plan
-from plan_builder.plan.text import is_web_url
+from plan_builder.guide import CHOICE_TYPES, Guide, Question, QuestionType, Requirement
+from plan_builder.plan import (
+    Kpi,
+    KpiNature,
+    Locality,
+    Measure,
+    Plan,
+    copied_example,
+    fictional_names_in,
+    format_fiscal_year,
+    get_answer,
+    is_answered,
+    is_web_url,
+    parse_fiscal_year,
+)
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_LABELS: dict[str, str] = {"error": "要対応", "warning": "確認", "info": "参考"}

@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor
 from plan_builder.errors import NotFoundError, PlanBuilderError
 
 if TYPE_CHECKING:  # the heavy modules are imported inside the commands that need them
-    from plan_builder.guide.model import Guide, Question
-    from plan_builder.plan.model import PlanPeriod
+    from plan_builder.guide import Guide, Question
+    from plan_builder.plan import PlanPeriod
 
 Handler = Callable[[argparse.Namespace], int]
 EXPORT_FORMATS = ("json", "docx", "md", "html", "pdf")
@@ -47,7 +47,7 @@ class CliError(PlanBuilderError):
 
 
 def _store(args: argparse.Namespace):
-    from plan_builder.store.repo import Store
+    from plan_builder.store import Store
 
     return Store.open(getattr(args, "database_url", None) or None)
 
@@ -58,7 +58,7 @@ def resolve_actor(args: argparse.Namespace, store: Any = None) -> Actor:
     username = getattr(args, "user", None)
     if not username:
         return Actor.local()
-    from plan_builder.auth.users import active_actor
+    from plan_builder.auth import active_actor
 
     actor = active_actor(store if store is not None else _store(args), username)
     if actor is None:
@@ -97,7 +97,7 @@ def _note(line: str) -> None:
 
 
 def cmd_guides(args: argparse.Namespace) -> int:
-    from plan_builder.guide.loader import GuideLoadError, default_guide_dir, guide_files, load_guide
+    from plan_builder.guide import GuideLoadError, default_guide_dir, guide_files, load_guide
 
     directory = Path(args.dir) if args.dir else default_guide_dir()
     files = guide_files(directory)
@@ -151,8 +151,8 @@ def cmd_lg_search(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from plan_builder.creation import new_plan
-    from plan_builder.guide.loader import get_guide
-    from plan_builder.plan.model import check_digit_ok
+    from plan_builder.guide import get_guide
+    from plan_builder.plan import check_digit_ok
 
     code = unicodedata.normalize("NFKC", args.lg).strip()
     if not check_digit_ok(code):
@@ -170,7 +170,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from plan_builder.plan.clock import to_jst
+    from plan_builder.plan import to_jst
 
     rows = _service(args).list_plans()
     if args.json:
@@ -209,7 +209,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _format_value(value: Any) -> str:
-    from plan_builder.plan.model import PlanPeriod
+    from plan_builder.plan import PlanPeriod
 
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
@@ -221,10 +221,8 @@ def _format_value(value: Any) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from plan_builder.checks import check_plan
     from plan_builder.exchange import export_json
-    from plan_builder.guide.loader import get_guide
-    from plan_builder.guide.model import QuestionType
-    from plan_builder.plan.answers import get_answer, is_answered
-    from plan_builder.plan.fiscal import format_fiscal_year
+    from plan_builder.guide import QuestionType, get_guide
+    from plan_builder.plan import format_fiscal_year, get_answer, is_answered
 
     stored = _service(args).get(args.plan_id)
     plan = stored.plan
@@ -267,7 +265,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from plan_builder.checks import check_plan
-    from plan_builder.guide.loader import get_guide
+    from plan_builder.guide import get_guide
 
     stored = _service(args).get(args.plan_id)
     guide = get_guide(stored.plan.guide_id)
@@ -309,9 +307,7 @@ def parse_period(text: str) -> PlanPeriod:
     """2024-2028, 2024〜2028, 令和6年度-令和10年度 (and 全角 forms)."""
     from pydantic import ValidationError
 
-    from plan_builder.plan.fiscal import parse_fiscal_year
-    from plan_builder.plan.model import PlanPeriod
-    from plan_builder.plan.validation import describe_validation_error
+    from plan_builder.plan import PlanPeriod, describe_validation_error, parse_fiscal_year
 
     s = unicodedata.normalize("NFKC", text).strip()
     parts = [p for p in re.split(r"\s*(?:〜|~|–|—|-|から|まで)\s*", s) if p]
@@ -347,8 +343,8 @@ def parse_cli_value(guide: Guide, q: Question, text: str) -> Any:
     """Turn a command-line string into the answer value the question's type expects."""
     from datetime import date
 
-    from plan_builder.guide.model import QuestionType
-    from plan_builder.plan.fiscal import parse_fiscal_year
+    from plan_builder.guide import QuestionType
+    from plan_builder.plan import parse_fiscal_year
 
     if text.strip() == "" and q.type not in (QuestionType.MEASURES, QuestionType.KPIS):
         return (
@@ -428,10 +424,8 @@ def _find_question(guide: Guide, key: str) -> Question:
 def cmd_set(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from plan_builder.guide.loader import get_guide
-    from plan_builder.plan.answers import set_answer
-    from plan_builder.plan.model import Plan
-    from plan_builder.plan.validation import describe_validation_error
+    from plan_builder.guide import get_guide
+    from plan_builder.plan import Plan, describe_validation_error, set_answer
 
     service = _service(args)
     stored = service.get(args.plan_id)
@@ -527,7 +521,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from plan_builder.plan.clock import to_jst
+    from plan_builder.plan import to_jst
 
     service = _service(args)
     current = service.get(args.plan_id).version
@@ -670,18 +664,20 @@ def build_parser(*, with_auth: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="書き出さずに、保存済みのファイルが最新か確かめる")
     p.set_defaults(handler=cmd_schema)
 
-    from plan_builder.review.cli_commands import register as register_review
+    from plan_builder.review import register as register_review
 
-    register_review(sub, _store, resolve_actor)  # submit, start-review, comment, return, approve, status-board
-    from plan_builder.training.cli_commands import register as register_sessions
+    register_review(
+        sub, _store, resolve_actor
+    )  # submit, start-review, comment, return, approve, status-board
+    from plan_builder.training import register as register_sessions
 
     register_sessions(sub)
-    from plan_builder.followup.cli_commands import register as register_followup
+    from plan_builder.followup import register as register_followup
 
     register_followup(sub, _service, _plan_id)
 
     if with_auth:  # account administration (user, audit)
-        from plan_builder.auth.cli_commands import register
+        from plan_builder.auth import register
 
         register(sub)
     return parser
@@ -723,7 +719,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pydantic import ValidationError
         from sqlalchemy.exc import OperationalError
 
-        from plan_builder.plan.validation import describe_validation_error
+        from plan_builder.plan import describe_validation_error
 
         if isinstance(exc, ValidationError):
             _note("エラー: 入力に誤りがあります。\n" + describe_validation_error(exc))

@@ -8,9 +8,9 @@ designated cities and the 北方領土 villages do not make their own plans.
 from __future__ import annotations
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.guide.model import Guide
-from plan_builder.plan.model import Plan
-from plan_builder.store.tables import LocalGovernment
+from plan_builder.guide import Guide
+from plan_builder.plan import Plan
+from plan_builder.store import LocalGovernment
 
 _VARIANT_OF_LEVEL = {"prefecture": "prefecture", "municipality": "municipality"}
 _VARIANT_LABEL = {"prefecture": "都道府県版", "municipality": "市町村版"}

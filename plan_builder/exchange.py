@@ -17,11 +17,17 @@ from pydantic import ValidationError
 
 from plan_builder.creation import ensure_guide_fits
 from plan_builder.errors import NotFoundError, PlanBuilderError
-from plan_builder.guide.loader import get_guides
-from plan_builder.plan.model import SCHEMA_VERSION, SCHEMA_VERSIONS, Plan, PlanStatus
-from plan_builder.plan.text import first_forbidden
-from plan_builder.plan.validation import describe_validation_error, location_label
-from plan_builder.store.repo import Store
+from plan_builder.guide import get_guides
+from plan_builder.plan import (
+    SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
+    Plan,
+    PlanStatus,
+    describe_validation_error,
+    first_forbidden,
+    location_label,
+)
+from plan_builder.store import Store
 from plan_builder.uploads import UploadError, load_plan_json
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "plan.schema.json"

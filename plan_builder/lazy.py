@@ -12,10 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 
-def exports(package: str, where: dict[str, str]) -> Callable[[str], Any]:
-    """A module `__getattr__` importing `package.<where[name]>` when `name` is first used."""
+def exports(package: str, where: dict[str, str], modules: tuple[str, ...] = ()) -> Callable[[str], Any]:
+    """A module `__getattr__` importing `package.<where[name]>` when `name` is first used, and
+    `package.<name>` itself for the submodules a package exports as a namespace (`modules`,
+    e.g. `from plan_builder.auth import policy`)."""
 
     def __getattr__(name: str) -> Any:
+        if name in modules:
+            return importlib.import_module(f"{package}.{name}")
         if name not in where:
             raise AttributeError(name)
         return getattr(importlib.import_module(f"{package}.{where[name]}"), name)

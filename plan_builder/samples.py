@@ -22,13 +22,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.locality import Locality
-from plan_builder.plan.model import (
+from plan_builder.guide import Guide, Question, QuestionType
+from plan_builder.plan import (
     Baseline,
     Contact,
     Kpi,
     KpiKind,
+    Locality,
     Measure,
     MeasureOrigin,
     Plan,
@@ -36,7 +36,7 @@ from plan_builder.plan.model import (
     Revision,
     ScheduleEntry,
 )
-from plan_builder.store.repo import read_local_governments
+from plan_builder.store import read_local_governments
 
 DEFAULT_MUNICIPALITY = ("033227", "矢巾町")
 DEFAULT_PREFECTURE = ("030007", "岩手県")

@@ -10,13 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth import Actor, Role, audit, policy
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
 from plan_builder.plan import Plan, PlanLimitError, PlanStatus, check_limits, clean_text
-from plan_builder.store import PlanSummary, RevisionInfo, RevisionWrite, Store, StoredPlan
-from plan_builder.store.repo import CLOSED_SEAT_MESSAGE
-from plan_builder.store.tables import PlanRecord
+from plan_builder.store import (
+    CLOSED_SEAT_MESSAGE,
+    PlanRecord,
+    PlanSummary,
+    RevisionInfo,
+    RevisionWrite,
+    Store,
+    StoredPlan,
+)
 
 
 class PlanService:

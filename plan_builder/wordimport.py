@@ -18,9 +18,8 @@ from docx import Document
 from pydantic import ValidationError
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.model import Plan
-from plan_builder.plan.validation import describe_validation_error
+from plan_builder.guide import Guide, Question, QuestionType
+from plan_builder.plan import Plan, describe_validation_error
 from plan_builder.uploads import UploadError, validate_office_upload
 
 _TEXT_TYPES = (QuestionType.LONG_TEXT, QuestionType.SHORT_TEXT)

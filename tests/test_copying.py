@@ -12,8 +12,8 @@ from plan_builder.checks import check_plan
 from plan_builder.guide import Guide
 from plan_builder.plan.copying import copied_example, fictional_names_in, normalise
 from plan_builder.plan.model import PlanStatus
+from plan_builder.review.compare import side_by_side
 from plan_builder.review.neardup import jaccard, near_duplicate_groups, shingles
-from plan_builder.review.side_by_side import side_by_side
 from plan_builder.review.snapshots import Snapshot
 from plan_builder.samples import sample_plan
 

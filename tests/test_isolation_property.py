@@ -17,20 +17,32 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import select
 
 import plan_builder.review as review_pkg
 from plan_builder.auth.actor import NATIONAL, Actor, Role
 from plan_builder.errors import NotFoundError, PermissionDeniedError
+from plan_builder.guide import get_guide
 from plan_builder.plan.model import Plan, PlanStatus
-from plan_builder.review.comments import CommentService
-from plan_builder.review.queue import QueueService
-from plan_builder.review.snapshots import SnapshotService
-from plan_builder.review.workflow import ReviewService
+from plan_builder.review import (
+    CampaignService,
+    CommentService,
+    DocumentService,
+    GuardService,
+    NoticeService,
+    QueueService,
+    ReviewService,
+    SnapshotService,
+    StatusBoardService,
+    SummaryService,
+)
+from plan_builder.review.tables import NoticeRecord
 from plan_builder.service import PlanService
 from plan_builder.store import Store, make_engine
 
@@ -96,6 +108,42 @@ def visible(actor: Actor, spec: Spec) -> bool:
     return False
 
 
+def on_board(actor: Actor) -> bool:
+    """The oracle of the prefecture's desk: admins and reviewers with a real area have a board."""
+    if actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.REVIEWER and (actor.scope == NATIONAL or (actor.scope or "").isdigit())
+
+
+def board_visible(actor: Actor, spec: Spec) -> bool:
+    """Plans the board may name (status and dates only, drafts included), never a sandbox."""
+    if spec.training or not on_board(actor):
+        return False
+    return actor.role is Role.ADMIN or actor.scope in (NATIONAL, ORGS[spec.org][0][:2])
+
+
+def notified(actor: Actor, spec: Spec) -> bool:
+    """Plans whose notices reach the actor: a planner's own organisation's returned, approved
+    or commented plans."""
+    if actor.role is not Role.PLANNER or spec.training or actor.org_code != ORGS[spec.org][0]:
+        return False
+    return spec.commented or spec.path in ("returned", "resubmitted", "approved")
+
+
+CAMPAIGNS = {None: date(2030, 3, 31), "03": date(2030, 1, 31), "01": date(2030, 2, 28)}
+
+
+def campaign_visible(actor: Actor, pref: str | None) -> bool:
+    return actor.role is Role.ADMIN or actor.scope == NATIONAL or (on_board(actor) and actor.scope == pref)
+
+
+def deadline_oracle(actor: Actor, code: str) -> date | None:
+    """The earliest open campaign covering `code`, for those who may write its real plans."""
+    if not (actor.role is Role.ADMIN or (actor.role is Role.PLANNER and actor.org_code == code)):
+        return None
+    return min(d for p, d in CAMPAIGNS.items() if p is None or p == code[:2])
+
+
 specs = st.builds(
     Spec,
     org=st.integers(0, len(ORGS) - 1),
@@ -148,9 +196,13 @@ def expect_not_found(call: Callable[[], object], plan_id: int) -> None:
 
 
 def _reads_of_one_plan(
-    svc: PlanService, rs: ReviewService, cs: CommentService, pid: int
+    svc: PlanService, rs: ReviewService, cs: CommentService, gs: GuardService, ds: DocumentService, pid: int
 ) -> list[Callable[[], object]]:
     return [
+        lambda: gs.brief(pid, S.SUBMITTED),
+        lambda: gs.brief(pid, S.APPROVED),
+        lambda: ds.name(pid, "docx", round=1),
+        lambda: ds.submitted(pid, "docx"),
         lambda: svc.get(pid),
         lambda: svc.current_version(pid),
         lambda: svc.revisions(pid),
@@ -175,6 +227,8 @@ def check_actor(store: Store, actor: Actor, made: list[Made]) -> None:
     mine = {m.plan_id for m in made if visible(actor, m.spec)}
     reviewer = actor.role is Role.REVIEWER
     svc, rs, cs = PlanService(store, actor), ReviewService(store, actor), CommentService(store, actor)
+    gs, ds = GuardService(store, actor), DocumentService(store, actor)
+    check_desk(store, actor, made)
 
     listed = svc.list_plans()
     assert {s.id for s in listed} == mine
@@ -194,7 +248,7 @@ def check_actor(store: Store, actor: Actor, made: list[Made]) -> None:
         pid = m.plan_id
         assert svc.can_read(pid) == (pid in mine)
         if pid not in mine:
-            for call in _reads_of_one_plan(svc, rs, cs, pid):
+            for call in _reads_of_one_plan(svc, rs, cs, gs, ds, pid):
                 expect_not_found(call, pid)
             if m.comment_id is not None:
                 with pytest.raises(NotFoundError) as exc:
@@ -216,9 +270,65 @@ def check_actor(store: Store, actor: Actor, made: list[Made]) -> None:
         )
         assert len(rs.history(pid)) == len(PATHS[m.spec.path])
         assert [c.id for c in cs.comments(pid)] == ([m.comment_id] if m.comment_id else [])
+        if m.spec.path != "draft":  # (the document itself is built in test_review_documents)
+            b = gs.brief(pid, S.APPROVED)
+            assert b.plan_id == pid and len(b.comments) == (1 if m.comment_id else 0)
+            assert ds.name(pid, "docx", round=1).endswith("第1回提出.docx")
+
+
+def check_desk(store: Store, actor: Actor, made: list[Made]) -> None:
+    """The prefecture's desk and the planner's inbox, for one actor, against the oracles."""
+    board, summary = StatusBoardService(store, actor), SummaryService(store, actor)
+    campaigns = CampaignService(store, actor)
+    if not on_board(actor):
+        for call in (board.rows, lambda: summary.build(get_guide("kanmin-2019-municipality")),
+                     campaigns.campaigns):  # fmt: skip
+            with pytest.raises(PermissionDeniedError):
+                call()
+        assert campaigns.deadlines() == {}
+    else:
+        allowed = {m.plan_id for m in made if board_visible(actor, m.spec)}
+        rows = board.rows()
+        area = None if actor.role is Role.ADMIN or actor.scope == NATIONAL else actor.scope
+        assert all(area is None or r.pref_code == area for r in rows)
+        assert {r.plan_id for r in rows if r.plan_id is not None} <= allowed
+        by_code = {r.lg_code: r for r in rows}
+        for code, _ in ORGS:
+            mine = {m.plan_id for m in made if board_visible(actor, m.spec) and ORGS[m.spec.org][0] == code}
+            if code in by_code:
+                assert (by_code[code].plan_id in mine) if mine else by_code[code].plan_id is None
+            else:
+                assert not mine and area is not None and code[:2] != area
+        assert all(r.completeness is None for r in rows if r.plan_status is S.DRAFT)  # drafts unread
+        readable = {m.plan_id for m in made if visible(actor, m.spec) and m.spec.path != "draft"}
+        assert summary.build(get_guide("kanmin-2019-municipality")).plans_read == len(readable)
+        got = {c.pref_code for c in campaigns.campaigns()}
+        assert got == {p for p in CAMPAIGNS if campaign_visible(actor, p)}
+        assert all(area is None or code[:2] == area for code in campaigns.deadlines())
+    for code, _ in ORGS:
+        due = campaigns.deadline_for(code)
+        assert (due.due_date if due else None) == deadline_oracle(actor, code)
+    for c in CampaignService(store, ADMIN).campaigns():
+        if not campaign_visible(actor, c.pref_code):
+            with pytest.raises((NotFoundError, PermissionDeniedError)):
+                campaigns.close(c.id)
+
+    inbox = NoticeService(store, actor)
+    notices = inbox.notices(include_read=True, limit=1000)
+    by_id = {m.plan_id: m for m in made}
+    assert {n.plan_id for n in notices} == {m.plan_id for m in made if notified(actor, m.spec)}
+    assert all(notified(actor, by_id[n.plan_id].spec) for n in notices)
+    with store.session() as s:
+        others = [r.id for r in s.exec(select(NoticeRecord)) if r.id not in {n.id for n in notices}]
+    for notice_id in others:
+        with pytest.raises(NotFoundError):
+            inbox.mark_read(notice_id)
 
 
 def check_all(store: Store, made: list[Made]) -> None:
+    desk = CampaignService(store, ADMIN)
+    for pref, due in CAMPAIGNS.items():
+        desk.create(title=f"提出期限{pref}", due_date=due, pref_code=pref)
     for actor in ACTORS:
         check_actor(store, actor, made)
 
@@ -259,6 +369,13 @@ COVERED = {
                        "open_counts"},
     "SnapshotService": {"load", "meta"},
     "QueueService": {"page"},
+    "GuardService": {"brief"},
+    "DocumentService": {"name", "submitted"},
+    "StatusBoardService": {"rows"},
+    "SummaryService": {"build"},
+    "CampaignService": {"campaigns", "deadlines", "deadline_for"},
+    "NoticeService": {"notices"},
+    "ScopedService": set(),  # the base of the review services: no public method of its own
 }  # fmt: skip
 # Public methods that change things (their isolation is tested in test_isolation.py), or that
 # only check permissions/write documents from the reads above.
@@ -269,6 +386,13 @@ WRITES = {
     "CommentService": {"add", "reply", "resolve", "reopen"},
     "SnapshotService": set(),
     "QueueService": set(),
+    "GuardService": {"transition"},
+    "DocumentService": set(),
+    "StatusBoardService": set(),
+    "SummaryService": set(),
+    "CampaignService": {"create", "close"},
+    "NoticeService": {"mark_read"},
+    "ScopedService": set(),
 }  # fmt: skip
 
 
@@ -279,26 +403,19 @@ def _public(cls: type) -> set[str]:
 def test_every_public_read_function_is_covered() -> None:
     """Every service class that takes an actor is listed here, with each of its public methods;
     no free function of the review package takes an actor (each concern is a service class)."""
-    for cls in (PlanService, ReviewService, CommentService, SnapshotService, QueueService):
-        assert _public(cls) == COVERED[cls.__name__] | WRITES[cls.__name__], cls.__name__
+    classes: dict[str, type] = {"PlanService": PlanService}
     takes_actor = set()
     for info in pkgutil.iter_modules(review_pkg.__path__):
         mod = importlib.import_module(f"{review_pkg.__name__}.{info.name}")
-        for name, fn in inspect.getmembers(mod, inspect.isfunction):
-            public = fn.__module__ == mod.__name__ and not name.startswith("_")
-            if public and "actor" in inspect.signature(fn).parameters:
-                takes_actor.add(name)
-    # may_act: a pure permission check on a row already read. The prefecture's desk (issue 14)
-    # added free functions that check the actor themselves, through policy.board_scope or the
-    # services above; their scope tests live in test_review_campaigns, test_review_guard,
-    # test_review_documents, test_review_status_board and test_review_summary. Making them
-    # service classes is follow-up work; a new one must be added here knowingly.
-    desk = {
-        "campaigns", "close", "create", "deadline_for_org", "deadlines_for",  # campaigns.py
-        "document_name", "submitted_document",  # documents.py (ReviewService, PlanService)
-        "brief", "guarded_transition",  # guard.py (ReviewService, CommentService)
-        "for_org", "mark_read",  # notices.py (the planner's own organisation only)
-        "status_board",  # status_board.py (policy.board_scope)
-        "build_summary",  # summary_report.py (SnapshotService)
-    }  # fmt: skip
-    assert takes_actor == {"may_act"} | desk
+        for name, obj in inspect.getmembers(mod):
+            if getattr(obj, "__module__", None) != mod.__name__ or name.startswith("_"):
+                continue
+            init = getattr(obj, "__init__", None) if inspect.isclass(obj) else None
+            if inspect.isfunction(init) and {"store", "actor"} <= set(inspect.signature(init).parameters):
+                classes[name] = obj
+            elif inspect.isfunction(obj) and "actor" in inspect.signature(obj).parameters:
+                takes_actor.add(f"{info.name}.{name}")
+    assert takes_actor == set()
+    assert set(classes) == set(COVERED), "add the new service class to COVERED/WRITES and check_actor"
+    for name, cls in classes.items():
+        assert _public(cls) == COVERED[name] | WRITES[name], name

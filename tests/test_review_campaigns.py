@@ -13,10 +13,15 @@ from plan_builder.auth.users import UserAdmin
 from plan_builder.errors import NotFoundError, PermissionDeniedError
 from plan_builder.guide import Guide
 from plan_builder.plan.clock import today_jst
-from plan_builder.review import campaigns, notices
-from plan_builder.review.comments import CommentService
-from plan_builder.review.guard import guarded_transition
-from plan_builder.review.status_board import BoardFilter, status_board
+from plan_builder.review import (
+    BoardFilter,
+    CampaignError,
+    CampaignService,
+    CommentService,
+    GuardService,
+    NoticeService,
+    StatusBoardService,
+)
 from plan_builder.store import Store
 from tests.desk_support import FUJIEDA, REVIEWER, planner, seed_desk, seed_fujieda
 
@@ -24,25 +29,23 @@ from tests.desk_support import FUJIEDA, REVIEWER, planner, seed_desk, seed_fujie
 def test_campaign_marks_overdue_and_reaches_the_planner(store: Store, guide: Guide) -> None:
     seed_desk(store, guide)
     past = today_jst() - timedelta(days=3)
-    c = campaigns.create(store, REVIEWER, title="令和8年度 計画の提出", due_date=past, pref_code="13")
+    c = CampaignService(store, REVIEWER).create(title="令和8年度 計画の提出", due_date=past, pref_code="13")
     assert c.pref_code == "22"  # a prefecture's reviewer cannot set deadlines elsewhere
-    late = status_board(
-        store, REVIEWER, BoardFilter(overdue_only=True), deadlines=campaigns.deadlines_for(store, REVIEWER)
-    )
+    late = StatusBoardService(store, REVIEWER).rows(BoardFilter(overdue_only=True))
     names = {r.lg_name for r in late}
     assert "熱海市" in names and "三島市" in names and "浜松市" not in names and "沼津市" not in names
     assert all(r.deadline == past for r in late)
-    assert campaigns.deadline_for_org(store, planner("222054"), "222054") == c
-    assert campaigns.deadline_for_org(store, planner("032018"), "032018") is None  # 岩手県: not covered
-    assert campaigns.deadline_for_org(store, planner("222054"), "221007") is None  # not their org
-    campaigns.close(store, REVIEWER, c.id)
-    assert campaigns.deadlines_for(store, REVIEWER) == {}
+    assert CampaignService(store, planner("222054")).deadline_for("222054") == c
+    assert CampaignService(store, planner("032018")).deadline_for("032018") is None  # 岩手県: not covered
+    assert CampaignService(store, planner("222054")).deadline_for("221007") is None  # not their org
+    CampaignService(store, REVIEWER).close(c.id)
+    assert CampaignService(store, REVIEWER).deadlines() == {}
     with pytest.raises(PermissionDeniedError):
-        campaigns.create(store, planner("222054"), title="x", due_date=date(2030, 1, 1))
+        CampaignService(store, planner("222054")).create(title="x", due_date=date(2030, 1, 1))
     with pytest.raises(NotFoundError):
-        campaigns.close(store, Actor("iwate", Role.REVIEWER, scope="03"), c.id)
-    with pytest.raises(campaigns.CampaignError, match="「名称」"):
-        campaigns.create(store, REVIEWER, title=" ", due_date=date(2030, 1, 1))
+        CampaignService(store, Actor("iwate", Role.REVIEWER, scope="03")).close(c.id)
+    with pytest.raises(CampaignError, match="「名称」"):
+        CampaignService(store, REVIEWER).create(title=" ", due_date=date(2030, 1, 1))
 
 
 def test_planner_gets_notices_for_comment_return_and_approval(store: Store, guide: Guide) -> None:
@@ -51,17 +54,17 @@ def test_planner_gets_notices_for_comment_return_and_approval(store: Store, guid
     CommentService(store, REVIEWER).add(
         pid, question_key="current.overview", body="人口の推移を数値で示してください。"
     )
-    guarded_transition(store, REVIEWER, pid, "returned", note="第2章を補ってください。")
-    got = notices.for_org(store, who)
+    GuardService(store, REVIEWER).transition(pid, "returned", note="第2章を補ってください。")
+    got = NoticeService(store, who).notices()
     assert [n.kind for n in got] == ["returned", "commented"]
     assert "差し戻されました" in got[0].message and "第2章を補ってください。" in got[0].message
     assert "地域の現状" in got[1].message and "current.overview" not in got[1].message
-    assert notices.for_org(store, planner("221007")) == []  # another organisation sees nothing
-    assert notices.for_org(store, REVIEWER) == []
+    assert NoticeService(store, planner("221007")).notices() == []  # another organisation sees nothing
+    assert NoticeService(store, REVIEWER).notices() == []
     with pytest.raises(NotFoundError):
-        notices.mark_read(store, planner("221007"), got[0].id)
-    notices.mark_read(store, who, got[0].id)
-    assert [n.kind for n in notices.for_org(store, who)] == ["commented"]
+        NoticeService(store, planner("221007")).mark_read(got[0].id)
+    NoticeService(store, who).mark_read(got[0].id)
+    assert [n.kind for n in NoticeService(store, who).notices()] == ["commented"]
 
 
 def test_mail_is_off_by_default_and_sends_the_same_notice_when_configured(
@@ -88,7 +91,7 @@ def test_mail_is_off_by_default_and_sends_the_same_notice_when_configured(
         "fujieda", role=Role.PLANNER, password=None, org_code=FUJIEDA, email="joho@city.fujieda.example.jp"
     )
     pid = seed_fujieda(store, guide)
-    guarded_transition(store, REVIEWER, pid, "returned")
+    GuardService(store, REVIEWER).transition(pid, "returned")
     assert sent == []  # no relay configured: nothing is sent anywhere
     monkeypatch.setenv("PLAN_BUILDER_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("PLAN_BUILDER_SMTP_PORT", "2525")

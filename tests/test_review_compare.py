@@ -9,11 +9,11 @@ import pytest
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import Guide
 from plan_builder.plan.model import PlanStatus
+from plan_builder.review.compare import question_path, side_by_side
 from plan_builder.review.coverage import coverage_matrix
-from plan_builder.review.digest import digest
+from plan_builder.review.digests import digest
 from plan_builder.review.kpi import benchmark, kind_of, kinds, kpi_index, normalise_name
 from plan_builder.review.neardup import near_duplicate_groups, normalise
-from plan_builder.review.side_by_side import question_path, side_by_side
 from plan_builder.review.snapshots import SnapshotFilter, SnapshotService, population_band
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan

@@ -7,8 +7,8 @@ import io
 from docx import Document
 
 from plan_builder.guide import Guide
+from plan_builder.review import DocumentService
 from plan_builder.review.diff import paragraph_rows
-from plan_builder.review.documents import document_name, submitted_document
 from plan_builder.service import PlanService
 from plan_builder.store import Store
 from tests.desk_support import REVIEWER, planner, seed_fujieda
@@ -40,7 +40,9 @@ def test_reviewer_downloads_the_frozen_submission_as_word(store: Store, guide: G
     PlanService(store, who).save(
         pid, cur.plan.model_copy(update={"answers": changed}), expected_version=cur.version
     )
-    data, name = submitted_document(store, REVIEWER, pid, "docx")
-    assert name == document_name(store, REVIEWER, pid, "docx", round=1) and name.endswith("第1回提出.docx")
+    data, name = DocumentService(store, REVIEWER).submitted(pid, "docx")
+    assert name == DocumentService(store, REVIEWER).name(pid, "docx", round=1) and name.endswith(
+        "第1回提出.docx"
+    )
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "藤枝市" in text and "提出後に書き換えた課題です。" not in text

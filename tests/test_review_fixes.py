@@ -13,7 +13,7 @@ from plan_builder.guide.model import Requirement
 from plan_builder.plan.model import KpiKind, KpiNature, MeasureOrigin, PlanStatus
 from plan_builder.review.coverage import COMPLETENESS_LABEL, coverage_columns, coverage_matrix
 from plan_builder.review.diff import diff_plans
-from plan_builder.review.digest import digest
+from plan_builder.review.digests import digest
 from plan_builder.review.export import to_csv, to_xlsx
 from plan_builder.review.kpi import benchmark, kpi_index, normalise_unit
 from plan_builder.review.queue import QUEUE_HEADER, QueueRow, queue_records

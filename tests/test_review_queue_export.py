@@ -15,10 +15,10 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import Guide
 from plan_builder.plan.model import PlanStatus
 from plan_builder.review.comments import CommentService
+from plan_builder.review.compare import side_by_side
 from plan_builder.review.coverage import coverage_matrix
 from plan_builder.review.export import to_csv, to_xlsx
 from plan_builder.review.queue import QUEUE_HEADER, QueueService, queue_records
-from plan_builder.review.side_by_side import side_by_side
 from plan_builder.review.snapshots import SnapshotFilter, SnapshotService
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan

@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.errors import PermissionDeniedError
 from plan_builder.guide import Guide
-from plan_builder.review.export import to_csv
-from plan_builder.review.status_board import (
+from plan_builder.review import (
     SURVEY_HEADER,
     BoardFilter,
     BoardStatus,
-    counts,
-    status_board,
+    StatusBoardService,
+    board_counts,
     survey_records,
+    to_csv,
 )
 from plan_builder.store import Store
 from tests.desk_support import EXPECTED, REVIEWER, seed_desk
@@ -26,7 +26,7 @@ from tests.desk_support import EXPECTED, REVIEWER, seed_desk
 
 def test_board_lists_every_shizuoka_government_with_its_status(store: Store, guide: Guide) -> None:
     seed_desk(store, guide)
-    rows = status_board(store, REVIEWER)
+    rows = StatusBoardService(store, REVIEWER).rows()
     municipalities = [r for r in rows if r.lg_type != "prefecture"]
     assert len(municipalities) == 35
     assert [r.lg_name for r in rows if r.lg_type == "prefecture"] == ["静岡県"]
@@ -34,13 +34,13 @@ def test_board_lists_every_shizuoka_government_with_its_status(store: Store, gui
     for code, label in EXPECTED.items():
         assert by_code[code] == label, code
     assert sum(1 for r in rows if r.status is BoardStatus.NOT_STARTED) == 36 - len(EXPECTED)
-    assert counts(rows)[BoardStatus.PUBLISHED] == 1
+    assert board_counts(rows)[BoardStatus.PUBLISHED] == 1
 
 
 def test_board_reads_no_draft_content_and_waiting_days_only_while_waiting(store: Store, guide: Guide) -> None:
     seed_desk(store, guide)
     later = datetime(2099, 1, 1, tzinfo=UTC)
-    rows = {r.lg_code: r for r in status_board(store, REVIEWER, now=later)}
+    rows = {r.lg_code: r for r in StatusBoardService(store, REVIEWER).rows(now=later)}
     draft = rows["222054"]
     assert draft.completeness is None and draft.plan_id is not None and draft.last_activity is not None
     assert rows["222038"].days_waiting and rows["222038"].days_waiting > 20000
@@ -50,26 +50,30 @@ def test_board_reads_no_draft_content_and_waiting_days_only_while_waiting(store:
 
 def test_scope_and_roles(store: Store, guide: Guide) -> None:
     seed_desk(store, guide)
-    assert {r.pref_code for r in status_board(store, Actor("x", Role.REVIEWER, scope="03"))} == {"03"}
-    everything = status_board(store, Actor("k", Role.REVIEWER, scope="national"))
+    assert {r.pref_code for r in StatusBoardService(store, Actor("x", Role.REVIEWER, scope="03")).rows()} == {
+        "03"
+    }
+    everything = StatusBoardService(store, Actor("k", Role.REVIEWER, scope="national")).rows()
     assert len(everything) == 1741 + 47
     with pytest.raises(PermissionDeniedError):
-        status_board(store, Actor("p", Role.PLANNER, org_code="222054"))
+        StatusBoardService(store, Actor("p", Role.PLANNER, org_code="222054")).rows()
 
 
 def test_filters_and_deadlines(store: Store, guide: Guide) -> None:
     seed_desk(store, guide)
-    only = status_board(store, REVIEWER, BoardFilter(statuses=[BoardStatus.RETURNED]))
+    only = StatusBoardService(store, REVIEWER).rows(BoardFilter(statuses=[BoardStatus.RETURNED]))
     assert [r.lg_name for r in only] == ["三島市"]
-    assert [r.lg_name for r in status_board(store, REVIEWER, BoardFilter(text="ﾇﾏﾂﾞ"))] == ["沼津市"]
+    assert [r.lg_name for r in StatusBoardService(store, REVIEWER).rows(BoardFilter(text="ﾇﾏﾂﾞ"))] == [
+        "沼津市"
+    ]
     due = {"222054": date(2020, 1, 1), "222038": date(2020, 1, 1), "222062": date(2999, 1, 1)}
-    late = status_board(store, REVIEWER, BoardFilter(overdue_only=True), deadlines=due)
+    late = StatusBoardService(store, REVIEWER).rows(BoardFilter(overdue_only=True), deadlines=due)
     assert [r.lg_name for r in late] == ["熱海市"]  # 沼津市 submitted in time; 三島市 not yet due
 
 
 def test_survey_export_shape(store: Store, guide: Guide) -> None:
     seed_desk(store, guide)
-    rows = status_board(store, REVIEWER)
+    rows = StatusBoardService(store, REVIEWER).rows()
     recs = survey_records(rows)
     assert len(recs) == 36 and all(len(r) == len(SURVEY_HEADER) for r in recs)
     stage = {r[0]: r[SURVEY_HEADER.index("策定状況")] for r in recs}
@@ -82,7 +86,7 @@ def test_survey_export_shape(store: Store, guide: Guide) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=12))
 def test_any_search_text_is_safe(store: Store, text: str) -> None:
-    rows = status_board(store, REVIEWER, BoardFilter(text=text))
+    rows = StatusBoardService(store, REVIEWER).rows(BoardFilter(text=text))
     assert all(r.pref_code == "22" for r in rows)
 
 

@@ -8,6 +8,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from plan_builder.guide import Guide
+from plan_builder.review import SummaryService, summary_docx, summary_xlsx
 from plan_builder.review.measure_coverage import (
     MEASURE_HEADER,
     MEASURE_PATHS,
@@ -15,14 +16,13 @@ from plan_builder.review.measure_coverage import (
     national_matrix,
 )
 from plan_builder.review.snapshots import SnapshotService
-from plan_builder.review.summary_report import build_summary, summary_docx, summary_xlsx
 from plan_builder.store import Store
 from tests.desk_support import REVIEWER, seed_desk
 
 
 def test_summary_report_structure(store: Store, guide: Guide) -> None:
     seed_desk(store, guide)
-    s = build_summary(store, REVIEWER, guide)
+    s = SummaryService(store, REVIEWER).build(guide)
     assert s.area == "静岡県" and len(s.board) == 36
     status = {r[0]: r[1] for r in s.status_rows}
     assert status["未着手"] == 30 and status["公表済"] == 1 and status["（策定状況）策定済"] == 2

@@ -51,7 +51,7 @@ def test_reviewer_then_login_screen_planner_and_admin_all_work(shared: None) -> 
     _signed_in("shinsa")
     login = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not login.exception, login.exception  # was: Multiple Pages specified with default=True
-    assert [t.label for t in login.text_input] [:2] == ["利用者名", "パスワード"]
+    assert [t.label for t in login.text_input][:2] == ["利用者名", "パスワード"]
     for name in ("planner-a", "kanri", "shinsa", "planner-a"):
         at = _signed_in(name)
         assert not at.exception

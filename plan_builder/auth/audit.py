@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from plan_builder.auth.tables import AuditRecord
-from plan_builder.store.tables import utcnow
+from plan_builder.store import utcnow
 
 ACTION_LABELS = {
     "plan.create": "計画の作成",

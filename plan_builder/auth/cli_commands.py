@@ -20,8 +20,8 @@ from plan_builder.auth import audit
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.users import UserAdmin, UserInfo
 from plan_builder.errors import PlanBuilderError
-from plan_builder.plan.clock import to_jst
-from plan_builder.store.repo import Store
+from plan_builder.plan import to_jst
+from plan_builder.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import ColumnElement, and_, false, true
 
 from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.store.tables import PlanRecord
+from plan_builder.store import PlanRecord
 
 
 @dataclass(frozen=True)
@@ -159,3 +159,18 @@ def board_scope(actor: Actor) -> Scope:
             area = _review_area(actor)
             return NOTHING if area.nothing else Scope(pref_code=area.pref_code, training=False)
     return NOTHING
+
+
+def notice_scope(actor: Actor) -> Scope:
+    """Plans whose notices (returned, commented, approved) reach the actor: a planner's own
+    organisation. Notices are an organisation's inbox, so admins and reviewers have none."""
+    return _own_org(actor) if actor.role is Role.PLANNER else NOTHING
+
+
+PLANNER_SIDE, REVIEWER_SIDE = "planner", "reviewer"
+
+
+def side_scope(actor: Actor, side: str) -> Scope:
+    """Plans on which the actor may take a workflow step of `side`: those who may write the plan
+    submit; reviewers in scope review; admins do both; trainers both on training plans."""
+    return write_scope(actor) if side == PLANNER_SIDE else review_scope(actor)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from plan_builder.store.tables import utcnow
+from plan_builder.store import utcnow
 
 
 class UserRecord(SQLModel, table=True):

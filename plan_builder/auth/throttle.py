@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 
 from plan_builder.auth import audit
 from plan_builder.auth.tables import LoginThrottleRecord
-from plan_builder.store.tables import utcnow
+from plan_builder.store import utcnow
 
 MAX_FAILURES = 5  # per name, and per name and address, before the back-off starts
 MAX_SOURCE_FAILURES = 20  # per address over all names

@@ -25,9 +25,7 @@ from plan_builder.auth.passwords import (
 )
 from plan_builder.auth.tables import UserRecord
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import utcnow
-from plan_builder.store.training_orgs import is_training_org
+from plan_builder.store import Store, is_training_org, utcnow
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 FAILURE_DELAY_SECONDS = 0.5  # every failed attempt waits this long before answering

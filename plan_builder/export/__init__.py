@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
+from plan_builder import lazy
 from plan_builder.docx_clean import clean_docx
 from plan_builder.errors import PlanBuilderError
 from plan_builder.export import charts, figures
@@ -30,9 +31,8 @@ from plan_builder.export.charts import ChartBatch
 from plan_builder.export.context import build_context
 from plan_builder.export.pdf import PdfUnavailableError, docx_to_pdf, heading_pages, pdf_pages_text
 from plan_builder.export.text import TemplateError, chart_elements, parse_document, render_template
-from plan_builder.guide.loader import default_guide_dir
-from plan_builder.guide.model import Guide
-from plan_builder.plan.model import Plan
+from plan_builder.guide import Guide, default_guide_dir
+from plan_builder.plan import Plan
 
 __all__ = [
     "ExportError",
@@ -99,7 +99,7 @@ def build_document(plan: Plan, guide: Guide, *, template_dir: Path | None = None
     return parse_document(xml)
 
 
-def _chart_specs(root: Element, plan: Plan, guide: Guide) -> list[dict[str, Any] | None]:
+def chart_specs(root: Element, plan: Plan, guide: Guide) -> list[dict[str, Any] | None]:
     specs: list[dict[str, Any] | None] = []
     kpis = {k.key: k for k in plan.kpis}
     for el in chart_elements(root):
@@ -208,7 +208,7 @@ def export_plan(
     report(0.02, "文書の構成を作っています")
     tdir = template_dir or template_dir_for(guide)
     root = build_document(plan, guide, template_dir=tdir)
-    specs = _chart_specs(root, plan, guide)
+    specs = chart_specs(root, plan, guide)
     missing_specs = sum(1 for s in specs if s is None)
     warnings: list[str] = []
     result = ExportResult(path=out, format=fmt, charts_total=len(specs))
@@ -311,3 +311,12 @@ def export_bytes(plan: Plan, guide: Guide, fmt: ExportFormat, **kwargs: Any) -> 
         data = path.read_bytes()
     result.path = Path(f"plan.{fmt}")
     return data, result
+
+
+# More public names, loaded on first use (plan_builder.lazy) so that start-up does not pay for them.
+_LATER = {
+    "DocxBuilder": "docx_builder",
+    "number_document": "text",
+}
+__all__ += ["chart_elements", "chart_specs", "charts", "docx_to_pdf", *_LATER]
+__getattr__ = lazy.exports(__name__, _LATER)

@@ -16,11 +16,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.answers import answer_labels, get_answer
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import fiscal_year_of, format_date, format_fiscal_year
-from plan_builder.plan.model import Kpi, KpiKind, KpiValue, Measure, Plan, Revision
+from plan_builder.guide import Guide, Question, QuestionType
+from plan_builder.plan import (
+    Kpi,
+    KpiKind,
+    KpiValue,
+    Measure,
+    Plan,
+    Revision,
+    answer_labels,
+    fiscal_year_of,
+    format_date,
+    format_fiscal_year,
+    get_answer,
+    today_jst,
+)
 
 _PLACEHOLDERS = ("○○市町村", "○○都道府県", "○○市", "○○町", "○○村", "○○県", "○○都", "○○府", "○○道")
 

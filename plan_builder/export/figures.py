@@ -20,9 +20,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from plan_builder.export.context import format_value
-from plan_builder.guide.model import Guide
-from plan_builder.plan.fiscal import fiscal_year_of, format_fiscal_year
-from plan_builder.plan.model import Kpi, KpiNature, Plan, PlanPeriod
+from plan_builder.guide import Guide
+from plan_builder.plan import Kpi, KpiNature, Plan, PlanPeriod, fiscal_year_of, format_fiscal_year
 
 FONT_FAMILY = "Noto Sans CJK JP, IPAexGothic, IPAGothic, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 TEXT_COLOR = "#222222"

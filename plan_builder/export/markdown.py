@@ -12,8 +12,7 @@ from xml.etree.ElementTree import Element
 
 from plan_builder.export.context import format_value
 from plan_builder.export.text import children, heading_text, inline_runs, inline_text, toc_entries
-from plan_builder.plan.fiscal import fiscal_year_of, format_fiscal_year
-from plan_builder.plan.model import Plan
+from plan_builder.plan import Plan, fiscal_year_of, format_fiscal_year
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")

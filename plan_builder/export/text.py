@@ -28,8 +28,7 @@ from markupsafe import Markup, escape
 
 from plan_builder.errors import PlanBuilderError
 from plan_builder.export.context import format_value
-from plan_builder.plan.fiscal import format_date, format_fiscal_year
-from plan_builder.plan.text import strip_forbidden
+from plan_builder.plan import format_date, format_fiscal_year, strip_forbidden
 
 ROOT_TEMPLATE = "document.xml.j2"
 

@@ -10,6 +10,11 @@ from __future__ import annotations
 from plan_builder import lazy
 
 _WHERE = {
+    "compare_actuals": "overview",
+    "fmt": "figures",
+    "gap_text": "figures",
+    "kpi_names": "overview",
+    "register": "cli_commands",
     "BulkResult": "bulk",
     "import_actuals": "bulk",
     "template_csv": "bulk",

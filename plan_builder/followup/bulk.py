@@ -17,8 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import TYPE_STRING
 
 from plan_builder.followup.entry import FollowUpError, find_kpi, parse_fy, set_actual
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.model import Plan
+from plan_builder.plan import Plan, format_fiscal_year
 from plan_builder.uploads import UploadError, validate_office_upload
 
 MAX_ROWS = 2000

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from plan_builder.followup.entry import FollowUpError
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.followup import Progress
-from plan_builder.plan.model import Baseline, Kpi, Plan, PlanPeriod, PlanStatus
+from plan_builder.plan import Baseline, Kpi, Plan, PlanPeriod, PlanStatus, Progress, format_fiscal_year
 
 
 @dataclass(frozen=True)

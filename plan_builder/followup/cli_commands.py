@@ -21,13 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan_builder.plan.fiscal import format_date, format_fiscal_year
+from plan_builder.plan import format_date, format_fiscal_year
 
 Service = Callable[[argparse.Namespace], Any]
 
 
 if TYPE_CHECKING:
-    from plan_builder.guide.diff import GuideDiff
+    from plan_builder.guide import GuideDiff
 
 
 def get_guide(guide_id: str) -> Any:
@@ -37,7 +37,7 @@ def get_guide(guide_id: str) -> Any:
 
 
 def diff_guides(old: Any, new: Any) -> GuideDiff:
-    from plan_builder.guide.diff import diff_guides as diff
+    from plan_builder.guide import diff_guides as diff
 
     return diff(old, new)
 
@@ -124,7 +124,7 @@ def register(sub: Any, service: Service, plan_id: Callable[[str], int]) -> None:
         return 0
 
     def migrate(args: argparse.Namespace) -> int:
-        from plan_builder.plan.migration import migrate_plan
+        from plan_builder.plan import migrate_plan
 
         svc = service(args)
         stored = svc.get(args.plan_id)

@@ -13,10 +13,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.plan.fiscal import format_fiscal_year, parse_fiscal_year
-from plan_builder.plan.followup import PROGRESS_LABELS, FollowUpYear, Progress
-from plan_builder.plan.model import MAX_NUMBER, Kpi, KpiNature, Plan
-from plan_builder.plan.validation import describe_validation_error
+from plan_builder.plan import (
+    MAX_NUMBER,
+    PROGRESS_LABELS,
+    FollowUpYear,
+    Kpi,
+    KpiNature,
+    Plan,
+    Progress,
+    describe_validation_error,
+    format_fiscal_year,
+    parse_fiscal_year,
+)
 
 NOTE_MAX, COMMENT_MAX = 500, 1000
 

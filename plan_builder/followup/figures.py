@@ -11,8 +11,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from plan_builder.followup.progress import KpiProgress, Track, target_for
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.model import Kpi, KpiNature, PlanPeriod
+from plan_builder.plan import Kpi, KpiNature, PlanPeriod, format_fiscal_year
 
 FONT = "Noto Sans CJK JP, IPAexGothic, IPAGothic, sans-serif"
 TARGET, ACTUAL, OFF, GRID = "#1F3864", "#E07B00", "#C00000", "#E3E3E3"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from plan_builder.followup.progress import Track, kpi_progress
-from plan_builder.plan.model import Plan
+from plan_builder.plan import Plan
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import fiscal_year_of
-from plan_builder.plan.model import Kpi, KpiNature, Plan, PlanPeriod
+from plan_builder.plan import Kpi, KpiNature, Plan, PlanPeriod, fiscal_year_of, today_jst
 
 
 class Track(StrEnum):

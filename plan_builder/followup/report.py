@@ -16,17 +16,18 @@ from xml.etree.ElementTree import Element, SubElement
 
 from docx.oxml.ns import qn
 
-from plan_builder.export import charts, reference_docx_for
-from plan_builder.export.docx_builder import DocxBuilder
-from plan_builder.export.pdf import docx_to_pdf
-from plan_builder.export.text import chart_elements, number_document
+from plan_builder.export import (
+    DocxBuilder,
+    chart_elements,
+    charts,
+    docx_to_pdf,
+    number_document,
+    reference_docx_for,
+)
 from plan_builder.followup.figures import alt_text, fmt, gap_text, progress_spec
 from plan_builder.followup.progress import KpiProgress, Track, kpi_progress, reported_years, target_for
-from plan_builder.guide.model import Guide
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import format_date, format_fiscal_year
-from plan_builder.plan.followup import PROGRESS_LABELS, Progress
-from plan_builder.plan.model import Plan
+from plan_builder.guide import Guide
+from plan_builder.plan import PROGRESS_LABELS, Plan, Progress, format_date, format_fiscal_year, today_jst
 
 
 @dataclass

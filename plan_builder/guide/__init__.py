@@ -6,33 +6,26 @@ store, through plan.answers) do not pay for PyYAML, so CLI commands such as `lis
 
 from __future__ import annotations
 
-from typing import Any
-
+from plan_builder import lazy
 from plan_builder.guide.model import Chapter, Guide, Pillar, Question, QuestionType, Requirement
 
-_LOADER_NAMES = (
-    "GuideLoadError",
-    "default_guide_dir",
-    "get_guide",
-    "get_guides",
-    "load_guide",
-    "load_guides",
+_LATER = dict.fromkeys(
+    ("GuideLoadError", "default_guide_dir", "get_guide", "get_guides", "load_guide", "load_guides"), "loader"
 )
 
-__all__ = [
-    "Chapter",
-    "Guide",
-    "Pillar",
-    "Question",
-    "QuestionType",
-    "Requirement",
-    *_LOADER_NAMES,
-]
+__all__ = ["Chapter", "Guide", "Pillar", "Question", "QuestionType", "Requirement", *_LATER]
+__getattr__ = lazy.exports(__name__, _LATER)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LOADER_NAMES:
-        raise AttributeError(name)
-    from plan_builder.guide import loader
-
-    return getattr(loader, name)
+# More public names, loaded on first use (plan_builder.lazy) so that start-up does not pay for them.
+_LATER.update(
+    {
+        "CHOICE_TYPES": "model",
+        "GuideDiff": "diff",
+        "ReferenceItem": "model",
+        "diff_guides": "diff",
+        "fill": "placeholders",
+        "guide_files": "loader",
+    }
+)
+__all__ += ["CHOICE_TYPES", "GuideDiff", "ReferenceItem", "diff_guides", "fill", "guide_files"]

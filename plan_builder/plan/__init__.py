@@ -1,6 +1,7 @@
 """The plan model: plans, measures, KPIs and fiscal years, answers by question, text rules,
 size limits and editing operations. Import from here; the modules are implementation."""
 
+from plan_builder import lazy
 from plan_builder.plan.answers import (
     answer_labels,
     answer_text,
@@ -68,3 +69,36 @@ __all__ = [
     "today_jst",
     "too_long",
 ]
+
+
+# More public names, loaded on first use (plan_builder.lazy) so that start-up does not pay for them.
+_LATER = {
+    "Baseline": "model",
+    "Contact": "model",
+    "FollowUpYear": "followup",
+    "KpiValue": "model",
+    "Locality": "locality",
+    "MAX_NUMBER": "model",
+    "MIN_CHARS": "copying",
+    "MergeError": "merge",
+    "PROGRESS_LABELS": "followup",
+    "Progress": "followup",
+    "Revision": "model",
+    "SCHEMA_VERSIONS": "model",
+    "ScheduleEntry": "model",
+    "check_digit_ok": "model",
+    "check_size": "limits",
+    "copied_example": "copying",
+    "example_locality": "locality",
+    "fictional_names_in": "copying",
+    "fiscal_year_of": "fiscal",
+    "fold_search": "text",
+    "location_label": "validation",
+    "merge_plans": "merge",
+    "migrate_plan": "migration",
+    "normalise": "copying",
+    "set_adoption": "adoption",
+}
+_MODULES = ("merge",)
+__all__ += ["edit", *_LATER, *_MODULES]
+__getattr__ = lazy.exports(__name__, _LATER, modules=_MODULES)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from plan_builder.guide.model import Guide, Question, QuestionType
+from plan_builder.guide import Guide, Question, QuestionType
 from plan_builder.plan.fiscal import format_fiscal_year
 from plan_builder.plan.model import AnswerValue, Plan
 

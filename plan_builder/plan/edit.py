@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.guide.model import Guide, Question, QuestionType, ReferenceItem
+from plan_builder.guide import Guide, Question, QuestionType, ReferenceItem
 from plan_builder.plan.answers import get_answer, is_answered, set_answer
 from plan_builder.plan.fiscal import format_date, format_fiscal_year, parse_fiscal_year
 from plan_builder.plan.limits import too_long

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.guide.model import Guide
+from plan_builder.guide import Guide
 from plan_builder.plan.answers import get_answer
 from plan_builder.plan.model import Plan
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from plan_builder.guide.placeholders import fill
+from plan_builder.guide import fill
 
 # JIS X 0401 order: index + 1 is the prefecture code.
 PREFECTURES = (

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from plan_builder.guide.diff import GuideDiff, diff_guides
-from plan_builder.guide.model import CHOICE_TYPES, Guide, Question, QuestionType
+from plan_builder.guide import CHOICE_TYPES, Guide, GuideDiff, Question, QuestionType, diff_guides
 from plan_builder.plan.model import Plan
 
 _TEXT = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.URL, QuestionType.DATE)

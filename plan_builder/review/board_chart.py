@@ -13,7 +13,7 @@ from html import escape
 import plotly.graph_objects as go
 
 from plan_builder.review.charts import FONT
-from plan_builder.review.status_board import BOARD_COLOURS, BoardRow, BoardStatus, counts
+from plan_builder.review.status_board import BOARD_COLOURS, BoardRow, BoardStatus, board_counts
 
 
 def board_grid(rows: list[BoardRow], *, columns: int = 8, title: str = "") -> go.Figure:
@@ -22,7 +22,7 @@ def board_grid(rows: list[BoardRow], *, columns: int = 8, title: str = "") -> go
     cols = max(1, min(columns, n))
     nrows = max(1, math.ceil(n / cols))
     fig = go.Figure()
-    tally = counts(rows)
+    tally = board_counts(rows)
     for status in BoardStatus:
         idx = [i for i, r in enumerate(rows) if r.status is status]
         fig.add_trace(

@@ -29,23 +29,21 @@ def register(sub: argparse._SubParsersAction, store_of: StoreOf, actor_of: Actor
 
     def change(to: str) -> Callable[[argparse.Namespace], int]:
         def handler(args: argparse.Namespace) -> int:
-            from plan_builder.plan.model import PlanStatus
-            from plan_builder.review.guard import GUARDED, brief, guarded_transition
-            from plan_builder.review.workflow import ReviewService
+            from plan_builder.plan import PlanStatus
+            from plan_builder.review import GUARDED, GuardService, ReviewService
 
             store, actor = ctx(args)
+            guard = GuardService(store, actor)
             target = PlanStatus(to)
             if target is PlanStatus.SUBMITTED and ReviewService(store, actor).submissions(args.plan_id):
                 target = PlanStatus.RESUBMITTED  # `submit` after a return is the resubmission
             if target in GUARDED:
-                b = brief(store, actor, args.plan_id, target)
+                b = guard.brief(args.plan_id, target)
                 _print_brief(b)
                 if not b.clear and not args.yes:
                     _note("確認が必要な項目があります。内容を確認したうえで --yes を付けて実行してください。")
                     return 1
-            _, message = guarded_transition(
-                store,
-                actor,
+            _, message = guard.transition(
                 args.plan_id,
                 target,
                 note=args.note or "",
@@ -84,7 +82,7 @@ def register(sub: argparse._SubParsersAction, store_of: StoreOf, actor_of: Actor
         p.set_defaults(handler=change(to))
 
     def comment(args: argparse.Namespace) -> int:
-        from plan_builder.review.comments import CommentService
+        from plan_builder.review import CommentService
 
         store, actor = ctx(args)
         body = Path(args.body_file).read_text(encoding="utf-8") if args.body_file else (args.body or "")
@@ -104,15 +102,15 @@ def register(sub: argparse._SubParsersAction, store_of: StoreOf, actor_of: Actor
     p.set_defaults(handler=comment)
 
     def board(args: argparse.Namespace) -> int:
-        from plan_builder.review import campaigns
-        from plan_builder.review.export import to_csv, to_xlsx
-        from plan_builder.review.status_board import (
+        from plan_builder.review import (
             SURVEY_HEADER,
             BoardFilter,
             BoardStatus,
-            counts,
-            status_board,
+            StatusBoardService,
+            board_counts,
             survey_records,
+            to_csv,
+            to_xlsx,
         )
 
         store, actor = ctx(args)
@@ -129,7 +127,7 @@ def register(sub: argparse._SubParsersAction, store_of: StoreOf, actor_of: Actor
         flt = BoardFilter(
             statuses=wanted, pref_codes=[args.pref] if args.pref else None, text=args.search or ""
         )
-        rows = status_board(store, actor, flt, deadlines=campaigns.deadlines_for(store, actor))
+        rows = StatusBoardService(store, actor).rows(flt)
         if args.out:
             out = Path(args.out)
             data = (
@@ -145,7 +143,7 @@ def register(sub: argparse._SubParsersAction, store_of: StoreOf, actor_of: Actor
                     f"{r.lg_code}\t{r.prefecture}\t{r.lg_name}\t{r.status.label}"
                     + ("\t期限超過" if r.overdue else "")
                 )
-        _out("　".join(f"{s.label} {n:,}" for s, n in counts(rows).items()))
+        _out("　".join(f"{s.label} {n:,}" for s, n in board_counts(rows).items()))
         return 0
 
     p = sub.add_parser("status-board", help="所管の団体の策定状況を表示・書き出す（国の策定状況調査の形）")

@@ -16,16 +16,14 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import Actor
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import get_guide
-from plan_builder.plan.text import clean_text
+from plan_builder.plan import clean_text
 from plan_builder.review import notices
 from plan_builder.review.labels import place_label
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.tables import ReviewCommentRecord, SubmissionRecord
-from plan_builder.review.workflow import PLANNER_SIDE, REVIEWER_SIDE, may_act
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import PlanRecord, utcnow
+from plan_builder.store import PlanRecord, utcnow
 
 MAX_BODY = 5000
 _CHAPTER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -95,18 +93,12 @@ def _clean_body(body: str) -> str:
     return text
 
 
-class CommentService:
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
-
-    def _meta(self, plan_id: int) -> PlanRecord:
-        return self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
-
+class CommentService(ScopedService):
     def _may_review(self, rec: PlanRecord) -> bool:
-        return may_act(self.actor, REVIEWER_SIDE, rec)
+        return policy.side_scope(self.actor, policy.REVIEWER_SIDE).allows_row(rec)
 
     def _may_reply(self, rec: PlanRecord) -> bool:
-        return self._may_review(rec) or may_act(self.actor, PLANNER_SIDE, rec)
+        return self._may_review(rec) or policy.side_scope(self.actor, policy.PLANNER_SIDE).allows_row(rec)
 
     def can_resolve(self, plan_id: int) -> bool:
         """Whether this actor may resolve and reopen the plan's comments (for the buttons)."""

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_builder.checks import check_plan
-from plan_builder.guide.model import Guide, Question, Requirement
-from plan_builder.plan.answers import is_answered, raw_answer
-from plan_builder.plan.model import Plan
+from plan_builder.guide import Guide, Question, Requirement
+from plan_builder.plan import Plan, is_answered, raw_answer
 
 
 @dataclass(frozen=True)

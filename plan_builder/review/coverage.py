@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from plan_builder.guide.model import Guide
-from plan_builder.plan.answers import is_answered, raw_answer
+from plan_builder.guide import Guide
+from plan_builder.plan import is_answered, raw_answer
 from plan_builder.review.completeness import fast_completeness, required_questions
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, lg_cells
 

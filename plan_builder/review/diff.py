@@ -12,10 +12,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from plan_builder.guide.model import Guide, QuestionType
-from plan_builder.plan.answers import answer_text
-from plan_builder.plan.fiscal import format_date, format_fiscal_year
-from plan_builder.plan.model import Kpi, Measure, Plan
+from plan_builder.guide import Guide, QuestionType
+from plan_builder.plan import Kpi, Measure, Plan, answer_text, format_date, format_fiscal_year
 
 SegmentOp = Literal["equal", "delete", "insert"]
 STRUCTURED = {QuestionType.MEASURES, QuestionType.KPIS}

@@ -1,27 +1,26 @@
 """Guarded submission and approval: what is still open is shown before the status changes.
 
-Before a planner submits and before a reviewer approves, `brief` gathers the 要対応 findings of
+Before a planner submits and before a reviewer approves, `GuardService.brief` gathers the 要対応 findings of
 the content concerned (the current plan for a submission, the frozen submission for an
-approval), the unresolved reviewer comments and the copy flags. `guarded_transition` refuses
+approval), the unresolved reviewer comments and the copy flags. `GuardService.transition` refuses
 to go on until the actor has confirmed having seen a brief that is not clear; approving with
 open 要対応 findings also needs a memo (the workflow enforces that on every path). Pages and the
-CLI call `guarded_transition`; each change returns a message to show.
+CLI call `GuardService.transition`; each change returns a message to show.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from plan_builder.auth.actor import Actor
 from plan_builder.checks import Finding, check_plan
 from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import get_guide
-from plan_builder.plan.model import PlanStatus
+from plan_builder.plan import PlanStatus
 from plan_builder.review.comments import CommentService
 from plan_builder.review.labels import display_names, place_label
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.workflow import ACTION_LABELS, SUBMITTING, ReviewService, Transition
 from plan_builder.service import PlanService
-from plan_builder.store.repo import Store
 
 S = PlanStatus
 GUARDED = {S.SUBMITTED, S.RESUBMITTED, S.APPROVED}
@@ -68,70 +67,73 @@ class Brief:
         return "、".join(parts)
 
 
-def brief(store: Store, actor: Actor, plan_id: int, to: PlanStatus) -> Brief:
-    """What is open on the plan for the change to `to` (read with the actor's rights)."""
-    to = PlanStatus(to)
-    rs = ReviewService(store, actor)
-    if to in SUBMITTING:
-        plan = PlanService(store, actor).get(plan_id).plan
-    else:
-        plan = rs.submitted_plan(plan_id).plan
-    guide = get_guide(plan.guide_id)
-    report = check_plan(plan, guide)
-    errors = [
-        (place_label(guide, f.chapter_key, f.question_key, f.target), f)
-        for f in report.findings
-        if f.severity == "error"
-    ]
-    open_ = CommentService(store, actor).comments(plan_id, include_resolved=False)
-    names = display_names(store, [c.author for c in open_])
-    comments = [
-        OpenComment(
-            place_label(guide, c.chapter_key, c.question_key, c.item_key),
-            names.get(c.author, c.author),
-            c.body,
-        )
-        for c in open_
-    ]
-    copies = sum(1 for f in report.findings if COPY_MARK in f.message)
-    fiction = sum(1 for f in report.findings if FICTION_MARK in f.message)
-    texts = sum(1 for q in guide.questions() if q.examples and isinstance(plan.answers.get(q.key), str))
-    flags = []
-    if copies:
-        whole = "（記述のある設問すべて）" if texts and copies >= texts else ""
-        flags.append(f"手引の記載例をそのまま写した設問 {copies}問{whole}")
-    if fiction:
-        flags.append(f"手引の架空の団体名が残っている設問 {fiction}問")
-    return Brief(plan_id, to, plan.lg_name, float(report.completeness), errors, comments, flags)
-
-
 def status_message(t: Transition, lg_name: str) -> str:
     """The message shown after every status change."""
     rnd = f"（第{t.round}回）" if t.round and t.to_status in SUBMITTING else ""
     return f"{lg_name}の計画を「{t.to_status.label}」にしました{rnd}。"
 
 
-def guarded_transition(
-    store: Store,
-    actor: Actor,
-    plan_id: int,
-    to: PlanStatus,
-    *,
-    note: str = "",
-    confirmed: bool = False,
-    expected_version: int | None = None,
-) -> tuple[Transition, str]:
-    """Make the change after the actor has confirmed what `brief` shows; returns the
-    transition and the message to show. Changes other than submit and approve need no
-    confirmation."""
-    to = PlanStatus(to)
-    if to in GUARDED:
-        b = brief(store, actor, plan_id, to)
-        if not b.clear and not confirmed:
-            raise ConfirmationRequired(
-                f"「{ACTION_LABELS[to]}」の前に確認が必要です：{b.summary()}。"
-                "内容を確認したうえで、確認済みとして操作してください。"
+class GuardService(ScopedService):
+    """Submission and approval behind a brief, with the actor's rights: the plan is read through
+    PlanService/ReviewService and the comments through CommentService (each scoped by policy)."""
+
+    def brief(self, plan_id: int, to: PlanStatus) -> Brief:
+        """What is open on the plan for the change to `to`."""
+        to = PlanStatus(to)
+        if to in SUBMITTING:
+            plan = PlanService(self.store, self.actor).get(plan_id).plan
+        else:
+            plan = ReviewService(self.store, self.actor).submitted_plan(plan_id).plan
+        guide = get_guide(plan.guide_id)
+        report = check_plan(plan, guide)
+        errors = [
+            (place_label(guide, f.chapter_key, f.question_key, f.target), f)
+            for f in report.findings
+            if f.severity == "error"
+        ]
+        open_ = CommentService(self.store, self.actor).comments(plan_id, include_resolved=False)
+        names = display_names(self.store, [c.author for c in open_])
+        comments = [
+            OpenComment(
+                place_label(guide, c.chapter_key, c.question_key, c.item_key),
+                names.get(c.author, c.author),
+                c.body,
             )
-    t = ReviewService(store, actor).transition(plan_id, to, note=note, expected_version=expected_version)
-    lg_name = store.local_government(store.plan_meta(plan_id).lg_code).name
-    return t, status_message(t, lg_name)
+            for c in open_
+        ]
+        copies = sum(1 for f in report.findings if COPY_MARK in f.message)
+        fiction = sum(1 for f in report.findings if FICTION_MARK in f.message)
+        texts = sum(1 for q in guide.questions() if q.examples and isinstance(plan.answers.get(q.key), str))
+        flags = []
+        if copies:
+            whole = "（記述のある設問すべて）" if texts and copies >= texts else ""
+            flags.append(f"手引の記載例をそのまま写した設問 {copies}問{whole}")
+        if fiction:
+            flags.append(f"手引の架空の団体名が残っている設問 {fiction}問")
+        return Brief(plan_id, to, plan.lg_name, float(report.completeness), errors, comments, flags)
+
+    def transition(
+        self,
+        plan_id: int,
+        to: PlanStatus,
+        *,
+        note: str = "",
+        confirmed: bool = False,
+        expected_version: int | None = None,
+    ) -> tuple[Transition, str]:
+        """Make the change after the actor has confirmed what `brief` shows; returns the
+        transition and the message to show. Changes other than submit and approve need no
+        confirmation."""
+        to = PlanStatus(to)
+        if to in GUARDED:
+            b = self.brief(plan_id, to)
+            if not b.clear and not confirmed:
+                raise ConfirmationRequired(
+                    f"「{ACTION_LABELS[to]}」の前に確認が必要です：{b.summary()}。"
+                    "内容を確認したうえで、確認済みとして操作してください。"
+                )
+        t = ReviewService(self.store, self.actor).transition(
+            plan_id, to, note=note, expected_version=expected_version
+        )
+        meta = self._meta(plan_id)
+        return t, status_message(t, self.store.local_government(meta.lg_code).name)

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from sqlmodel import select
 
-from plan_builder.auth.tables import UserRecord
-from plan_builder.guide.model import Guide
-from plan_builder.store.repo import Store
+from plan_builder.auth import UserRecord
+from plan_builder.guide import Guide
+from plan_builder.store import Store
 
 
 def display_names(store: Store, usernames: Iterable[str]) -> dict[str, str]:

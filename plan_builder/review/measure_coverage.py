@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from plan_builder.guide.model import Guide
-from plan_builder.plan.fiscal import format_fiscal_year
+from plan_builder.guide import Guide
+from plan_builder.plan import format_fiscal_year
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, lg_cells
 
 MEASURE_PATHS = [("measures",), ("pillars",)]

@@ -16,8 +16,8 @@ from collections.abc import Hashable, Mapping
 
 import numpy as np
 
-from plan_builder.plan.copying import MIN_CHARS
-from plan_builder.plan.copying import normalise as copy_normalise
+from plan_builder.plan import MIN_CHARS
+from plan_builder.plan import normalise as copy_normalise
 
 _PRIME = (1 << 31) - 1
 _NUM_PERM, _BANDS = 64, 16  # 4 rows per band: candidates from a Jaccard of about 0.5

@@ -16,12 +16,11 @@ from email.message import EmailMessage
 
 from sqlmodel import Session, select
 
-from plan_builder.auth.actor import Actor, Role
-from plan_builder.auth.tables import UserRecord
+from plan_builder.auth import Role, UserRecord, policy
 from plan_builder.errors import NotFoundError
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.tables import NoticeRecord
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import utcnow
+from plan_builder.store import PlanRecord, Store, utcnow
 
 KINDS = {"returned": "差戻し", "commented": "コメント", "approved": "承認"}
 SMTP_ENV = ("PLAN_BUILDER_SMTP_HOST", "PLAN_BUILDER_SMTP_PORT", "PLAN_BUILDER_SMTP_FROM")
@@ -54,26 +53,36 @@ def add_in(s: Session, *, plan_id: int, lg_code: str, kind: str, message: str, b
     s.add(NoticeRecord(plan_id=plan_id, lg_code=lg_code, kind=kind, message=message[:500], created_by=by))
 
 
-def for_org(store: Store, actor: Actor, *, include_read: bool = False, limit: int = 20) -> list[Notice]:
-    """The notices of the actor's organisation (planners), newest first."""
-    if actor.role is not Role.PLANNER or not actor.org_code:
-        return []
-    with store.session() as s:
-        q = select(NoticeRecord).where(NoticeRecord.lg_code == actor.org_code)
+class NoticeService(ScopedService):
+    """The notices of the plans in the actor's inbox (policy.notice_scope: a planner's own
+    organisation)."""
+
+    def notices(self, *, include_read: bool = False, limit: int = 20) -> list[Notice]:
+        """Newest first; unread only unless `include_read`."""
+        scope = policy.notice_scope(self.actor)
+        if scope.nothing:
+            return []
+        q = select(NoticeRecord).join(PlanRecord, PlanRecord.id == NoticeRecord.plan_id).where(scope.where())
         if not include_read:
             q = q.where(NoticeRecord.read_at == None)  # noqa: E711
         q = q.order_by(NoticeRecord.created_at.desc(), NoticeRecord.id.desc()).limit(limit)
-        return [_notice(r) for r in s.exec(q)]
+        with self.store.session() as s:
+            return [_notice(r) for r in s.exec(q)]
 
-
-def mark_read(store: Store, actor: Actor, notice_id: int) -> None:
-    with store.session() as s:
-        rec = s.get(NoticeRecord, notice_id)
-        if rec is None or actor.role is not Role.PLANNER or rec.lg_code != actor.org_code:
-            raise NotFoundError(f"お知らせ（ID {notice_id}）が見つかりません")
-        rec.read_at, rec.read_by = utcnow(), actor.username
-        s.add(rec)
-        s.commit()
+    def mark_read(self, notice_id: int) -> None:
+        scope = policy.notice_scope(self.actor)
+        q = (
+            select(NoticeRecord)
+            .join(PlanRecord, PlanRecord.id == NoticeRecord.plan_id)
+            .where(NoticeRecord.id == notice_id, scope.where())
+        )
+        with self.store.session() as s:
+            rec = s.exec(q).first()
+            if rec is None:
+                raise NotFoundError(f"お知らせ（ID {notice_id}）が見つかりません")
+            rec.read_at, rec.read_by = utcnow(), self.actor.username
+            s.add(rec)
+            s.commit()
 
 
 def smtp_settings() -> tuple[str, int, str] | None:

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from plan_builder.auth.actor import Actor
-from plan_builder.plan.clock import to_jst
-from plan_builder.plan.model import PlanStatus
+from plan_builder.plan import PlanStatus, to_jst
 from plan_builder.review.comments import CommentService
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.snapshots import LG_HEADER, SnapshotFilter, SnapshotService, band_label, lg_cells
-from plan_builder.store.repo import Store
 
 WAITING = {PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, PlanStatus.RESUBMITTED}
 SORT_KEYS = {
@@ -84,11 +82,8 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-class QueueService:
+class QueueService(ScopedService):
     """The review queue of one actor: submissions within their scope (plan_builder.auth.policy)."""
-
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
 
     def page(
         self,

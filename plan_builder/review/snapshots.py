@@ -4,7 +4,7 @@ A reviewer looks at what was submitted, so for a plan with a submission the froz
 its latest round is read; for plans never submitted (visible to admins only) the current
 state. Rows are plain dicts straight from the JSON column, not pydantic Plans: validating
 1,741 full plans would dominate the time of a national view. `content="digest"` reads the light
-copy stored with each submission (plan_builder.review.digest) — enough for the coverage matrix
+copy stored with each submission (plan_builder.review.digests) — enough for the coverage matrix
 and the KPI benchmark, and about 15 times less to parse than the full content.
 """
 
@@ -18,13 +18,11 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import JSON, and_, func, literal_column, tuple_, type_coerce
 from sqlmodel import select
 
-from plan_builder.auth import policy
-from plan_builder.auth.actor import Actor
-from plan_builder.plan.model import PlanStatus
-from plan_builder.review.digest import digest
+from plan_builder.auth import Actor, policy
+from plan_builder.plan import PlanStatus
+from plan_builder.review.digests import digest
 from plan_builder.review.tables import SubmissionRecord
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord
+from plan_builder.store import LocalGovernment, PlanRecord, PlanRevisionRecord, Store
 
 LG_TYPE_LABELS = {
     "designated_city": "政令市",

@@ -16,22 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func
 from sqlmodel import select
 
 from plan_builder.auth import policy
-from plan_builder.auth.actor import Actor
-from plan_builder.errors import PermissionDeniedError
-from plan_builder.plan.clock import to_jst
-from plan_builder.plan.model import PlanStatus
-from plan_builder.plan.text import fold_search
+from plan_builder.plan import PlanStatus, fold_search, to_jst
+from plan_builder.review.campaigns import CampaignService
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.snapshots import LG_TYPE_LABELS
 from plan_builder.review.tables import SubmissionRecord
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import LocalGovernment, PlanRecord
-from plan_builder.store.training_orgs import TRAINING_PREF
+from plan_builder.store import TRAINING_PREF, LocalGovernment, PlanRecord
 
 
 class BoardStatus(StrEnum):
@@ -118,133 +114,145 @@ class BoardFilter:
     overdue_only: bool = False
 
 
-def _scope(actor: Actor) -> policy.Scope:
-    """The organisations of the actor's board (plan_builder.auth.policy.board_scope)."""
-    scope = policy.board_scope(actor)
-    if scope.nothing:
-        raise PermissionDeniedError("策定状況の一覧は審査担当者と管理者のみが見られます")
-    return scope
-
-
 def _aware(dt: datetime | None) -> datetime | None:
     return None if dt is None else (dt if dt.tzinfo else dt.replace(tzinfo=UTC))
 
 
-def _rank(status: PlanStatus, updated: datetime) -> tuple[int, datetime]:
+_ORDER = [PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW,
+          PlanStatus.RESUBMITTED, PlanStatus.APPROVED]  # fmt: skip
+
+
+def _rank(p: _PlanLine) -> tuple[int, datetime]:
     """Which of a government's plans stands for it: the furthest along, then the latest."""
-    order = [PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW,
-             PlanStatus.RESUBMITTED, PlanStatus.APPROVED]  # fmt: skip
-    return order.index(status), updated
+    return _ORDER.index(PlanStatus(p.status)), _aware(p.updated_at)  # type: ignore[return-value]
 
 
-def status_board(
-    store: Store,
-    actor: Actor,
-    flt: BoardFilter | None = None,
-    *,
-    now: datetime | None = None,
-    deadlines: dict[str, date] | None = None,
-) -> list[BoardRow]:
-    """One row per local government in scope (prefectures and municipalities, not 行政区),
-    in code order. `deadlines` (lg_code → due date) marks overdue governments: those whose plan
-    is not yet submitted, returned or approved by the day after the due date."""
-    flt = flt or BoardFilter()
-    scope = _scope(actor)
-    now = _aware(now) or datetime.now(UTC)
-    lgq = select(
-        LocalGovernment.code6,
-        LocalGovernment.name,
-        LocalGovernment.pref_code,
-        LocalGovernment.prefecture,
-        LocalGovernment.type,
-        LocalGovernment.population,
-        LocalGovernment.name_kana,
-        LocalGovernment.code5,
-    ).where(
-        LocalGovernment.level != "ward",
-        LocalGovernment.northern_territories == False,  # noqa: E712
-        LocalGovernment.pref_code != TRAINING_PREF,  # the fictional training organisations
-    )
-    latest = (
-        select(SubmissionRecord.plan_id, func.max(SubmissionRecord.round).label("round"))
-        .group_by(SubmissionRecord.plan_id)
-        .subquery()
-    )
-    pq = (
-        select(
-            PlanRecord.id,
-            PlanRecord.lg_code,
-            PlanRecord.status,
-            PlanRecord.updated_at,
-            SubmissionRecord.round,
-            SubmissionRecord.submitted_at,
-            SubmissionRecord.completeness,
-            SubmissionRecord.findings_count,
-            SubmissionRecord.digest["publication_url"],
+class _PlanLine(NamedTuple):
+    """A plan row with its latest submission, as the board's query returns it."""
+
+    plan_id: int
+    lg_code: str
+    status: str
+    updated_at: datetime
+    round: int | None
+    submitted_at: datetime | None
+    completeness: float | None
+    findings: int | None
+    publication_url: Any
+
+
+class StatusBoardService(ScopedService):
+    """Every local government of the actor's board (policy.board_scope) and where its plan is."""
+
+    def _scope(self) -> policy.Scope:
+        return self._board_area("策定状況の一覧は審査担当者と管理者のみが見られます")
+
+    def rows(
+        self,
+        flt: BoardFilter | None = None,
+        *,
+        now: datetime | None = None,
+        deadlines: dict[str, date] | None = None,
+    ) -> list[BoardRow]:
+        """One row per local government in scope (prefectures and municipalities, not 行政区),
+        in code order. `deadlines` (lg_code → due date; by default those of the open campaigns,
+        CampaignService.deadlines) marks overdue governments: those whose plan is not yet
+        submitted, returned or approved by the day after the due date."""
+        flt = flt or BoardFilter()
+        scope = self._scope()
+        now = _aware(now) or datetime.now(UTC)
+        if deadlines is None:
+            deadlines = CampaignService(self.store, self.actor).deadlines()
+        lgs, plans = self._lgs(scope, flt), self._plans(scope)
+        needle = fold_search(flt.text)
+        today = to_jst(now).date()
+        out: list[BoardRow] = []
+        for lg in lgs:
+            if needle and not (
+                needle in lg.name or needle in lg.name_kana or needle in lg.prefecture + lg.name
+                or lg.code6.startswith(needle) or lg.code5.startswith(needle)
+            ):  # fmt: skip
+                continue
+            row = _row(lg, plans.get(lg.code6), now)
+            due = deadlines.get(lg.code6)
+            if due is not None:
+                late = today > due and row.status in (B.NOT_STARTED, B.DRAFTING, B.RETURNED)
+                row = replace(row, deadline=due, overdue=late)
+            if flt.statuses is not None and row.status not in flt.statuses:
+                continue
+            if flt.overdue_only and not row.overdue:
+                continue
+            out.append(row)
+        return out
+
+    def _lgs(self, scope: policy.Scope, flt: BoardFilter) -> list[LocalGovernment]:
+        q = select(LocalGovernment).where(
+            LocalGovernment.level != "ward",
+            LocalGovernment.northern_territories == False,  # noqa: E712
+            LocalGovernment.pref_code != TRAINING_PREF,  # the fictional training organisations
         )
-        .join(latest, latest.c.plan_id == PlanRecord.id, isouter=True)
-        .join(
-            SubmissionRecord,
-            and_(SubmissionRecord.plan_id == PlanRecord.id, SubmissionRecord.round == latest.c.round),
-            isouter=True,
+        if scope.pref_code is not None:
+            q = q.where(LocalGovernment.pref_code == scope.pref_code)
+        if flt.pref_codes is not None:
+            q = q.where(LocalGovernment.pref_code.in_(flt.pref_codes))
+        if flt.lg_types is not None:
+            q = q.where(LocalGovernment.type.in_(flt.lg_types))
+        with self.store.session() as s:
+            return list(s.exec(q.order_by(LocalGovernment.code6)))
+
+    def _plans(self, scope: policy.Scope) -> dict[str, _PlanLine]:
+        """lg_code → the plan that stands for the government (see `_rank`)."""
+        latest = (
+            select(SubmissionRecord.plan_id, func.max(SubmissionRecord.round).label("round"))
+            .group_by(SubmissionRecord.plan_id)
+            .subquery()
         )
-        .where(scope.where())
-    )
-    if scope.pref_code is not None:
-        lgq = lgq.where(LocalGovernment.pref_code == scope.pref_code)
-    if flt.pref_codes is not None:
-        lgq = lgq.where(LocalGovernment.pref_code.in_(flt.pref_codes))
-    if flt.lg_types is not None:
-        lgq = lgq.where(LocalGovernment.type.in_(flt.lg_types))
-    with store.session() as s:
-        lgs = list(s.exec(lgq.order_by(LocalGovernment.code6)))
-        plans: dict[str, tuple] = {}
-        for r in s.exec(pq):
-            st = PlanStatus(r[2])
-            cur = plans.get(r[1])
-            if cur is None or _rank(st, _aware(r[3])) > _rank(PlanStatus(cur[2]), _aware(cur[3])):
-                plans[r[1]] = tuple(r)
-    needle = fold_search(flt.text)
-    deadlines = deadlines or {}
-    today = to_jst(now).date()
-    out: list[BoardRow] = []
-    for code, name, pcode, prefecture, typ, pop, kana, code5 in lgs:
-        if needle and not (
-            needle in name or needle in kana or needle in prefecture + name
-            or code.startswith(needle) or code5.startswith(needle)
-        ):  # fmt: skip
-            continue
-        p = plans.get(code)
-        row = _row(code, name, pcode, prefecture, typ, pop, p, now)
-        due = deadlines.get(code)
-        if due is not None:
-            late = today > due and row.status in (B.NOT_STARTED, B.DRAFTING, B.RETURNED)
-            row = replace(row, deadline=due, overdue=late)
-        if flt.statuses is not None and row.status not in flt.statuses:
-            continue
-        if flt.overdue_only and not row.overdue:
-            continue
-        out.append(row)
-    return out
+        q = (
+            select(
+                PlanRecord.id,
+                PlanRecord.lg_code,
+                PlanRecord.status,
+                PlanRecord.updated_at,
+                SubmissionRecord.round,
+                SubmissionRecord.submitted_at,
+                SubmissionRecord.completeness,
+                SubmissionRecord.findings_count,
+                SubmissionRecord.digest["publication_url"],
+            )
+            .join(latest, latest.c.plan_id == PlanRecord.id, isouter=True)
+            .join(
+                SubmissionRecord,
+                and_(SubmissionRecord.plan_id == PlanRecord.id, SubmissionRecord.round == latest.c.round),
+                isouter=True,
+            )
+            .where(scope.where())
+        )
+        plans: dict[str, _PlanLine] = {}
+        with self.store.session() as s:
+            for r in s.exec(q):
+                p = _PlanLine(*r)
+                cur = plans.get(p.lg_code)
+                if cur is None or _rank(p) > _rank(cur):
+                    plans[p.lg_code] = p
+        return plans
 
 
-def _row(code, name, pcode, prefecture, typ, pop, p: tuple | None, now: datetime) -> BoardRow:
+def _row(lg: LocalGovernment, p: _PlanLine | None, now: datetime) -> BoardRow:
+    head = (lg.code6, lg.name, lg.pref_code, lg.prefecture, lg.type, lg.population)
     if p is None:
-        return BoardRow(code, name, pcode, prefecture, typ, pop, B.NOT_STARTED,
-                        None, None, None, None, None, None, None, None)  # fmt: skip
-    pid, _, status, updated, rnd, submitted, comp, findings, url = p
-    ps = PlanStatus(status)
+        return BoardRow(*head, B.NOT_STARTED, None, None, None, None, None, None, None, None)
+    ps = PlanStatus(p.status)
     bs = _FROM_PLAN[ps]
-    url = url if isinstance(url, str) and url.strip() else None
+    url = p.publication_url if isinstance(p.publication_url, str) and p.publication_url.strip() else None
     if bs is B.APPROVED and url:
         bs = B.PUBLISHED
-    submitted = _aware(submitted)
+    submitted = _aware(p.submitted_at)
     waiting = (now - submitted).days if ps in WAITING and submitted else None
-    return BoardRow(code, name, pcode, prefecture, typ, pop, bs, pid, ps, rnd, comp, findings,
-                    _aware(updated), waiting, url)  # fmt: skip
+    return BoardRow(*head, bs, p.plan_id, ps, p.round, p.completeness, p.findings,
+                    _aware(p.updated_at), waiting, url)  # fmt: skip
 
 
-def counts(rows: list[BoardRow]) -> dict[BoardStatus, int]:
+def board_counts(rows: list[BoardRow]) -> dict[BoardStatus, int]:
     """How many governments are at each status (every status present, zeros included)."""
     out = dict.fromkeys(BoardStatus, 0)
     for r in rows:

@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from plan_builder.auth.actor import Actor
-from plan_builder.export import reference_docx_for
-from plan_builder.export.docx_builder import DocxBuilder
+from plan_builder.export import DocxBuilder, reference_docx_for
 from plan_builder.guide import Guide
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import format_date
+from plan_builder.plan import format_date, today_jst
 from plan_builder.review.export import to_xlsx_sheets
 from plan_builder.review.kpi import kinds, kpi_index
 from plan_builder.review.measure_coverage import MEASURE_PATHS, national_matrix
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.snapshots import SnapshotFilter, SnapshotService
 from plan_builder.review.status_board import (
     SURVEY_HEADER,
@@ -31,11 +29,10 @@ from plan_builder.review.status_board import (
     BoardFilter,
     BoardRow,
     BoardStatus,
-    counts,
-    status_board,
+    StatusBoardService,
+    board_counts,
     survey_records,
 )
-from plan_builder.store.repo import Store
 
 STATUS_HEADER = ["状況", "団体数", "割合（%）"]
 PILLAR_HEADER = ["柱", "取り上げた計画の数", "割合（%）"]
@@ -72,49 +69,61 @@ def _pct(n: int, total: int) -> float:
     return round(n / total * 100, 1) if total else 0.0
 
 
-def build_summary(store: Store, actor: Actor, guide: Guide, *, pref_code: str | None = None) -> Summary:
-    """The figures of the summary for the actor's area (a national reviewer may pick a prefecture)."""
-    board = status_board(store, actor, BoardFilter(pref_codes=[pref_code] if pref_code else None))
-    prefs = sorted({r.prefecture for r in board})
-    area = prefs[0] if len(prefs) == 1 else "全国"
-    tally = counts(board)
-    status_rows = [[s.label, n, _pct(n, len(board))] for s, n in tally.items()]
-    stages = Counter(SURVEY_STAGES[r.status] for r in board)
-    status_rows += [[f"（策定状況）{k}", stages.get(k, 0), _pct(stages.get(k, 0), len(board))]
-                    for k in ("策定済", "検討中", "未検討")]  # fmt: skip
-    flt = SnapshotFilter(pref_codes=[pref_code] if pref_code else None, guide_id=None)
-    submitted = [s for s in SnapshotService(store, actor).load(flt, content="digest") if s.round is not None]
-    n = len(submitted)
-    pillar_count = Counter(p for s in submitted for p in set(s.data.get("pillars") or ()))
-    pillar_rows = [
-        [p.name, pillar_count.get(p.key, 0), _pct(pillar_count.get(p.key, 0), n)]
-        for p in guide.pillars_shown()
-    ]
-    ids = [s.plan_id for s in submitted]
-    measures = (
-        SnapshotService(store, actor).load(SnapshotFilter(plan_ids=ids), paths=MEASURE_PATHS) if ids else []
-    )
-    nm = national_matrix(measures, guide)
-    national_rows = [[m, c, round(share * 100, 1)] for m, c, share in nm.summary() if c]
-    idx = kpi_index(submitted)
-    kpi_rows = []
-    for tag, label, count in kinds(idx)[:15]:
-        pts = idx[tag]
-        units = Counter(p.unit for p in pts)
-        unit = units.most_common(1)[0][0] if units else ""
-        finals = [p.final_target for p in pts if p.unit == unit and p.final_target is not None]
-        kpi_rows.append([label, count, unit, round(statistics.median(finals), 2) if finals else None])
-    return Summary(
-        title=f"{area}における官民データ活用推進計画の策定状況",
-        area=area,
-        date_label=format_date(today_jst()),
-        board=board,
-        status_rows=status_rows,
-        pillar_rows=pillar_rows,
-        national_rows=national_rows,
-        kpi_rows=kpi_rows,
-        plans_read=n,
-    )
+class SummaryService(ScopedService):
+    """The summary of the actor's board (StatusBoardService) and of the submitted plans the
+    actor may read (SnapshotService), so it never shows a draft's content."""
+
+    def build(self, guide: Guide, *, pref_code: str | None = None) -> Summary:
+        """The figures for the actor's area (a national reviewer may pick a prefecture)."""
+        board = StatusBoardService(self.store, self.actor).rows(
+            BoardFilter(pref_codes=[pref_code] if pref_code else None)
+        )
+        prefs = sorted({r.prefecture for r in board})
+        area = prefs[0] if len(prefs) == 1 else "全国"
+        tally = board_counts(board)
+        status_rows = [[s.label, n, _pct(n, len(board))] for s, n in tally.items()]
+        stages = Counter(SURVEY_STAGES[r.status] for r in board)
+        status_rows += [[f"（策定状況）{k}", stages.get(k, 0), _pct(stages.get(k, 0), len(board))]
+                        for k in ("策定済", "検討中", "未検討")]  # fmt: skip
+        flt = SnapshotFilter(pref_codes=[pref_code] if pref_code else None, guide_id=None)
+        submitted = [
+            s
+            for s in SnapshotService(self.store, self.actor).load(flt, content="digest")
+            if s.round is not None
+        ]
+        n = len(submitted)
+        pillar_count = Counter(p for s in submitted for p in set(s.data.get("pillars") or ()))
+        pillar_rows = [
+            [p.name, pillar_count.get(p.key, 0), _pct(pillar_count.get(p.key, 0), n)]
+            for p in guide.pillars_shown()
+        ]
+        ids = [s.plan_id for s in submitted]
+        measures = (
+            SnapshotService(self.store, self.actor).load(SnapshotFilter(plan_ids=ids), paths=MEASURE_PATHS)
+            if ids
+            else []
+        )
+        nm = national_matrix(measures, guide)
+        national_rows = [[m, c, round(share * 100, 1)] for m, c, share in nm.summary() if c]
+        idx = kpi_index(submitted)
+        kpi_rows = []
+        for tag, label, count in kinds(idx)[:15]:
+            pts = idx[tag]
+            units = Counter(p.unit for p in pts)
+            unit = units.most_common(1)[0][0] if units else ""
+            finals = [p.final_target for p in pts if p.unit == unit and p.final_target is not None]
+            kpi_rows.append([label, count, unit, round(statistics.median(finals), 2) if finals else None])
+        return Summary(
+            title=f"{area}における官民データ活用推進計画の策定状況",
+            area=area,
+            date_label=format_date(today_jst()),
+            board=board,
+            status_rows=status_rows,
+            pillar_rows=pillar_rows,
+            national_rows=national_rows,
+            kpi_rows=kpi_rows,
+            plans_read=n,
+        )
 
 
 def summary_xlsx(s: Summary) -> bytes:
@@ -156,7 +165,7 @@ def summary_docx(s: Summary, guide: Guide) -> bytes:
     SubElement(cover, "org").text = s.area
     SubElement(root, "toc")
     total = len(s.board)
-    c = counts(s.board)
+    c = board_counts(s.board)
     done = c[BoardStatus.APPROVED] + c[BoardStatus.PUBLISHED]
     h = SubElement(root, "h1")
     h.text = "策定の状況"
@@ -175,21 +184,18 @@ def summary_docx(s: Summary, guide: Guide) -> bytes:
         root,
         f"提出された{s.plans_read:,}件の計画（最新の提出回）から集計しています。作成中の計画の内容は含みません。",
     )
-    h2 = SubElement(root, "h2")
-    h2.text = "取り上げられている柱"
-    _table(root, "柱ごとの計画の数", PILLAR_HEADER, s.pillar_rows, "60,20,20")
-    h2 = SubElement(root, "h2")
-    h2.text = "国の施策への取組"
-    if s.national_rows:
-        _table(root, "国の施策ごとの計画の数", NATIONAL_HEADER, s.national_rows, "60,20,20")
-    else:
-        _p(root, "国の施策を記載した計画はまだありません。")
-    h2 = SubElement(root, "h2")
-    h2.text = "指標（KPI）の概況"
-    if s.kpi_rows:
-        _table(root, "よく設定されている指標", KPI_HEADER, s.kpi_rows, "46,18,14,22")
-    else:
-        _p(root, "比べられる指標はまだありません。")
+    for title, caption, header, body, widths, empty in (
+        ("取り上げられている柱", "柱ごとの計画の数", PILLAR_HEADER, s.pillar_rows, "60,20,20", ""),
+        ("国の施策への取組", "国の施策ごとの計画の数", NATIONAL_HEADER, s.national_rows, "60,20,20",
+         "国の施策を記載した計画はまだありません。"),
+        ("指標（KPI）の概況", "よく設定されている指標", KPI_HEADER, s.kpi_rows, "46,18,14,22",
+         "比べられる指標はまだありません。"),
+    ):  # fmt: skip
+        SubElement(root, "h2").text = title
+        if body or not empty:
+            _table(root, caption, header, body, widths)
+        else:
+            _p(root, empty)
     builder = DocxBuilder(reference_docx_for(guide), title=s.title, author=s.area)
     builder.build(root)
     buf = io.BytesIO()

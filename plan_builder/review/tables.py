@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from plan_builder.store.tables import utcnow
+from plan_builder.store import utcnow
 
 
 class ReviewTransitionRecord(SQLModel, table=True):
@@ -47,7 +47,7 @@ class SubmissionRecord(SQLModel, table=True):
     # Results of the checks on the frozen revision, computed once at submission time.
     completeness: float | None = None
     findings_count: int | None = None
-    # A light copy of the frozen content (plan_builder.review.digest) for the national views.
+    # A light copy of the frozen content (plan_builder.review.digests) for the national views.
     digest: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from plan_builder.auth import audit, policy
-from plan_builder.auth.actor import Actor
 from plan_builder.checks import check_plan
 from plan_builder.errors import (
     InvalidTransitionError,
@@ -24,18 +23,18 @@ from plan_builder.errors import (
     StaleVersionError,
 )
 from plan_builder.guide import get_guide
-from plan_builder.plan.model import PlanStatus
+from plan_builder.plan import PlanStatus
 from plan_builder.review import notices
 from plan_builder.review.completeness import Completeness, plan_completeness
-from plan_builder.review.digest import digest
+from plan_builder.review.digests import digest
+from plan_builder.review.scoped import ScopedService
 from plan_builder.review.tables import ReviewTransitionRecord, SubmissionRecord
-from plan_builder.store.repo import RevisionWrite, Store, StoredPlan
-from plan_builder.store.tables import PlanRecord
+from plan_builder.store import PlanRecord, RevisionWrite, StoredPlan
 
 S = PlanStatus
 
 # (from, to) → the side that makes the change.
-PLANNER_SIDE, REVIEWER_SIDE = "planner", "reviewer"
+PLANNER_SIDE, REVIEWER_SIDE = policy.PLANNER_SIDE, policy.REVIEWER_SIDE
 TRANSITIONS: dict[tuple[PlanStatus, PlanStatus], str] = {
     (S.DRAFT, S.SUBMITTED): PLANNER_SIDE,
     (S.SUBMITTED, S.IN_REVIEW): REVIEWER_SIDE,
@@ -119,13 +118,6 @@ def _notice_text(to: PlanStatus, round_no: int | None, note: str) -> str:
     return head + (f"メモ：{note.strip()}" if note.strip() else "")
 
 
-def may_act(actor: Actor, side: str, rec: PlanRecord) -> bool:
-    """Those who may write the plan submit; reviewers in scope review; admins do both.
-    Trainers may play both sides on training plans, for briefing sessions."""
-    scope = policy.write_scope(actor) if side == PLANNER_SIDE else policy.review_scope(actor)
-    return scope.allows_row(rec)
-
-
 def _illegal(current: PlanStatus, to: PlanStatus) -> InvalidTransitionError:
     nexts = [t.label for (f, t) in TRANSITIONS if f is current]
     hint = (
@@ -138,14 +130,8 @@ def _illegal(current: PlanStatus, to: PlanStatus) -> InvalidTransitionError:
     )
 
 
-class ReviewService:
-    def __init__(self, store: Store, actor: Actor) -> None:
-        self.store, self.actor = store, actor
-
+class ReviewService(ScopedService):
     # Reads -------------------------------------------------------------------------------
-    def _meta(self, plan_id: int) -> PlanRecord:
-        return self.store.plan_meta(plan_id, policy.read_scope(self.actor).where())
-
     def status(self, plan_id: int) -> PlanStatus:
         return PlanStatus(self._meta(plan_id).status)
 
@@ -153,7 +139,11 @@ class ReviewService:
         """The statuses this actor may move the plan to now (for the buttons on screen)."""
         rec = self._meta(plan_id)
         cur = PlanStatus(rec.status)
-        return [to for (f, to), side in TRANSITIONS.items() if f is cur and may_act(self.actor, side, rec)]
+        return [
+            to
+            for (f, to), side in TRANSITIONS.items()
+            if f is cur and policy.side_scope(self.actor, side).allows_row(rec)
+        ]
 
     def history(self, plan_id: int) -> list[Transition]:
         self._meta(plan_id)
@@ -215,7 +205,7 @@ class ReviewService:
         side = TRANSITIONS.get((current, to))
         if side is None:
             raise _illegal(current, to)
-        if not may_act(self.actor, side, rec):
+        if not policy.side_scope(self.actor, side).allows_row(rec):
             who = "提出元の団体の計画担当者" if side == PLANNER_SIDE else "所管の審査担当者"
             raise PermissionDeniedError(f"「{ACTION_LABELS[to]}」操作は{who}または管理者のみが行えます")
         if len(note) > 2000:

@@ -25,9 +25,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
-from plan_builder.plan.limits import check_size
-from plan_builder.plan.model import TITLE_MAX_LENGTH, Plan, PlanStatus
-from plan_builder.plan.text import fold_search
+from plan_builder.plan import TITLE_MAX_LENGTH, Plan, PlanStatus, check_size, fold_search
 from plan_builder.store.db import PROJECT_ROOT, make_engine
 from plan_builder.store.migrate import upgrade
 from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord, utcnow

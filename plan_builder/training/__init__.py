@@ -9,6 +9,7 @@ from __future__ import annotations
 from plan_builder import lazy
 
 _WHERE = {
+    "register": "cli_commands",
     "Board": "board",
     "NotReached": "board",
     "SeatStatus": "board",

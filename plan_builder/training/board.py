@@ -19,9 +19,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from plan_builder.guide import Guide, Question, get_guide
-from plan_builder.plan.answers import raw_answer
-from plan_builder.store.repo import Store
-from plan_builder.store.tables import PlanRecord, PlanRevisionRecord, utcnow
+from plan_builder.plan import raw_answer
+from plan_builder.store import PlanRecord, PlanRevisionRecord, Store, utcnow
 from plan_builder.training.tables import TrainingParticipantRecord, TrainingSeatRecord
 
 IDLE_MINUTES = 5

@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor
 from plan_builder.errors import PlanBuilderError
-from plan_builder.plan.clock import to_jst
-from plan_builder.store.repo import Store
+from plan_builder.plan import to_jst
+from plan_builder.store import Store
 
 if TYPE_CHECKING:
     from plan_builder.training.sessions import TrainingService
@@ -28,7 +28,7 @@ def _service(args: argparse.Namespace) -> TrainingService:
     username = getattr(args, "user", None)
     actor = Actor.local()
     if username:
-        from plan_builder.auth.users import active_actor
+        from plan_builder.auth import active_actor
 
         found = active_actor(store, username)
         if found is None:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from plan_builder.export import reference_docx_for
 from plan_builder.guide import Chapter, Guide, Requirement
-from plan_builder.plan.locality import example_locality
+from plan_builder.plan import example_locality
 from plan_builder.training.sessions import SessionInfo, TrainingInputError
 
 Format = Literal["md", "docx"]

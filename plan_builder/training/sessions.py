@@ -24,18 +24,14 @@ from typing import Literal
 from sqlalchemy import delete
 from sqlmodel import SQLModel, select
 
-from plan_builder.auth import audit
-from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth import Actor, Role, audit
 from plan_builder.creation import new_plan
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import get_guide
-from plan_builder.plan.model import PlanPeriod
-from plan_builder.plan.text import clean_text
+from plan_builder.plan import PlanPeriod, clean_text
 from plan_builder.samples import END_FY, START_FY, sample_plan
 from plan_builder.service import PlanService
-from plan_builder.store.repo import RevisionWrite, Store, StoredPlan
-from plan_builder.store.tables import PlanRecord, utcnow
-from plan_builder.store.training_orgs import training_org_code
+from plan_builder.store import PlanRecord, RevisionWrite, Store, StoredPlan, training_org_code, utcnow
 from plan_builder.training.tables import TrainingParticipantRecord, TrainingSeatRecord, TrainingSessionRecord
 from plan_builder.uploads import safe_filename
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from plan_builder.store.tables import utcnow
+from plan_builder.store import utcnow
 
 
 class TrainingSessionRecord(SQLModel, table=True):

@@ -10,9 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from plan_builder.plan.adoption import set_adoption
-from plan_builder.plan.edit import EditError
-from plan_builder.plan.fiscal import format_date
+from plan_builder.plan import EditError, format_date, set_adoption
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 

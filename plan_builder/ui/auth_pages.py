@@ -14,13 +14,21 @@ import time
 
 import streamlit as st
 
-from plan_builder.auth import audit
-from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.auth.mode import shared_mode
-from plan_builder.auth.users import LoginError, UserAdmin, active_actor, actor_for_email, authenticate
+from plan_builder.auth import (
+    NATIONAL,
+    Actor,
+    LoginError,
+    Role,
+    UserAdmin,
+    active_actor,
+    actor_for_email,
+    audit,
+    authenticate,
+    shared_mode,
+)
 from plan_builder.errors import PlanBuilderError
-from plan_builder.plan.clock import to_jst
-from plan_builder.store.repo import Store
+from plan_builder.plan import to_jst
+from plan_builder.store import Store
 from plan_builder.ui import join_page, login_cookie
 from plan_builder.ui.render import md_escape
 

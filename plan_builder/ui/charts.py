@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.export import figures
-from plan_builder.guide.model import Guide
-from plan_builder.plan.model import Kpi, Plan
+from plan_builder.guide import Guide
+from plan_builder.plan import Kpi, Plan
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
 

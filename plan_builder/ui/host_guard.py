@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan_builder.auth.mode import DeploymentError, check_deployment, deployment_mode
+from plan_builder.auth import DeploymentError, check_deployment, deployment_mode
 from plan_builder.ui.launch import quiet_address_lookups
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor
 from plan_builder.errors import PlanBuilderError
-from plan_builder.store.repo import Store
+from plan_builder.store import Store
 from plan_builder.training import join, participant_actor
 from plan_builder.ui.render import md_escape
 

@@ -21,7 +21,7 @@ import secrets
 import time
 from pathlib import Path
 
-from plan_builder.store.db import data_home
+from plan_builder.store import data_home
 
 COOKIE = "pb_session"
 SECRET_ENV = "PLAN_BUILDER_SESSION_SECRET"

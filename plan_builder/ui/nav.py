@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth import Actor, Role
 from plan_builder.ui import auth_pages, review_pages, state, training_pages
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import format_date
-from plan_builder.review import campaigns, notices
+from plan_builder.plan import format_date, today_jst
+from plan_builder.review import CampaignService, NoticeService
 from plan_builder.service import PlanService
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_common import date_label
@@ -18,8 +17,9 @@ def render(service: PlanService) -> None:
     actor, store = service.actor, service.store
     if not actor.org_code:
         return
-    due = campaigns.deadline_for_org(store, actor, actor.org_code)
-    unread = notices.for_org(store, actor)
+    inbox = NoticeService(store, actor)
+    due = CampaignService(store, actor).deadline_for(actor.org_code)
+    unread = inbox.notices()
     if due is None and not unread:
         return
     with st.container(border=True, key="pd_desk"):
@@ -39,7 +39,7 @@ def render(service: PlanService) -> None:
                 )
                 if c2.button("既読にする", key=f"pd_read_{n.id}"):
                     try:
-                        notices.mark_read(store, actor, n.id)
+                        inbox.mark_read(n.id)
                     except PlanBuilderError as exc:
                         st.error(md_escape(exc))
                     else:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from plan_builder.export import TemplateError, preview_html
 from plan_builder.guide import Guide, get_guide
-from plan_builder.plan.model import Plan
+from plan_builder.plan import Plan
 from plan_builder.ui import render
 
 

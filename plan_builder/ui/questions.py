@@ -9,11 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from plan_builder.guide.model import Guide, Question, QuestionType, Requirement
-from plan_builder.plan import edit, merge
-from plan_builder.plan.answers import get_answer
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.model import Plan
+from plan_builder.guide import Guide, Question, QuestionType, Requirement
+from plan_builder.plan import Plan, edit, format_fiscal_year, get_answer, merge
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape, prose
 

@@ -1,7 +1,7 @@
 """The status buttons of a plan, for reviewers and planners, with the guarded confirmation.
 
 Submitting and approving open a confirmation box first: the plan's 要対応 findings, unresolved
-comments and copy flags (plan_builder.review.guard.brief), a 「確認しました」 check and a memo,
+comments and copy flags (plan_builder.review.GuardService.brief), a 「確認しました」 check and a memo,
 which approving with open 要対応 findings requires. Every change ends with a message.
 """
 
@@ -10,9 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.errors import PlanBuilderError, StaleVersionError
-from plan_builder.plan.model import PlanStatus
-from plan_builder.review.guard import GUARDED, Brief, brief, guarded_transition
-from plan_builder.review.workflow import ACTION_LABELS, TRANSITIONS, ReviewService
+from plan_builder.plan import PlanStatus
+from plan_builder.review import ACTION_LABELS, GUARDED, TRANSITIONS, Brief, GuardService, ReviewService
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_common import flash
@@ -52,7 +51,7 @@ def _confirm_box(
     side: str | None,
 ) -> None:
     try:
-        b = brief(rs.store, rs.actor, plan_id, to)
+        b = GuardService(rs.store, rs.actor).brief(plan_id, to)
     except PlanBuilderError as exc:
         st.error(md_escape(exc))
         return
@@ -109,8 +108,8 @@ def _do(
     side: str | None,
 ) -> bool:
     try:
-        _, message = guarded_transition(
-            rs.store, rs.actor, plan_id, to, note=note, confirmed=confirmed, expected_version=expected_version
+        _, message = GuardService(rs.store, rs.actor).transition(
+            plan_id, to, note=note, confirmed=confirmed, expected_version=expected_version
         )
     except StaleVersionError:
         st.error(STALE)

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from plan_builder.auth.actor import Actor
-from plan_builder.plan.clock import today_jst
-from plan_builder.review.export import to_csv, to_xlsx
-from plan_builder.store.repo import Store
+from plan_builder.auth import Actor
+from plan_builder.plan import today_jst
+from plan_builder.review import to_csv, to_xlsx
+from plan_builder.store import Store
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 

@@ -11,37 +11,51 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plan_builder.auth.actor import NATIONAL, Actor, Role
+from plan_builder.auth import NATIONAL, Actor, Role
 from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
-from plan_builder.plan.model import PlanStatus
-from plan_builder.review.charts import coverage_heatmap, kpi_boxplot
-from plan_builder.review.comments import MAX_BODY, Comment, CommentService
-from plan_builder.review.coverage import COMPLETENESS_LABEL, MISSING_HEADER, coverage_matrix
-from plan_builder.review.diff import ItemChange, RoundDiff, Segment, answer_text, round_diff
-from plan_builder.review.documents import FORMATS as DOC_FORMATS
-from plan_builder.review.documents import document_name, submitted_document
-from plan_builder.review.kpi import GROUPINGS, VALUE_KINDS, benchmark, kinds, kpi_index
-from plan_builder.review.labels import display_names, place_label
-from plan_builder.review.measure_coverage import (
+from plan_builder.plan import PlanStatus, answer_text
+from plan_builder.review import (
+    BAND_LABELS,
+    COMPLETENESS_LABEL,
+    FLAG_LABELS,
+    GROUPINGS,
+    LG_TYPE_LABELS,
+    MAX_BODY,
     MEASURE_HEADER,
     MEASURE_PATHS,
-    measure_records,
-    national_matrix,
-)
-from plan_builder.review.queue import QUEUE_HEADER, SORT_KEYS, QueueService, queue_records
-from plan_builder.review.side_by_side import FLAG_LABELS, question_path, side_by_side
-from plan_builder.review.snapshots import (
-    BAND_LABELS,
-    LG_TYPE_LABELS,
+    MISSING_HEADER,
+    PLANNER_SIDE,
+    QUEUE_HEADER,
+    REVIEWER_SIDE,
+    SORT_KEYS,
+    VALUE_KINDS,
+    Comment,
+    CommentService,
+    DocumentService,
+    ItemChange,
+    QueueService,
+    ReviewService,
+    RoundDiff,
+    Segment,
     SnapshotFilter,
     SnapshotService,
+    benchmark,
+    coverage_heatmap,
+    coverage_matrix,
+    display_names,
+    kinds,
+    kpi_boxplot,
+    kpi_index,
+    measure_records,
+    national_matrix,
+    place_label,
+    question_path,
+    queue_records,
+    round_diff,
+    side_by_side,
 )
-from plan_builder.review.workflow import (
-    PLANNER_SIDE,
-    REVIEWER_SIDE,
-    ReviewService,
-)
+from plan_builder.review import DOCUMENT_FORMATS as DOC_FORMATS
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_actions import actions
@@ -235,13 +249,13 @@ def review_panel(plan_id: int) -> None:
 
 def _document_downloads(plan_id: int, round_no: int) -> None:
     """The submitted revision as Word or PDF (built when the button is clicked)."""
-    store, actor = _ctx()
+    docs = DocumentService(*_ctx())
     cols = st.columns(len(DOC_FORMATS))
     for col, (fmt, label) in zip(cols, DOC_FORMATS.items(), strict=True):
         col.download_button(
             f"提出された計画を{label}形式で保存",
-            lambda fmt=fmt: submitted_document(store, actor, plan_id, fmt, round=round_no)[0],
-            file_name=document_name(store, actor, plan_id, fmt, round=round_no),
+            lambda fmt=fmt: docs.submitted(plan_id, fmt, round=round_no)[0],
+            file_name=docs.name(plan_id, fmt, round=round_no),
             mime=DOC_MIME[fmt],
             key=f"rv_doc_{plan_id}_{fmt}",
             on_click="ignore",
@@ -519,7 +533,7 @@ def coverage_page() -> None:
         height=200,
     )
     page, size = _paginate(len(m.rows), "rvc", default_size=50)
-    from plan_builder.review.coverage import CoverageMatrix
+    from plan_builder.review import CoverageMatrix
 
     part = CoverageMatrix(m.columns, m.rows[(page - 1) * size : page * size])
     event = st.plotly_chart(

@@ -26,13 +26,10 @@ import streamlit as st
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from plan_builder.auth.actor import Actor
+from plan_builder.auth import Actor
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError, StaleVersionError
 from plan_builder.guide import Guide, get_guide, get_guides
-from plan_builder.plan.clock import to_jst
-from plan_builder.plan.fiscal import format_date
-from plan_builder.plan.merge import MergeError, merge_plans
-from plan_builder.plan.model import Plan
+from plan_builder.plan import MergeError, Plan, format_date, merge_plans, to_jst
 from plan_builder.service import PlanService
 from plan_builder.store import Store, database_url
 

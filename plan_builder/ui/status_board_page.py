@@ -1,29 +1,30 @@
 """策定状況: the prefecture's desk — every local government in scope, filters, the progress
 grid, and the export in the shape of the national survey. Reads through
-plan_builder.review.status_board only."""
+plan_builder.review's StatusBoardService, CampaignService and SummaryService only."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from plan_builder.auth.actor import NATIONAL, Role
+from plan_builder.auth import NATIONAL, Role
 from plan_builder.errors import PlanBuilderError
 from plan_builder.guide import get_guide
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import format_date
-from plan_builder.review import campaigns
-from plan_builder.review.board_chart import board_grid
-from plan_builder.review.snapshots import LG_TYPE_LABELS
-from plan_builder.review.status_board import (
+from plan_builder.plan import format_date, today_jst
+from plan_builder.review import (
+    LG_TYPE_LABELS,
     SURVEY_HEADER,
     BoardFilter,
     BoardStatus,
-    counts,
-    status_board,
+    CampaignService,
+    StatusBoardService,
+    SummaryService,
+    board_counts,
+    board_grid,
+    summary_docx,
+    summary_xlsx,
     survey_records,
 )
-from plan_builder.review.summary_report import build_summary, summary_docx, summary_xlsx
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_common import ctx, date_label, downloads, flash, paginate, show_flash
 
@@ -71,11 +72,11 @@ def board_page() -> None:
         overdue_only=overdue,
     )  # fmt: skip
     try:
-        rows = status_board(store, actor, flt, deadlines=campaigns.deadlines_for(store, actor))
+        rows = StatusBoardService(store, actor).rows(flt)
     except PlanBuilderError as exc:
         st.error(md_escape(exc))
         return
-    tally = counts(rows)
+    tally = board_counts(rows)
     cols = st.columns(len(tally))
     for col, (status, n) in zip(cols, tally.items(), strict=True):
         col.metric(status.label, f"{n:,}")
@@ -141,7 +142,8 @@ def date_label_of(d) -> str:
 def _campaign_box() -> None:
     """Open campaigns (due dates) of the reviewer's area; set a new one or close one."""
     store, actor = ctx()
-    open_ = campaigns.campaigns(store, actor)
+    desk = CampaignService(store, actor)
+    open_ = desk.campaigns()
     head = "、".join(f"{c.title}（{format_date(c.due_date)}まで）" for c in open_) or "なし"
     with st.expander(f"提出期限：{head}", expanded=False):
         for c in open_:
@@ -150,7 +152,7 @@ def _campaign_box() -> None:
             c1.markdown(f"**{md_escape(c.title)}**　期限 {format_date(c.due_date)}　対象 {md_escape(area)}")
             if c2.button("終了する", key=f"rvb_close_{c.id}"):
                 try:
-                    campaigns.close(store, actor, c.id)
+                    desk.close(c.id)
                 except PlanBuilderError as exc:
                     st.error(md_escape(exc))
                 else:
@@ -162,7 +164,7 @@ def _campaign_box() -> None:
             note = st.text_area("メモ（任意。計画担当者のホーム画面に表示されます）", max_chars=2000)
             if st.form_submit_button("提出期限を設定する"):
                 try:
-                    c = campaigns.create(store, actor, title=title, due_date=due, note=note)  # type: ignore[arg-type]
+                    c = desk.create(title=title, due_date=due, note=note)  # type: ignore[arg-type]
                 except PlanBuilderError as exc:
                     st.error(md_escape(exc))
                 else:
@@ -182,7 +184,7 @@ def _summary_downloads(pref_codes: list[str] | None) -> None:
     stamp = today_jst().strftime("%Y%m%d")
     c1.download_button(
         "取りまとめ資料（Word）を作成",
-        lambda: summary_docx(build_summary(store, actor, guide, pref_code=pref), guide),
+        lambda: summary_docx(SummaryService(store, actor).build(guide, pref_code=pref), guide),
         file_name=f"策定状況の取りまとめ_{stamp}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="rvb_sum_docx",
@@ -190,7 +192,7 @@ def _summary_downloads(pref_codes: list[str] | None) -> None:
     )
     c2.download_button(
         "取りまとめ資料（Excel）を作成",
-        lambda: summary_xlsx(build_summary(store, actor, guide, pref_code=pref)),
+        lambda: summary_xlsx(SummaryService(store, actor).build(guide, pref_code=pref)),
         file_name=f"策定状況の取りまとめ_{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="rvb_sum_xlsx",

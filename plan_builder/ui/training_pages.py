@@ -18,7 +18,7 @@ import streamlit as st
 
 from plan_builder.errors import PermissionDeniedError, PlanBuilderError
 from plan_builder.guide import Guide, get_guide, get_guides
-from plan_builder.plan.clock import today_jst
+from plan_builder.plan import today_jst
 from plan_builder.training import START_LABELS, STATUS_LABELS, Board, SessionInfo, TrainingService
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape

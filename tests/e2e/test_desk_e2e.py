@@ -19,7 +19,7 @@ from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.users import UserAdmin
 from plan_builder.guide import get_guide
 from plan_builder.plan.clock import today_jst
-from plan_builder.review import campaigns
+from plan_builder.review import CampaignService
 from plan_builder.review.comments import CommentService
 from plan_builder.store import Store
 from tests.desk_support import EXPECTED, FUJIEDA, REVIEWER, seed_desk
@@ -41,8 +41,8 @@ def desk(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, str, dict
     for body in ("人口の推移を数値で示してください。", "課題と施策の対応を明らかにしてください。"):
         cs.add(ids[FUJIEDA], question_key="current.overview", body=body)
     due = today_jst() + timedelta(days=20)
-    campaigns.create(
-        store, REVIEWER, title="令和8年度 計画の提出", due_date=due, note="期限までに提出してください。"
+    CampaignService(store, REVIEWER).create(
+        title="令和8年度 計画の提出", due_date=due, note="期限までに提出してください。"
     )
     store.engine.dispose()
     return app_server(db, mode="shared"), db, ids

@@ -64,6 +64,8 @@ def test_math_and_links_are_plain_text(
     assert main.locator(".katex, .katex-display, math").count() == 0
     # the text's own addresses stay text; the document's intended links (the plan's public URL and
     # contact address, which the export makes links on purpose) are not in the measure summary
-    assert main.locator('a[href*="tracker.png"], a[href*="www.example.com"], a[href*="joho@town"]').count() == 0
+    assert (
+        main.locator('a[href*="tracker.png"], a[href*="www.example.com"], a[href*="joho@town"]').count() == 0
+    )
     text = main.inner_text().replace("\u2060", "")  # the invisible word joiners that stop linking
     assert "$E=mc^2$" in text and URL in text and MAIL in text

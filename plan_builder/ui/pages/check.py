@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plan_builder.checks import Finding
-from plan_builder.guide.model import Guide, QuestionType
+from plan_builder.guide import Guide, QuestionType
 from plan_builder.ui import common, nav, progress, review_pages, state
 from plan_builder.ui.pages.wizard import open_question, place_comments
 from plan_builder.ui.render import md_escape

@@ -14,7 +14,9 @@ from plan_builder.errors import PlanBuilderError
 from plan_builder.followup import (
     Track,
     alt_text,
+    fmt,
     followup_years,
+    gap_text,
     import_actuals,
     kpi_progress,
     progress_figure,
@@ -24,9 +26,7 @@ from plan_builder.followup import (
     template_csv,
     template_xlsx,
 )
-from plan_builder.followup.figures import fmt, gap_text
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.followup import PROGRESS_LABELS, Progress
+from plan_builder.plan import PROGRESS_LABELS, Progress, format_fiscal_year
 from plan_builder.ui import common, state
 from plan_builder.ui.charts import PLOTLY_CONFIG
 from plan_builder.ui.render import md_escape

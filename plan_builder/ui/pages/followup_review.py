@@ -9,10 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from plan_builder.followup.overview import compare_actuals, followup_rows, kpi_names
-from plan_builder.followup.progress import reported_years
-from plan_builder.plan.clock import today_jst
-from plan_builder.plan.fiscal import fiscal_year_of, format_fiscal_year
+from plan_builder.followup import compare_actuals, followup_rows, kpi_names, reported_years
+from plan_builder.plan import fiscal_year_of, format_fiscal_year, today_jst
 from plan_builder.ui import state
 from plan_builder.ui.charts import PLOTLY_CONFIG
 

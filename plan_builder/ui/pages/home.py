@@ -8,8 +8,7 @@ import streamlit as st
 from plan_builder.checks import check_plan
 from plan_builder.creation import default_title, ensure_guide_fits, new_plan
 from plan_builder.errors import PlanBuilderError
-from plan_builder.review.comments import CommentService
-from plan_builder.review.workflow import ReviewService
+from plan_builder.review import CommentService, ReviewService
 from plan_builder.ui import common, nav, planner_desk, review_pages, state, uploads_ui
 from plan_builder.ui.render import md_escape
 from plan_builder.uploads import MAX_JSON_BYTES

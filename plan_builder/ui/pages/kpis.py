@@ -8,9 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from plan_builder.plan import edit
-from plan_builder.plan.fiscal import format_date, format_fiscal_year
-from plan_builder.plan.model import Kpi, KpiKind, KpiNature, Plan
+from plan_builder.plan import Kpi, KpiKind, KpiNature, Plan, edit, format_date, format_fiscal_year
 from plan_builder.ui import charts, common, state
 from plan_builder.ui.render import md_escape
 

@@ -9,10 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from plan_builder.guide.model import Guide, Pillar
-from plan_builder.plan import edit
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.model import MeasureOrigin, Plan
+from plan_builder.guide import Guide, Pillar
+from plan_builder.plan import MeasureOrigin, Plan, edit, format_fiscal_year
 from plan_builder.ui import common, scroll, state
 from plan_builder.ui.render import md_escape
 

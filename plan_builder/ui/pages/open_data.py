@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan_builder.plan import edit
-from plan_builder.plan.clock import today_jst
+from plan_builder.plan import edit, today_jst
 from plan_builder.ui import common, state
 from plan_builder.ui.render import md_escape
 

@@ -9,10 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from plan_builder.errors import PlanBuilderError
-from plan_builder.followup.carry import carry_forward
-from plan_builder.guide.diff import GuideDiff, diff_guides
-from plan_builder.plan.fiscal import format_date, format_fiscal_year
-from plan_builder.plan.migration import migrate_plan
+from plan_builder.followup import carry_forward
+from plan_builder.guide import GuideDiff, diff_guides
+from plan_builder.plan import format_date, format_fiscal_year, migrate_plan
 from plan_builder.ui import common, state
 from plan_builder.ui.render import md_escape
 from plan_builder.uploads import UploadError

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plan_builder.guide.model import Guide, QuestionType
-from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.model import Measure
+from plan_builder.guide import Guide, QuestionType
+from plan_builder.plan import Measure, format_fiscal_year
 from plan_builder.ui import charts, common, nav
 from plan_builder.ui.pages.measures import open_schedule
 from plan_builder.ui.pages.wizard import open_question

@@ -10,9 +10,9 @@ import contextlib
 
 import streamlit as st
 
-from plan_builder.guide.model import Guide
-from plan_builder.plan.model import PlanStatus
-from plan_builder.review.comments import Comment
+from plan_builder.guide import Guide
+from plan_builder.plan import PlanStatus
+from plan_builder.review import Comment
 from plan_builder.ui import adoption, common, nav, progress, questions, review_pages, scroll, state
 from plan_builder.ui.render import md_escape
 

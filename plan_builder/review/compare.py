@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from plan_builder.guide.model import Guide, Question, QuestionType
-from plan_builder.plan.answers import answer_text
-from plan_builder.plan.copying import copied_example
-from plan_builder.plan.locality import Locality
+from plan_builder.guide import Guide, Question, QuestionType
+from plan_builder.plan import Locality, answer_text, copied_example
 from plan_builder.review.neardup import near_duplicate_groups
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, band_label, lg_cells
 

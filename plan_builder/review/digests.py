@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plan_builder.plan.answers import is_answered
+from plan_builder.plan import is_answered
 
 _KPI_FIELDS = ("key", "name", "unit", "kind", "nature", "baseline", "targets", "actuals", "pillar")
 _KEEP = ("lg_code", "lg_name", "guide_id", "title", "period", "pillars", "publication_url", "contact")
