@@ -256,3 +256,38 @@ def test_kpi_kind_printed_only_when_chosen(tmp_path: Path, guide: Guide):
     col = [c.text for c in kpi_list.rows[0].cells].index("種類")
     kinds = [r.cells[col].text for r in kpi_list.rows[1:]]
     assert kinds[0] == "活動" and set(kinds[1:]) == {""}
+
+
+def test_kpi_chart_and_its_years_table_are_one_unsplittable_block(city_docx, city: Plan):
+    """Keep-with-next after a table is lost in LibreOffice; a one-row block keeps them together."""
+    body = _body(city_docx[0])
+    blocks = [
+        t
+        for t in body.findall("w:body/w:tbl", NS)
+        if len(t.findall("w:tr", NS)) == 1 and len(t.findall("w:tr/w:tc", NS)) == 1
+    ]
+    for kpi in city.kpis:
+        block = next(b for b in blocks if f"{kpi.key}　{kpi.name}の年度別の値" in _text(b))
+        assert block.find("w:tr/w:trPr/w:cantSplit", NS) is not None
+        assert f"{kpi.name}の推移" in _text(block)  # the chart's caption (its picture slot) is inside
+        years = block.findall("w:tr/w:tc/w:tbl", NS)[-1]
+        for value in kpi.targets.values():
+            assert format_value(value) in _text(years)
+
+
+def test_a_long_table_may_break_between_rows(tmp_path: Path, guide: Guide):
+    """A 施策 table of 5-line schedules keeps only its header with the first row (no half-empty
+    page before it); a short table of years keeps all its rows together."""
+    out = tmp_path / "large.docx"
+    export_plan(large_plan(guide), guide, "docx", out, render_charts=False)
+    checked = 0
+    for tbl in _body(out).iter(f"{{{W}}}tbl"):
+        rows = tbl.findall("w:tr", NS)
+        header = [_text(c) for c in rows[0].findall("w:tc", NS)]
+        keeps = [bool(r.findall(".//w:keepNext", NS)) for r in rows]
+        if header[:3] == ["番号", "施策名", "概要"] and len(rows) > 3:
+            assert keeps[0] and not any(keeps[1:]), header
+            checked += 1
+        if header and header[0] == "区分":
+            assert all(keeps[:-1]) and not keeps[-1]
+    assert checked >= 4
