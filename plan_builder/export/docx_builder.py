@@ -71,6 +71,7 @@ LINK_COLOR = "0563C1"
 CELL_EM = Pt(9)  # table text size: the unit of the content-based column widths
 CELL_PAD_EM = 2.0  # cell margins and a little air, in em
 SHORT_EM = 12.0  # a column whose longest line fits in this many em never wraps
+LONG_MIN_EM = 8.0  # a long text column is never narrower than this (or its natural width)
 KEEP_TOGETHER_LINES = 14  # a table up to this many printed lines is never split across pages
 HEADER_FILL = "D9E2F3"
 ROW_HEADER_FILL = "EDF1F9"
@@ -186,12 +187,16 @@ def _fix_widths(table: Table, widths: list[Emu]) -> None:
             cell.width = w
 
 
-def content_widths(natural: list[float], fixed: list[bool], total: int) -> list[int]:
+def content_widths(
+    natural: list[float], fixed: list[bool], total: int, amount: list[float] | None = None
+) -> list[int]:
     """Column widths (EMU) summing to `total` from each column's natural width in em.
 
     Short columns (and `fixed` ones) keep their natural width so they never wrap; the long
-    columns share what is left in proportion to their length. When even the short columns do
-    not fit, everything is scaled down together.
+    columns share what is left in proportion to `amount` (the most text one of their cells
+    holds, in em), so a 施策名 and its 概要 wrap to about as many lines, each at least
+    LONG_MIN_EM wide. Without `amount`, by the square root of the natural width. When even the
+    short columns do not fit, everything is scaled down together.
     """
     em = int(CELL_EM)
     need = [max(2.5, n + CELL_PAD_EM) * em for n in natural]
@@ -206,9 +211,20 @@ def content_widths(natural: list[float], fixed: list[bool], total: int) -> list[
         rest = total - fixed_total
         if not longs or rest < len(longs) * 6 * em:
             out = [w * total / sum(need) for w in need]
-        else:  # the square root keeps a long 概要 from starving a medium 施策名
-            weight = sum(need[i] ** 0.5 for i in longs)
-            out = [need[i] ** 0.5 * rest / weight if i in longs else need[i] for i in range(len(need))]
+        else:
+            out = list(need)
+            share = {i: (amount[i] if amount else need[i] ** 0.5) for i in longs}
+            floor = {i: min(need[i], LONG_MIN_EM * em) for i in longs}
+            while share:  # columns whose share is below their floor get the floor
+                scale = (rest - sum(out[i] for i in longs if i not in share)) / sum(share.values())
+                low = [i for i in share if share[i] * scale < floor[i]]
+                if not low:
+                    for i in share:
+                        out[i] = share[i] * scale
+                    break
+                for i in low:
+                    out[i] = floor[i]
+                    del share[i]
     out = [int(w) for w in out]
     out[-1] += total - sum(out)
     return out
@@ -533,15 +549,17 @@ class DocxBuilder:
             raw = (raw + [raw[-1]] * ncols)[:ncols]
             return [Emu(int(TEXT_WIDTH * w / sum(raw))) for w in raw]
         natural = [0.0] * ncols
+        amount = [0.0] * ncols
         fixed = [False] * ncols
         for cells, row_spans in zip(grid, spans, strict=True):
             col = 0
             for c_el, span in zip(cells, row_spans, strict=True):
                 if span == 1 and col < ncols:
                     natural[col] = max(natural[col], cell_em(c_el))
+                    amount[col] = max(amount[col], text_em(inline_text(c_el).replace("\n", "")))
                     fixed[col] = fixed[col] or c_el.get("nowrap") == "true"
                 col += span
-        return [Emu(w) for w in content_widths(natural, fixed, int(TEXT_WIDTH))]
+        return [Emu(w) for w in content_widths(natural, fixed, int(TEXT_WIDTH), amount)]
 
     def _slot(self, p: Paragraph, width: Emu, el: Element) -> None:
         self.slots.append(ChartSlot(self._charts_seen, p, width, el.get("number", "")))
@@ -609,7 +627,8 @@ class DocxBuilder:
         right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cant_split(table.rows[0])
         _fix_widths(table, widths)
-        self._para("Table Text")
+        if self._into is None:  # in a block, the table of years follows with its own space
+            self._para("Table Text")
 
     def _chart_grid(self, el: Element) -> None:
         charts = children(el, ["chart"])
