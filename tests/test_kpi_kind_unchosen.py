@@ -33,5 +33,8 @@ def test_kpi_form_offers_not_chosen_and_saves_it(store: Store, guide: Guide) -> 
     assert select.value == plan.kpis[0].kind
     select.set_value(None).run()
     assert store.get_plan(plan_id).plan.kpis[0].kind is None
+    assert (
+        by_label(at.selectbox, "指標の種類").proto.placeholder == "（選択しない）"
+    )  # not "Choose an option"
     by_label(at.selectbox, "指標の種類").set_value(KpiKind.OUTPUT).run()
     assert store.get_plan(plan_id).plan.kpis[0].kind is KpiKind.OUTPUT

@@ -227,6 +227,7 @@ def _top_fields(k: str) -> None:
         "指標の種類",
         [None, *KpiKind],
         format_func=lambda x: x.label if x else "（選択しない）",
+        placeholder="（選択しない）",  # what Streamlit shows for None, instead of its English default
         key=w["kind"],
         on_change=_on_field,
         args=(k, "kind", w["kind"]),
