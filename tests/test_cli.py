@@ -64,7 +64,7 @@ def test_done_when_create_check_export_change_reimport_restore(env: dict[str, st
     r = run(env, "export", plan_id, "--format", "json", "--out", str(out))
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["schema_version"] == 2 and data["period"] == {"start_fy": 2024, "end_fy": 2028}
+    assert data["schema_version"] == 3 and data["period"] == {"start_fy": 2024, "end_fy": 2028}
     assert data["answers"]["current.overview"] == text
 
     r = run(env, "set", plan_id, "current.overview", "書き換えた文です。")  # change it

@@ -38,9 +38,38 @@ def test_committed_schema_is_the_generated_one() -> None:
 
 def test_schema_describes_the_file_and_its_version() -> None:
     schema = json.loads(json_schema_text())
-    assert schema["properties"]["schema_version"]["enum"] == [1, 2]
+    assert schema["properties"]["schema_version"]["enum"] == [1, 2, 3]
     assert schema["additionalProperties"] is False
     assert {"lg_code", "lg_name", "guide_id", "title"} <= set(schema["required"])
+    kind = schema["$defs"]["Kpi"]["properties"]["kind"]
+    assert kind["default"] is None and {"type": "null"} in kind["anyOf"], "指標の種類 may be left unchosen"
+
+
+# --- 指標の種類 not chosen (schema version 3) ---------------------------------------------------
+
+
+def test_kpi_kind_not_chosen_round_trips_as_null(guide: Guide) -> None:
+    plan = sample_plan(guide, n_measures=2, n_kpis=2)
+    d = json.loads(export_json(plan))
+    d["kpis"][0]["kind"] = None
+    back = parse_plan_json(json.dumps(d, ensure_ascii=False).encode())
+    assert back.kpis[0].kind is None and back.kpis[1].kind == plan.kpis[1].kind
+    assert json.loads(export_json(back))["kpis"][0]["kind"] is None
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_older_files_keep_their_kpi_kind(guide: Guide, version: int) -> None:
+    """Before version 3 every file carried a kind ("outcome" was the silent default): a stored
+    成果指標 cannot be told from an unchosen one, so it stays 成果指標. A KPI written without the
+    field (by hand or by another tool) was never chosen and loads as not chosen."""
+    plan = sample_plan(guide, n_measures=2, n_kpis=2)
+    d = json.loads(export_json(plan))
+    d["schema_version"] = version
+    d["kpis"][0]["kind"] = "outcome"
+    del d["kpis"][1]["kind"]
+    back = parse_plan_json(json.dumps(d, ensure_ascii=False).encode())
+    assert back.schema_version == 3
+    assert back.kpis[0].kind == "outcome" and back.kpis[1].kind is None
 
 
 # --- round trip --------------------------------------------------------------------------------
@@ -73,7 +102,7 @@ def kpis(draw: st.DrawFn, n: int) -> list[dict[str, Any]]:
                 "key": f"K{i + 1:02d}",
                 "name": draw(name),
                 "unit": draw(hostile.map(lambda s: s[:30])),
-                "kind": draw(st.sampled_from(["outcome", "output"])),
+                "kind": draw(st.sampled_from(["outcome", "output", None])),
                 "nature": "quantitative" if quantitative else "qualitative",
                 "baseline": {
                     "value": draw(st.none() | value),
@@ -184,7 +213,7 @@ def hostile_files(plan: Plan) -> list[tuple[str, bytes, str]]:
             _with({k: v for k, v in d.items() if k != "schema_version"}),
             "schema_version がありません",
         ),
-        ("future schema_version", _with(d, schema_version=3), "新しい版"),
+        ("future schema_version", _with(d, schema_version=4), "新しい版"),
         ("schema_version as text", _with(d, schema_version="1"), "schema_version は整数"),
         ("unknown top-level key", _with(d, owner="x"), "「owner」：想定されていない項目"),
         (

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from plan_builder.export import export_plan
+from plan_builder.export import export_plan, preview_html
 from plan_builder.export.context import format_value
 from plan_builder.export.pdf import find_soffice
 from plan_builder.guide import Guide, get_guide
 from plan_builder.plan.fiscal import format_fiscal_year
-from plan_builder.plan.model import Plan
+from plan_builder.plan.model import KpiKind, Plan
 from tests.export_samples import city_plan, large_plan, small_start_plan
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -219,3 +219,75 @@ def test_pdf_is_tagged_japanese_and_holds_every_yearly_target(tmp_path: Path, gu
             format_value(v) for _, v in sorted(kpi.targets.items())
         ]
         assert "目標値" + "".join(values) in squashed, kpi.key
+
+
+def _kpi_list_header(docx: Path) -> list[str]:
+    from docx import Document
+
+    tables = [t for t in Document(str(docx)).tables if t.rows and t.rows[0].cells[0].text == "番号"]
+    lists = [t for t in tables if any(c.text == "指標" for c in t.rows[0].cells)]
+    assert len(lists) == 1, "one 指標（KPI）の一覧"
+    return [c.text for c in lists[0].rows[0].cells]
+
+
+def test_kpi_kind_printed_only_when_chosen(tmp_path: Path, guide: Guide):
+    """A KPI whose planner never chose 成果/活動 prints no kind in any format (issue 12, item 8)."""
+    plan = city_plan(guide)
+    unchosen = plan.model_copy(update={"kpis": [k.model_copy(update={"kind": None}) for k in plan.kpis]})
+    for fmt in ("docx", "md", "html"):
+        out = tmp_path / f"none.{fmt}"
+        export_plan(unchosen, guide, fmt, out, render_charts=False)
+        if fmt == "docx":
+            assert "種類" not in _kpi_list_header(out)
+            text = _text(_body(out))
+        else:
+            text = out.read_text(encoding="utf-8")
+        assert "種類" not in text and "成果指標" not in text and "活動指標" not in text, fmt
+    assert "種類" not in preview_html(unchosen, guide)
+
+    one = plan.kpis[0].model_copy(update={"kind": KpiKind.OUTPUT})
+    mixed = unchosen.model_copy(update={"kpis": [one, *unchosen.kpis[1:]]})
+    out = tmp_path / "mixed.docx"
+    export_plan(mixed, guide, "docx", out, render_charts=False)
+    assert "種類" in _kpi_list_header(out)
+    from docx import Document
+
+    kpi_list = next(t for t in Document(str(out)).tables if "種類" in [c.text for c in t.rows[0].cells])
+    col = [c.text for c in kpi_list.rows[0].cells].index("種類")
+    kinds = [r.cells[col].text for r in kpi_list.rows[1:]]
+    assert kinds[0] == "活動" and set(kinds[1:]) == {""}
+
+
+def test_kpi_chart_and_its_years_table_are_one_unsplittable_block(city_docx, city: Plan):
+    """Keep-with-next after a table is lost in LibreOffice; a one-row block keeps them together."""
+    body = _body(city_docx[0])
+    blocks = [
+        t
+        for t in body.findall("w:body/w:tbl", NS)
+        if len(t.findall("w:tr", NS)) == 1 and len(t.findall("w:tr/w:tc", NS)) == 1
+    ]
+    for kpi in city.kpis:
+        block = next(b for b in blocks if f"{kpi.key}　{kpi.name}の年度別の値" in _text(b))
+        assert block.find("w:tr/w:trPr/w:cantSplit", NS) is not None
+        assert f"{kpi.name}の推移" in _text(block)  # the chart's caption (its picture slot) is inside
+        years = block.findall("w:tr/w:tc/w:tbl", NS)[-1]
+        for value in kpi.targets.values():
+            assert format_value(value) in _text(years)
+
+
+def test_a_long_table_may_break_between_rows(tmp_path: Path, guide: Guide):
+    """A 施策 table of 5-line schedules keeps only its header with the first row (no half-empty
+    page before it); a short table of years keeps all its rows together."""
+    out = tmp_path / "large.docx"
+    export_plan(large_plan(guide), guide, "docx", out, render_charts=False)
+    checked = 0
+    for tbl in _body(out).iter(f"{{{W}}}tbl"):
+        rows = tbl.findall("w:tr", NS)
+        header = [_text(c) for c in rows[0].findall("w:tc", NS)]
+        keeps = [bool(r.findall(".//w:keepNext", NS)) for r in rows]
+        if header[:3] == ["番号", "施策名", "概要"] and len(rows) > 3:
+            assert keeps[0] and not any(keeps[1:]), header
+            checked += 1
+        if header and header[0] == "区分":
+            assert all(keeps[:-1]) and not keeps[-1]
+    assert checked >= 4

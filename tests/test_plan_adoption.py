@@ -17,7 +17,7 @@ from plan_builder.exchange import export_json, parse_plan_json
 from plan_builder.guide import Guide, get_guide
 from plan_builder.plan.adoption import set_adoption
 from plan_builder.plan.edit import EditError
-from plan_builder.plan.model import Plan
+from plan_builder.plan.model import SCHEMA_VERSION, Plan
 from plan_builder.plan.text import clean_text
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
@@ -78,7 +78,7 @@ def test_a_version_1_file_still_imports_and_gains_its_adoption_date():
     import json
 
     old = parse_plan_json(json.dumps(data, ensure_ascii=False))
-    assert old.schema_version == 2 and old.adopted_on == plan.history[0].on
+    assert old.schema_version == SCHEMA_VERSION and old.adopted_on == plan.history[0].on
 
 
 def test_check_warns_when_adoption_is_missing():

@@ -32,7 +32,7 @@ def errors_of(data: dict[str, Any]) -> str:
 
 def test_a_minimal_plan_is_valid() -> None:
     plan = Plan.model_validate(base())
-    assert plan.schema_version == 2 and plan.status.value == "draft" and plan.answers == {}
+    assert plan.schema_version == 3 and plan.status.value == "draft" and plan.answers == {}
 
 
 @pytest.mark.parametrize("code", ["033227", "131016", "011002", "010006"])

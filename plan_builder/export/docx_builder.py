@@ -23,12 +23,14 @@ created and modified at the export time, by plan_builder.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from docx import Document
+from docx.blkcntnr import BlockItemContainer
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -54,6 +56,7 @@ from plan_builder.export.text import (
     heading_text,
     inline_runs,
     inline_text,
+    text_em,
     toc_entries,
 )
 
@@ -68,6 +71,8 @@ LINK_COLOR = "0563C1"
 CELL_EM = Pt(9)  # table text size: the unit of the content-based column widths
 CELL_PAD_EM = 2.0  # cell margins and a little air, in em
 SHORT_EM = 12.0  # a column whose longest line fits in this many em never wraps
+LONG_MIN_EM = 8.0  # a long text column is never narrower than this (or its natural width)
+KEEP_TOGETHER_LINES = 14  # a table up to this many printed lines is never split across pages
 HEADER_FILL = "D9E2F3"
 ROW_HEADER_FILL = "EDF1F9"
 BORDER_COLOR = "7F7F7F"
@@ -91,6 +96,7 @@ _AFTER = {
     "w:tblW": ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"),
     "w:tblBorders": ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"),
     "w:tblLayout": ("w:tblCellMar", "w:tblLook"),
+    "w:tblCellMar": ("w:tblLook", "w:tblCaption", "w:tblDescription"),
     "w:cantSplit": ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
     "w:tblHeader": ("w:tblCellSpacing", "w:jc", "w:hidden"),
     "w:pgNumType": ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings"),
@@ -181,12 +187,16 @@ def _fix_widths(table: Table, widths: list[Emu]) -> None:
             cell.width = w
 
 
-def content_widths(natural: list[float], fixed: list[bool], total: int) -> list[int]:
+def content_widths(
+    natural: list[float], fixed: list[bool], total: int, amount: list[float] | None = None
+) -> list[int]:
     """Column widths (EMU) summing to `total` from each column's natural width in em.
 
     Short columns (and `fixed` ones) keep their natural width so they never wrap; the long
-    columns share what is left in proportion to their length. When even the short columns do
-    not fit, everything is scaled down together.
+    columns share what is left in proportion to `amount` (the most text one of their cells
+    holds, in em), so a 施策名 and its 概要 wrap to about as many lines, each at least
+    LONG_MIN_EM wide. Without `amount`, by the square root of the natural width. When even the
+    short columns do not fit, everything is scaled down together.
     """
     em = int(CELL_EM)
     need = [max(2.5, n + CELL_PAD_EM) * em for n in natural]
@@ -201,12 +211,37 @@ def content_widths(natural: list[float], fixed: list[bool], total: int) -> list[
         rest = total - fixed_total
         if not longs or rest < len(longs) * 6 * em:
             out = [w * total / sum(need) for w in need]
-        else:  # the square root keeps a long 概要 from starving a medium 施策名
-            weight = sum(need[i] ** 0.5 for i in longs)
-            out = [need[i] ** 0.5 * rest / weight if i in longs else need[i] for i in range(len(need))]
+        else:
+            out = list(need)
+            share = {i: (amount[i] if amount else need[i] ** 0.5) for i in longs}
+            floor = {i: min(need[i], LONG_MIN_EM * em) for i in longs}
+            while share:  # columns whose share is below their floor get the floor
+                scale = (rest - sum(out[i] for i in longs if i not in share)) / sum(share.values())
+                low = [i for i in share if share[i] * scale < floor[i]]
+                if not low:
+                    for i in share:
+                        out[i] = share[i] * scale
+                    break
+                for i in low:
+                    out[i] = floor[i]
+                    del share[i]
     out = [int(w) for w in out]
     out[-1] += total - sum(out)
     return out
+
+
+def _table_lines(grid: list[list[Element]], widths: list[Emu]) -> int:
+    """About how many printed lines a table takes: per row, its tallest cell (line breaks and
+    wrapping at the cell width, colspans taken as one column)."""
+    total = 0
+    for cells in grid:
+        tallest = 1
+        for c_el, width in zip(cells, widths, strict=False):
+            per_line = max(1.0, width / int(CELL_EM) - CELL_PAD_EM)
+            lines = sum(max(1, math.ceil(text_em(t) / per_line)) for t in inline_text(c_el).split("\n"))
+            tallest = max(tallest, lines)
+        total += tallest
+    return total
 
 
 def _hyperlink(p: Paragraph, text: str, url: str) -> None:
@@ -262,6 +297,7 @@ class DocxBuilder:
         self._prev_tag = ""  # the previous block of the tree, for keep-with-next decisions
         self.toc_runs: list[tuple[object, str]] = []  # (text run, heading text) per TOC line
         self._charts_seen = 0
+        self._into: _Cell | None = None  # the cell that blocks go into instead of the body
 
     # Setup --------------------------------------------------------------------------------
     def _clear_body(self) -> None:
@@ -279,7 +315,7 @@ class DocxBuilder:
         return p
 
     def _para(self, style: str, text: str = "", *, align: str | None = None) -> Paragraph:
-        p = self.doc.add_paragraph()
+        p = (self._into or self.doc).add_paragraph()
         self._style(p, style)
         self._last_para = p
         if text:
@@ -304,12 +340,24 @@ class DocxBuilder:
                     if bold:
                         run.bold = True
 
+    def _add_table(self, rows: int, cols: int) -> Table:
+        """A table in the body, or nested in the block cell being filled."""
+        if self._into is None:
+            return self.doc.add_table(rows=rows, cols=cols)
+        # BlockItemContainer's own add_table: _Cell.add_table appends an empty paragraph after it
+        return BlockItemContainer.add_table(self._into, rows, cols, Emu(int(TEXT_WIDTH)))
+
     # Build ----------------------------------------------------------------------------------
     def build(self, root: Element) -> list[ChartSlot]:
         body_started = False
-        for el in root:
-            if el.tag == "table" and self._prev_tag == "p" and self._last_para is not None:
-                self._last_para.paragraph_format.keep_with_next = True  # a table's introduction
+        elements = list(root)
+        for i, el in enumerate(elements):
+            if el.tag == "table" and el.get("kind") == "kpi-years" and self._prev_tag == "chart-block":
+                self._prev_tag = "table"
+                continue  # drawn inside its chart's block
+            if el.tag == "table" and self._prev_tag in ("p", "chart") and self._last_para is not None:
+                # a table stays with its introduction, and a KPI's table of years with its chart
+                self._last_para.paragraph_format.keep_with_next = True
             self._prev_tag = el.tag
             if el.tag in ("h1", "h2", "h3", "h4", "p", "ul", "table", "chart", "charts") and not body_started:
                 self._start_body()
@@ -335,7 +383,12 @@ class DocxBuilder:
                 case "table":
                     self._table(el)
                 case "chart":
-                    self._chart(el, TEXT_WIDTH)
+                    after = elements[i + 1] if i + 1 < len(elements) else None
+                    if children(el, ["p"]) and after is not None and after.get("kind") == "kpi-years":
+                        self._chart_block(el, after)
+                        self._prev_tag = "chart-block"
+                    else:
+                        self._chart(el, TEXT_WIDTH)
                 case "charts":
                     self._chart_grid(el)
         if not body_started:
@@ -442,13 +495,17 @@ class DocxBuilder:
         ncols = max(sum(sp) for sp in spans)
         if ncols == 0:
             return
-        table = self.doc.add_table(rows=len(rows), cols=ncols)
+        table = self._add_table(len(rows), ncols)
         if "Table Grid" in self._sid:
             table._tbl.tblPr.style = self._sid["Table Grid"]
         _borders(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         widths = self._widths(el, grid, spans, ncols)
-        keep_together = len(rows) <= 8  # a small table moves to the next page as a whole
+        # A short table moves to the next page as a whole; a long one (a 施策 table of 5-line
+        # schedules) may break between rows, keeping only its header with the first row, so it
+        # never leaves half a page empty before it.
+        keep_together = _table_lines(grid, widths) <= KEEP_TOGETHER_LINES
+        n_header = sum(1 for r in rows if r.get("header") == "true")
         for n, (r_el, row, cells, row_spans) in enumerate(zip(rows, table.rows, grid, spans, strict=True)):
             is_header = r_el.get("header") == "true" or (cells and all(c.tag == "th" for c in cells))
             group = r_el.get("group") == "true"
@@ -477,7 +534,7 @@ class DocxBuilder:
                     _shade(cell, HEADER_FILL if is_header and not group else ROW_HEADER_FILL)
                 elif len(fill) == 6 and all(ch in "0123456789ABCDEFabcdef" for ch in fill):
                     _shade(cell, fill.upper())
-                if keep_together and n < len(rows) - 1:
+                if n < len(rows) - 1 and (keep_together or n < n_header):
                     p.paragraph_format.keep_with_next = True
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _fix_widths(table, widths)
@@ -492,15 +549,17 @@ class DocxBuilder:
             raw = (raw + [raw[-1]] * ncols)[:ncols]
             return [Emu(int(TEXT_WIDTH * w / sum(raw))) for w in raw]
         natural = [0.0] * ncols
+        amount = [0.0] * ncols
         fixed = [False] * ncols
         for cells, row_spans in zip(grid, spans, strict=True):
             col = 0
             for c_el, span in zip(cells, row_spans, strict=True):
                 if span == 1 and col < ncols:
                     natural[col] = max(natural[col], cell_em(c_el))
+                    amount[col] = max(amount[col], text_em(inline_text(c_el).replace("\n", "")))
                     fixed[col] = fixed[col] or c_el.get("nowrap") == "true"
                 col += span
-        return [Emu(w) for w in content_widths(natural, fixed, int(TEXT_WIDTH))]
+        return [Emu(w) for w in content_widths(natural, fixed, int(TEXT_WIDTH), amount)]
 
     def _slot(self, p: Paragraph, width: Emu, el: Element) -> None:
         self.slots.append(ChartSlot(self._charts_seen, p, width, el.get("number", "")))
@@ -517,9 +576,39 @@ class DocxBuilder:
         self._slot(p, Emu(int(width)), el)
         self._para("Caption", f"{el.get('number', '')}　{el.get('caption', '')}".strip())
 
+    def _chart_block(self, chart: Element, years: Element) -> None:
+        """A KPI's chart with its notes and its table of years, as one block that never splits.
+
+        Keep-with-next after a table is lost in LibreOffice (the chart stayed at the foot of a
+        page, its table on the next), so the block is one unsplittable row of a borderless
+        one-cell table holding both, nested. Blocks still follow each other on a page."""
+        box = self.doc.add_table(rows=1, cols=1)
+        _borders(box, none=True)
+        box.alignment = WD_TABLE_ALIGNMENT.CENTER
+        margins = _set(box._tbl.tblPr, "w:tblCellMar")
+        for side in ("left", "right"):
+            m = margins.find(qn(f"w:{side}"))
+            if m is None:
+                m = OxmlElement(f"w:{side}")
+                margins.append(m)
+            m.set(qn("w:w"), "0")
+            m.set(qn("w:type"), "dxa")
+        _cant_split(box.rows[0])
+        _fix_widths(box, [Emu(int(TEXT_WIDTH))])
+        cell = box.rows[0].cells[0]
+        empty = cell.paragraphs[0]
+        self._into = cell
+        try:
+            self._chart_beside_text(chart, children(chart, ["p"]))
+            self._table(years)
+        finally:
+            self._into = None
+        empty._p.getparent().remove(empty._p)
+        self._para("Table Text")
+
     def _chart_beside_text(self, el: Element, side: list[Element]) -> None:
         """A chart on the left and its notes (<p> children) on the right, in a borderless table."""
-        table = self.doc.add_table(rows=1, cols=2)
+        table = self._add_table(1, 2)
         _borders(table, none=True)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         widths = [Emu(int(TEXT_WIDTH * 0.56)), Emu(int(TEXT_WIDTH * 0.44))]
@@ -538,7 +627,8 @@ class DocxBuilder:
         right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cant_split(table.rows[0])
         _fix_widths(table, widths)
-        self._para("Table Text")
+        if self._into is None:  # in a block, the table of years follows with its own space
+            self._para("Table Text")
 
     def _chart_grid(self, el: Element) -> None:
         charts = children(el, ["chart"])

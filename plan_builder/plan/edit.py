@@ -331,7 +331,7 @@ def add_kpi(
     name: str,
     unit: str = "",
     pillar: str | None = None,
-    kind: KpiKind = KpiKind.OUTCOME,
+    kind: KpiKind | None = None,
     link_to: str | None = None,
 ) -> Plan:
     """Append a KPI with the next free number; optionally link it to a measure at once."""

@@ -19,8 +19,8 @@ from plan_builder.plan.fiscal import MAX_FY, MIN_FY, format_fiscal_year
 from plan_builder.plan.followup import FollowUpYear
 from plan_builder.plan.text import clean_text, is_web_url
 
-SCHEMA_VERSION = 2  # 2: adopted_on (策定年月); files of version 1 still load
-SCHEMA_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3  # 2: adopted_on (策定年月); 3: a KPI's kind may be null (not chosen)
+SCHEMA_VERSIONS = (1, 2, 3)  # older files still load
 
 FiscalYear = Annotated[int, Field(ge=MIN_FY, le=MAX_FY)]
 AnswerValue = str | int | float | bool | list[str] | None
@@ -174,7 +174,10 @@ class Kpi(_Model):
     key: str = Field(pattern=_KPI_KEY, title="KPI番号")
     name: str = Field(min_length=1, max_length=200, title="指標名")
     unit: str = Field(default="", max_length=30, title="単位")
-    kind: KpiKind = Field(default=KpiKind.OUTCOME, title="指標の種類")
+    # None: the planner has not chosen, and nothing is printed. Files before version 3 always
+    # carried "outcome" (the old default), so a chosen 成果指標 and an unchosen one look the same
+    # there and both stay 成果指標; only a file without the field loads as not chosen.
+    kind: KpiKind | None = Field(default=None, title="指標の種類")
     nature: KpiNature = Field(default=KpiNature.QUANTITATIVE, title="定量・定性")
     baseline: Baseline = Field(default_factory=Baseline, title="現状値")
     targets: dict[FiscalYear, KpiValue] = Field(default_factory=dict, title="目標値")
@@ -271,7 +274,7 @@ class Revision(_Model):
 
 
 class Plan(_Model):
-    schema_version: Literal[1, 2] = SCHEMA_VERSION
+    schema_version: Literal[1, 2, 3] = SCHEMA_VERSION
     lg_code: str = Field(title="団体コード")
     lg_name: str = Field(min_length=1, max_length=100, title="団体名")
     guide_id: str = Field(min_length=1, title="手引ID")

@@ -161,7 +161,7 @@ def _kpi_fields(k: Kpi, guide: Guide) -> dict[str, str]:
     names = {p.key: p.name for p in guide.pillars}
     return {
         "指標名": k.name,
-        "指標の種類": k.kind.label,
+        "指標の種類": k.kind.label if k.kind else "（選択しない）",
         "定量・定性": k.nature.label,
         "柱": names.get(k.pillar, k.pillar) if k.pillar else "",
         "単位": k.unit,

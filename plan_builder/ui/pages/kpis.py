@@ -225,8 +225,9 @@ def _top_fields(k: str) -> None:
     c, d, e = st.columns(3)
     c.selectbox(
         "指標の種類",
-        list(KpiKind),
-        format_func=lambda x: x.label,
+        [None, *KpiKind],
+        format_func=lambda x: x.label if x else "（選択しない）",
+        placeholder="（選択しない）",  # what Streamlit shows for None, instead of its English default
         key=w["kind"],
         on_change=_on_field,
         args=(k, "kind", w["kind"]),
