@@ -24,12 +24,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
+from plan_builder.guide import get_guide
 from plan_builder.plan.limits import check_size
 from plan_builder.plan.model import TITLE_MAX_LENGTH, Plan, PlanStatus
+from plan_builder.plan.summary import coverage_summary, kpi_rows
 from plan_builder.plan.text import fold_search
 from plan_builder.store.db import PROJECT_ROOT, make_engine
 from plan_builder.store.migrate import upgrade
-from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord, utcnow
+from plan_builder.store.tables import (
+    LocalGovernment,
+    PlanRecord,
+    PlanRevisionRecord,
+    RevisionSummaryRecord,
+    utcnow,
+)
 from plan_builder.store.training_orgs import TRAINING_PREF, is_training_org
 
 LG_CSV = PROJECT_ROOT / "data" / "local_governments.csv"
@@ -136,7 +144,9 @@ class Store:
         self, text: str = "", *, pref_code: str | None = None, limit: int = 50, include_wards: bool = False
     ) -> list[LocalGovernment]:
         """Match name (漢字), kana (カタカナ or ひらがな) or code; prefixes of codes work too."""
-        needle = fold_search(text)  # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14)  # PostgreSQL refuses NUL in text
+        needle = fold_search(
+            text
+        )  # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14)  # PostgreSQL refuses NUL in text
         with self.session() as s:
             q = select(LocalGovernment).where(LocalGovernment.northern_territories == False)  # noqa: E712
             q = q.where(LocalGovernment.pref_code != TRAINING_PREF)
@@ -377,7 +387,17 @@ class Store:
             )
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        s.exec(
+            update(RevisionSummaryRecord)
+            .where(
+                RevisionSummaryRecord.plan_id == rec.id, RevisionSummaryRecord.version == w.expected_version
+            )
+            .values(version=rec.version, **_summary(rec))
+            .execution_options(synchronize_session=False)
+        )
+        return True
 
     def _trim(self, s: Session, plan_id: int) -> None:
         """Drop autosaves older than the newest AUTOSAVE_TAIL (named versions stay)."""
@@ -390,6 +410,20 @@ class Store:
         )
         cutoff = s.exec(keep).first()
         if cutoff is not None:
+            gone = (
+                select(PlanRevisionRecord.version)
+                .where(
+                    PlanRevisionRecord.plan_id == plan_id,
+                    PlanRevisionRecord.named == False,  # noqa: E712
+                    PlanRevisionRecord.version <= cutoff,
+                )
+                .scalar_subquery()
+            )
+            s.exec(
+                delete(RevisionSummaryRecord).where(
+                    RevisionSummaryRecord.plan_id == plan_id, RevisionSummaryRecord.version.in_(gone)
+                )
+            )
             s.exec(
                 delete(PlanRevisionRecord).where(
                     PlanRevisionRecord.plan_id == plan_id,
@@ -484,8 +518,15 @@ def _validated_data(data: dict[str, Any], status: PlanStatus) -> Plan:
     return Plan.model_validate({**data, "status": status})
 
 
+def _summary(rec: PlanRecord) -> dict[str, Any]:
+    """The revision_summary values of the plan row as it is now (plan_builder.plan.summary)."""
+    return {"coverage": coverage_summary(rec.data, get_guide(rec.guide_id)), "kpis": kpi_rows(rec.data)}
+
+
 def _insert_revision(s: Session, rec: PlanRecord, *, note: str, named: bool) -> None:
-    """The only place a revision row is written: a copy of the plan row as it is now."""
+    """The only place a revision row is written: a copy of the plan row as it is now, with
+    the summary the national review views read."""
+    s.add(RevisionSummaryRecord(plan_id=rec.id, version=rec.version, **_summary(rec)))  # type: ignore[arg-type]
     s.add(
         PlanRevisionRecord(
             plan_id=rec.id,  # type: ignore[arg-type]
