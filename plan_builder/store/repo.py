@@ -23,8 +23,8 @@ from sqlalchemy import ColumnElement, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from plan_builder import guide as guides  # its loader (PyYAML) is imported on first save, not here
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
-from plan_builder.guide import get_guide
 from plan_builder.plan.limits import check_size
 from plan_builder.plan.model import TITLE_MAX_LENGTH, Plan, PlanStatus
 from plan_builder.plan.summary import coverage_summary, kpi_rows
@@ -520,7 +520,10 @@ def _validated_data(data: dict[str, Any], status: PlanStatus) -> Plan:
 
 def _summary(rec: PlanRecord) -> dict[str, Any]:
     """The revision_summary values of the plan row as it is now (plan_builder.plan.summary)."""
-    return {"coverage": coverage_summary(rec.data, get_guide(rec.guide_id)), "kpis": kpi_rows(rec.data)}
+    return {
+        "coverage": coverage_summary(rec.data, guides.get_guide(rec.guide_id)),
+        "kpis": kpi_rows(rec.data),
+    }
 
 
 def _insert_revision(s: Session, rec: PlanRecord, *, note: str, named: bool) -> None:
