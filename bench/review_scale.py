@@ -2,8 +2,10 @@
 
 Usage: .venv/bin/python bench/review_scale.py [/tmp/review_bench.db]
 
-Each figure is the median of three runs and includes reading the plans from SQLite (a fresh read, as a page would do), so it is
-what a national reviewer waits for. Peak memory is the process's maximum resident set size
+Each figure is the median of three runs and includes reading the plans from SQLite (a fresh read,
+as a page would do), so it is what a national reviewer waits for. Beside each wall time the
+process's CPU time (time.process_time) of the same run is printed: on a shared machine the wall
+time mostly measures the other processes, the CPU time what this code costs. Peak memory is the process's maximum resident set size
 (resource.getrusage), which includes the interpreter and every import. Targets: ≤ 1 s each,
 ≤ 500 MB.
 """
@@ -79,15 +81,25 @@ def main() -> int:
     results, t_kpi, cpu_kpi, all_kpi = _timed(kpi_run)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"plans: {len(matrix.rows)} (columns: {len(matrix.columns)})")
-    print(f"kpi_kinds: {len(results) // 2} (points: {sum(len(b.points) for b in results) // 2})")
-    print(f"status_board_governments: {len(board)}")
-    print(f"status_board_seconds: {t_board:.2f} s (cpu {cpu_board:.2f} s; runs {all_board})")
-    print(f"coverage_matrix_seconds: {t_matrix:.2f} s (cpu {cpu_matrix:.2f} s; runs {all_matrix})")
-    print(f"kpi_benchmark_seconds: {t_kpi:.2f} s (cpu {cpu_kpi:.2f} s; runs {all_kpi})")
+    print(f"plans: {len(matrix.rows)} plans")
+    print(f"coverage_columns: {len(matrix.columns)} columns")
+    print(f"kpi_kinds: {len(results) // 2} kinds")
+    print(f"kpi_points: {sum(len(b.points) for b in results) // 2} points")
+    print(f"status_board_governments: {len(board)} governments")
+    timings = {"status_board": (t_board, cpu_board, all_board), "coverage_matrix": (t_matrix, cpu_matrix, all_matrix),
+               "kpi_benchmark": (t_kpi, cpu_kpi, all_kpi)}  # fmt: skip
+    for name, (wall, cpu, runs) in timings.items():
+        print(f"{name}_seconds: {wall:.2f} s")
+        print(f"{name}_cpu_seconds: {cpu:.2f} s")
+        print(f"# {name} wall times of the {RUNS} runs: {runs} s", file=sys.stderr)
     print(f"peak_memory: {peak_mb:.0f} MB")
-    ok = t_board <= 1 and t_matrix <= 1 and t_kpi <= 1 and peak_mb <= 500
-    print("result: " + ("OK" if ok else "目標を超えました（1秒以内・500MB以内）"))
+    ok_cpu = all(cpu <= 1 for _, cpu, _ in timings.values()) and peak_mb <= 500
+    ok = ok_cpu and all(wall <= 1 for wall, _, _ in timings.values())
+    if ok:
+        print("# result: OK", file=sys.stderr)
+    else:  # CPU time shows whether the code or a busy machine is behind a slow wall time
+        cpu_note = "CPU時間は目標内（マシンの負荷による遅れ）" if ok_cpu else "CPU時間も目標を超えています"
+        print(f"# result: 目標を超えました（1秒以内・500MB以内）。{cpu_note}", file=sys.stderr)
     return 0 if ok else 1
 
 

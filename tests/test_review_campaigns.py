@@ -102,3 +102,18 @@ def test_mail_is_off_by_default_and_sends_the_same_notice_when_configured(
 @pytest.mark.parametrize("text", ["０３３２２７", "ﾔﾊﾊﾞ", "やはば", "矢巾", "033227"])
 def test_one_folded_search_for_app_and_cli(store: Store, text: str) -> None:
     assert [lg.name for lg in store.search_local_governments(text)] == ["矢巾町"]
+
+
+def test_a_prefectures_campaign_does_not_cover_the_prefecture_itself(store: Store, guide: Guide) -> None:
+    """静岡県's call for its municipalities' plans neither marks 静岡県 overdue on its own board
+    nor shows a due date to 静岡県's planners; a national campaign covers prefectures too."""
+    seed_desk(store, guide)
+    past = today_jst() - timedelta(days=1)
+    c = CampaignService(store, REVIEWER).create(title="令和8年度 計画の提出", due_date=past)
+    deadlines = CampaignService(store, REVIEWER).deadlines()
+    late = {r.lg_code for r in StatusBoardService(store, REVIEWER).rows(BoardFilter(overdue_only=True))}
+    assert "220001" not in deadlines and "220001" not in late and "222054" in late
+    assert CampaignService(store, planner("220001")).deadline_for("220001") is None
+    CampaignService(store, REVIEWER).close(c.id)
+    national = CampaignService(store, Actor("root", Role.ADMIN)).create(title="全国調査", due_date=past)
+    assert CampaignService(store, planner("220001")).deadline_for("220001") == national

@@ -1,4 +1,4 @@
-"""Migration 0009: briefing sessions of the old kind (encoded in plan titles, on a real town) become
+"""Migration 0010: briefing sessions of the old kind (encoded in plan titles, on a real town) become
 closed sessions with seats; a sandbox that lost its training mark is excluded again. Runs on SQLite
 and, with TEST_DATABASE_URL, on PostgreSQL."""
 
@@ -65,7 +65,7 @@ def _old_database(url: str, guide: Guide) -> sa.Engine:
     return engine
 
 
-def test_migration_0009_rebuilds_old_title_encoded_sessions(fresh_database_url: str, guide: Guide) -> None:
+def test_migration_0010_rebuilds_old_title_encoded_sessions(fresh_database_url: str, guide: Guide) -> None:
     engine = _old_database(fresh_database_url, guide)
     try:
         upgrade(engine)
@@ -109,13 +109,13 @@ def test_migration_0009_rebuilds_old_title_encoded_sessions(fresh_database_url: 
         engine.dispose()
 
 
-def test_migration_0009_leaves_sessions_of_the_new_kind_alone(fresh_database_url: str, guide: Guide) -> None:
+def test_migration_0010_leaves_sessions_of_the_new_kind_alone(fresh_database_url: str, guide: Guide) -> None:
     """A database that already has session rows: seated plans are not touched, nothing is added."""
     from plan_builder.training import join
 
     engine = make_engine(fresh_database_url)
     try:
-        upgrade(engine, "0008")
+        upgrade(engine, "0009")
         store = Store(engine)
         store.load_local_governments()
         info = TrainingService(store, TRAINER).create_session("新しい研修", guide.id)

@@ -35,7 +35,11 @@ class Campaign:
     closed: bool
 
     def covers(self, lg_code: str) -> bool:
-        return self.pref_code is None or lg_code[:2] == self.pref_code
+        """A national campaign covers every government; a prefecture's covers its municipalities,
+        not the prefecture itself (whose code is PP000C: no municipality code has 000 there)."""
+        if self.pref_code is None:
+            return True
+        return lg_code[:2] == self.pref_code and lg_code[2:5] != "000"
 
 
 def _campaign(r: CampaignRecord) -> Campaign:

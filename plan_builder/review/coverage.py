@@ -5,7 +5,7 @@ fraction of a second. Values are 0–1 so one heatmap colour scale fits every co
 a pillar is 1 with at least one measure, 0.5 when chosen without measures, 0 when absent;
 a required item is 1 when answered; the last column is the share of required items answered.
 
-That last column is computed the same way (`fast_completeness`) for every plan, submitted or
+That last column is computed the same way (answered required items) for every plan, submitted or
 not, so one column never mixes two metrics; the checks' fuller score (充足度, scored when a plan
 is submitted) is what the review queue shows, under its own name.
 """
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_builder.guide import Guide
-from plan_builder.plan import is_answered, raw_answer
-from plan_builder.review.completeness import fast_completeness, required_questions
+from plan_builder.plan import coverage_summary
+from plan_builder.review.completeness import required_questions
 from plan_builder.review.snapshots import LG_HEADER, Snapshot, lg_cells
 
 GROUP_PILLAR, GROUP_REQUIRED, GROUP_CHECK = "柱", "必須項目", "集計"
@@ -104,30 +104,28 @@ def coverage_columns(guide: Guide) -> list[CoverageColumn]:
     return cols
 
 
-def _pillar_value(data: dict[str, Any], key: str, with_measures: set[str]) -> float:
-    if key in with_measures:
-        return 1.0
-    return 0.5 if key in (data.get("pillars") or []) else 0.0
-
-
 def coverage_matrix(snapshots: list[Snapshot], guide: Guide) -> CoverageMatrix:
-    """The matrix for the plans written to `guide` (others are left out)."""
+    """The matrix for the plans written to `guide` (others are left out).
+
+    Reads each snapshot's stored summary (content="coverage"), or summarises its JSON."""
     pillars = [p.key for p in guide.pillars_shown()]
-    required = required_questions(guide)
+    required = [q.key for q in required_questions(guide)]
     rows: list[CoverageRow] = []
     for s in snapshots:
         if s.guide_id != guide.id:
             continue
-        d = s.data
-        with_measures = {m.get("pillar") for m in d.get("measures") or ()}
-        values = [_pillar_value(d, k, with_measures) for k in pillars]
-        values += [1.0 if is_answered(raw_answer(d, q)) else 0.0 for q in required]
-        fc = fast_completeness(d, guide)  # one metric for every plan (see the module docstring)
-        score, findings = fc.value, fc.findings
-        values.append(round(float(score), 4))
+        c = s.data.get("coverage") or coverage_summary(s.data, guide)
+        chosen, with_measures, answered = set(c["pillars"]), set(c["measure_pillars"]), set(c["answered"])
+        values = [1.0 if k in with_measures else 0.5 if k in chosen else 0.0 for k in pillars]
+        done = [1.0 if k in answered else 0.0 for k in required]
+        # one metric for every plan (see the module docstring)
+        missing = len(required) - int(sum(done))
+        score = 1.0 - missing / len(required) if required else 1.0
+        values += done
+        values.append(round(score, 4))
         rows.append(
             CoverageRow(
-                s.plan_id, s.lg_code, s.lg_name, s.prefecture, s.type_label, s.status.label, values, findings
+                s.plan_id, s.lg_code, s.lg_name, s.prefecture, s.type_label, s.status.label, values, missing
             )
         )
     return CoverageMatrix(coverage_columns(guide), rows)

@@ -4,8 +4,9 @@ A reviewer looks at what was submitted, so for a plan with a submission the froz
 its latest round is read; for plans never submitted (visible to admins only) the current
 state. Rows are plain dicts straight from the JSON column, not pydantic Plans: validating
 1,741 full plans would dominate the time of a national view. `content="digest"` reads the light
-copy stored with each submission (plan_builder.review.digests) — enough for the coverage matrix
-and the KPI benchmark, and about 15 times less to parse than the full content.
+copy stored with each submission (plan_builder.review.digests); `content="coverage"` and
+`content="kpis"` read the still smaller summary stored with every revision
+(plan_builder.plan.summary), which is all the coverage matrix and the KPI benchmark need.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
-from sqlalchemy import JSON, and_, func, literal_column, tuple_, type_coerce
+from sqlalchemy import and_, func, literal_column, tuple_
 from sqlmodel import select
 
 from plan_builder.auth import Actor, policy
-from plan_builder.plan import PlanStatus
+from plan_builder.guide import get_guide
+from plan_builder.plan import PlanStatus, coverage_summary, kpi_rows
 from plan_builder.review.digests import digest
 from plan_builder.review.tables import SubmissionRecord
-from plan_builder.store import LocalGovernment, PlanRecord, PlanRevisionRecord, Store
+from plan_builder.store import LocalGovernment, PlanRecord, PlanRevisionRecord, RevisionSummaryRecord, Store
 
 LG_TYPE_LABELS = {
     "designated_city": "政令市",
@@ -83,8 +85,10 @@ def population_band(population: int | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
+    """One plan as a reviewer sees it (a NamedTuple: built thousands at a time, and a frozen
+    dataclass was several times slower to build)."""
+
     plan_id: int
     lg_code: str
     lg_name: str
@@ -170,14 +174,17 @@ class SnapshotService:
 
         `paths` (with content="full") reads only those JSON paths, e.g. [("answers", "current.issues")]:
         the database extracts them, so a side-by-side of one question over 1,741 plans stays quick.
-        content="coverage" is the digest without KPI details (the coverage matrix only asks whether
-        a plan has KPIs): KPIs are over half of a digest, and decoding them was most of the cost;
-        content="kpis" is the digest's KPIs only (for the KPI benchmark).
+        content="coverage" and content="kpis" read the shown revision's summary row
+        (plan_builder.plan.summary, table revision_summary) into data["coverage"] or
+        data["kpi_rows"]: the few hundred bytes the coverage matrix and the KPI benchmark need,
+        instead of a digest with every KPI's targets by year.
         """
         flt = flt or SnapshotFilter()
         latest = _latest_rounds()
         sub = SubmissionRecord
-        parted = content not in ("full", "none")
+        shown = func.coalesce(sub.revision_version, PlanRecord.version)
+        summary = RevisionSummaryRecord
+        column = {"digest": sub.digest, "coverage": summary.coverage, "kpis": summary.kpis}.get(content)
         q = (
             select(
                 PlanRecord.id.label("plan_id"),
@@ -196,43 +203,40 @@ class SnapshotService:
                 sub.submitted_at,
                 sub.completeness,
                 sub.findings_count,
-                (_digest_column(self.store, content) if parted else literal_column("NULL")).label("digest"),
-                (  # counted, not read
-                    func.json_array_length(sub.digest["kpis"].as_json())
-                    if content == "coverage"
-                    else literal_column("NULL")
-                ).label("n_kpis"),
+                (column if column is not None else literal_column("NULL")).label("part"),
             )
             .join(LocalGovernment, LocalGovernment.code6 == PlanRecord.lg_code)
             .join(latest, latest.c.plan_id == PlanRecord.id, isouter=True)
             .join(sub, and_(sub.plan_id == PlanRecord.id, sub.round == latest.c.round), isouter=True)
             .where(policy.read_scope(self.actor).where())
         )
+        if content in ("coverage", "kpis"):
+            q = q.join(
+                summary, and_(summary.plan_id == PlanRecord.id, summary.version == shown), isouter=True
+            )
         q = _filtered(q, flt).order_by(PlanRecord.lg_code, PlanRecord.id)
         with self.store.session() as s:
-            rows = list(s.exec(q))
+            rows = list(s.connection().execute(q))  # Core rows: no ORM bookkeeping per row
             data: dict[int, dict[str, Any]] = {}
             if content == "digest":
-                data = {r.plan_id: r.digest for r in rows if r.digest is not None}
-            elif content in PARTS:
-                # PostgreSQL's json_build_array gives [null, …] for a plan never submitted
-                data = {
-                    r.plan_id: _from_parts(content, r.digest, r.n_kpis)
-                    for r in rows
-                    if r.digest is not None and r.round is not None
-                }
+                data = {r.plan_id: r.part for r in rows if r.part is not None}
+            elif content in ("coverage", "kpis"):
+                data = {r.plan_id: {_PART_KEY[content]: r.part} for r in rows if r.part is not None}
             if content != "none":
+                # revisions without a stored digest or summary: read their content
                 missing = [(r.plan_id, _shown_version(r)) for r in rows if r.plan_id not in data]
-                want = paths if content == "full" else (_COVERAGE_PATHS if content in PARTS else None)
-                full = _content(s, missing, want) if missing else {}
-                for pid, d in full.items():
-                    if content == "full":
-                        data[pid] = d
+                full = _content(s, missing, paths if content == "full" else None) if missing else {}
+                for r in rows:
+                    d = full.get(r.plan_id)
+                    if d is None:
                         continue
-                    dg = digest(d)
-                    if content == "coverage":
-                        dg["kpis"] = _kpi_count(len(dg["kpis"]))
-                    data[pid] = {"kpis": dg["kpis"]} if content == "kpis" else dg
+                    if content == "digest":
+                        d = digest(d)
+                    elif content == "coverage":
+                        d = {"coverage": coverage_summary(d, get_guide(r.guide_id))}
+                    elif content == "kpis":
+                        d = {"kpi_rows": kpi_rows(d)}
+                    data[r.plan_id] = d
         out = [
             Snapshot(
                 plan_id=r.plan_id,
@@ -292,38 +296,5 @@ def _nest(paths: list[tuple[str, ...]], values: list[Any]) -> dict[str, Any]:
     return out
 
 
-# The digest keys the coverage matrix reads (everything but the KPIs' details), and the KPI
-# benchmark's (the KPIs only).
-COVERAGE_KEYS = ("title", "period", "pillars", "publication_url", "contact", "answers", "measures")
-PARTS = {"coverage": COVERAGE_KEYS, "kpis": ("kpis",)}
-
-
-def _digest_column(store: Store, content: str):
-    """The digest as stored, or (for the coverage) only COVERAGE_KEYS as one JSON array, picked
-    out by the database in one pass over each row; KPIs are over half of a digest and decoding
-    them was most of the cost."""
-    d = SubmissionRecord.digest
-    if content not in PARTS:
-        return d
-    keys = PARTS[content]
-    if store.engine.dialect.name == "sqlite":  # several paths: one JSON array (one path: the value)
-        return type_coerce(func.json_extract(d, *[f"$.{k}" for k in keys], "$.digest"), JSON)
-    return type_coerce(func.json_build_array(*[d[k].as_json() for k in keys], d["digest"].as_json()), JSON)
-
-
-def _from_parts(content: str, values: list[Any], n_kpis: int | None) -> dict[str, Any]:
-    keys = PARTS[content]
-    out = {k: v for k, v in zip(keys, values, strict=False) if v is not None}
-    if content == "coverage":
-        out["kpis"] = _kpi_count(n_kpis)
-    return out
-
-
-# What the coverage matrix reads of a plan never submitted (its digest is made from these).
-_COVERAGE_PATHS = [(k,) for k in ("title", "period", "pillars", "publication_url", "contact", "answers",
-                                  "measures", "kpis")]  # fmt: skip
-
-
-def _kpi_count(n: int | None) -> list[dict[str, Any]]:
-    """Placeholders for KPIs: enough for "has KPIs" and "how many", nothing to decode."""
-    return [{}] * (n or 0)
+# Where a summary part is found in Snapshot.data (coverage.py and kpi.py read these keys).
+_PART_KEY = {"coverage": "coverage", "kpis": "kpi_rows"}

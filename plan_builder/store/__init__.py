@@ -34,6 +34,7 @@ _LATER = {
     "LocalGovernment": "tables",
     "PlanRecord": "tables",
     "PlanRevisionRecord": "tables",
+    "RevisionSummaryRecord": "tables",
     "TRAINING_PREF": "training_orgs",
     "data_home": "db",
     "is_training_org": "training_orgs",

@@ -24,11 +24,26 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
+from plan_builder import guide as guides  # its loader (PyYAML) is imported on first save, not here
 from plan_builder.errors import NotFoundError, PermissionDeniedError, StaleVersionError
-from plan_builder.plan import TITLE_MAX_LENGTH, Plan, PlanStatus, check_size, fold_search
+from plan_builder.plan import (
+    TITLE_MAX_LENGTH,
+    Plan,
+    PlanStatus,
+    check_size,
+    coverage_summary,
+    fold_search,
+    kpi_rows,
+)
 from plan_builder.store.db import PROJECT_ROOT, make_engine
 from plan_builder.store.migrate import upgrade
-from plan_builder.store.tables import LocalGovernment, PlanRecord, PlanRevisionRecord, utcnow
+from plan_builder.store.tables import (
+    LocalGovernment,
+    PlanRecord,
+    PlanRevisionRecord,
+    RevisionSummaryRecord,
+    utcnow,
+)
 from plan_builder.store.training_orgs import TRAINING_PREF, is_training_org
 
 LG_CSV = PROJECT_ROOT / "data" / "local_governments.csv"
@@ -394,7 +409,17 @@ class Store:
             )
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        s.exec(
+            update(RevisionSummaryRecord)
+            .where(
+                RevisionSummaryRecord.plan_id == rec.id, RevisionSummaryRecord.version == w.expected_version
+            )
+            .values(version=rec.version, **_summary(rec))
+            .execution_options(synchronize_session=False)
+        )
+        return True
 
     def _trim(self, s: Session, plan_id: int) -> None:
         """Drop autosaves older than the newest AUTOSAVE_TAIL (named versions stay)."""
@@ -407,6 +432,20 @@ class Store:
         )
         cutoff = s.exec(keep).first()
         if cutoff is not None:
+            gone = (
+                select(PlanRevisionRecord.version)
+                .where(
+                    PlanRevisionRecord.plan_id == plan_id,
+                    PlanRevisionRecord.named == False,  # noqa: E712
+                    PlanRevisionRecord.version <= cutoff,
+                )
+                .scalar_subquery()
+            )
+            s.exec(
+                delete(RevisionSummaryRecord).where(
+                    RevisionSummaryRecord.plan_id == plan_id, RevisionSummaryRecord.version.in_(gone)
+                )
+            )
             s.exec(
                 delete(PlanRevisionRecord).where(
                     PlanRevisionRecord.plan_id == plan_id,
@@ -501,8 +540,18 @@ def _validated_data(data: dict[str, Any], status: PlanStatus) -> Plan:
     return Plan.model_validate({**data, "status": status})
 
 
+def _summary(rec: PlanRecord) -> dict[str, Any]:
+    """The revision_summary values of the plan row as it is now (plan_builder.plan.summary)."""
+    return {
+        "coverage": coverage_summary(rec.data, guides.get_guide(rec.guide_id)),
+        "kpis": kpi_rows(rec.data),
+    }
+
+
 def _insert_revision(s: Session, rec: PlanRecord, *, note: str, named: bool) -> None:
-    """The only place a revision row is written: a copy of the plan row as it is now."""
+    """The only place a revision row is written: a copy of the plan row as it is now, with
+    the summary the national review views read."""
+    s.add(RevisionSummaryRecord(plan_id=rec.id, version=rec.version, **_summary(rec)))  # type: ignore[arg-type]
     s.add(
         PlanRevisionRecord(
             plan_id=rec.id,  # type: ignore[arg-type]

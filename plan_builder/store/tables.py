@@ -69,3 +69,16 @@ class PlanRevisionRecord(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)  # last save coalesced into this row
     actor: str = Field(default="", max_length=100)
     note: str = Field(default="", max_length=500)
+
+
+class RevisionSummaryRecord(SQLModel, table=True):
+    """What the national review views read of one revision (plan_builder.plan.summary), kept in
+    its own small rows: the revision's JSON column is tens of KB, and SQLite reads past it to
+    reach any later column. Written, moved and deleted with its revision by the repository."""
+
+    __tablename__ = "revision_summary"
+
+    plan_id: int = Field(foreign_key="plan.id", primary_key=True)
+    version: int = Field(primary_key=True)
+    coverage: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    kpis: list[Any] = Field(sa_column=Column(JSON, nullable=False))

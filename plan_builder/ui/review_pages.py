@@ -515,7 +515,7 @@ def coverage_page() -> None:
     st.title("カバレッジ")
     guide = _guide_picker("rvc")
     flt = _filters(actor, "rvc")
-    snaps = SnapshotService(store, actor).load(flt, content="digest")
+    snaps = SnapshotService(store, actor).load(flt, content="coverage")
     m = coverage_matrix(snaps, guide)
     if not m.rows:
         st.info("条件に合う計画はありません。")
@@ -596,7 +596,7 @@ def kpi_page() -> None:
     store, actor = _ctx()
     st.title("KPIベンチマーク")
     flt = _filters(actor, "rvk")
-    idx = kpi_index(SnapshotService(store, actor).load(flt, content="digest"))
+    idx = kpi_index(SnapshotService(store, actor).load(flt, content="kpis"))
     ks = kinds(idx, min_plans=2)
     if not ks:
         st.info("比べられるKPIがありません（同じ種類のKPIが2団体以上に必要です）。")

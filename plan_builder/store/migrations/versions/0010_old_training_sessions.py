@@ -1,7 +1,7 @@
 """old title-encoded briefing sessions become rows of the session tables
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 
 Before 0006 a session was the set of training plans titled 「【研修：{session}】{participant}」 (the
 seat was named by the title of its first revision, because participants could retitle it). 0006
@@ -31,8 +31,8 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from plan_builder.store.tables import utcnow
 from plan_builder.store.training_orgs import TRAINING_ORGS, TRAINING_PREF
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
