@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth.mode import shared_mode
 from plan_builder.ui import auth_pages, review_pages, state, training_pages
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
@@ -54,10 +55,15 @@ def planner_pages() -> list[st.Page]:
     return [page(k) for k in PLANNER_PAGES]
 
 
-def sections(actor: Actor) -> dict[str, list[st.Page]]:
+def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
+    """The sidebar's sections for this actor. Standalone (one local user, who is admin so that
+    nothing is refused) shows the planner's sections only: nobody reviews, trains or administers
+    accounts on a single PC, and a section with nothing to do is noise (issue 13)."""
     out: dict[str, list[st.Page]] = {}
-    if actor.role in PLANNING_ROLES:
+    if actor.role in PLANNING_ROLES or not shared:
         out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
+    if not shared:
+        return out
     if actor.role in REVIEW_ROLES:
         out["審査"] = review_pages.pages()
         out["審査"].append(page("followup_review"))
@@ -73,7 +79,7 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
 
 def run(actor: Actor) -> None:
     style()
-    found = sections(actor)
+    found = sections(actor, shared=shared_mode())
     chosen = st.navigation(found, position="sidebar", expanded=True)
     target = state.bounce_target()
     if target is not None:  # a field's late blur undid a sidebar click: finish the page switch

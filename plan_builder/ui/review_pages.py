@@ -665,6 +665,35 @@ def submit_panel(service, plan_id: int) -> None:
         _actions(rs, plan_id, side=PLANNER_SIDE, expected_version=version)
 
 
+def can_submit(service, lg_code: str) -> bool:
+    """Whether a submission reaches anyone: shared mode with an active reviewer for the plan's
+    organisation (standalone has nobody to receive it)."""
+    from plan_builder.auth.mode import shared_mode
+    from plan_builder.auth.users import has_receiver
+
+    return shared_mode() and has_receiver(service.store, lg_code)
+
+
+def submit_section(service, plan_id: int, lg_code: str) -> None:
+    """The 提出・再提出 heading and box where someone can receive the plan; otherwise a short
+    note instead of a button that reaches nobody (issue 13)."""
+    from plan_builder.auth.mode import shared_mode
+
+    st.markdown("##### 提出・再提出")
+    if can_submit(service, lg_code):
+        submit_panel(service, plan_id)
+    elif not shared_mode():
+        st.caption(
+            "このパソコンだけで使う形（単独利用）のため、提出の機能はありません。"
+            "計画書は「出力」の画面で作成できます。"
+        )
+    else:
+        st.caption(
+            "この団体の計画を受け取る審査担当者が登録されていないため、まだ提出できません。"
+            "管理者に確認してください。"
+        )
+
+
 STATUS_HINTS = {
     PlanStatus.DRAFT: "入力が終わったら提出してください。提出した時点の内容が固定され、審査担当者に届きます。",
     PlanStatus.SUBMITTED: (

@@ -203,7 +203,9 @@ def render() -> None:
             )
             a, b = st.columns(2)
             a.page_link(nav.page("wizard"), label="入力を続ける", icon=":material/edit_note:")
-            b.page_link(nav.page("check"), label="点検して提出する", icon=":material/fact_check:")
+            submits = review_pages.can_submit(state.service(), op.plan.lg_code)
+            label = "点検して提出する" if submits else "点検する"
+            b.page_link(nav.page("check"), label=label, icon=":material/fact_check:")
     _plan_list()
     st.divider()
     _new_plan_form()
