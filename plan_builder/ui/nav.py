@@ -14,7 +14,7 @@ import streamlit as st
 
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.mode import shared_mode
-from plan_builder.ui import auth_pages, review_pages, state, training_pages
+from plan_builder.ui import auth_pages, state
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -64,6 +64,9 @@ def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
         out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
     if not shared:
         return out
+    # imported here: their pages load pandas and the review packages, which a planner never needs
+    from plan_builder.ui import review_pages, training_pages
+
     if actor.role in REVIEW_ROLES:
         out["審査"] = review_pages.pages()
         out["審査"].append(page("followup_review"))

@@ -8,7 +8,8 @@ wizard.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from plan_builder.auth.actor import NATIONAL, Actor, Role
@@ -45,6 +46,10 @@ from plan_builder.review.workflow import (
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_actions import actions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 from plan_builder.ui.review_common import ctx, date_label, downloads, paginate, show_flash
 
 K_SELECTED = "rv_selected_plan"
@@ -112,6 +117,8 @@ def _guide_picker(key: str) -> Guide:
 
 
 def queue_page() -> None:
+    import pandas as pd  # here, not at the top: the planner pages import this module too
+
     store, actor = _ctx()
     st.title("審査キュー")
     _flash()
@@ -175,6 +182,8 @@ def queue_page() -> None:
 
 def review_panel(plan_id: int) -> None:
     """One plan: actions, the frozen submission with comments at each question, history."""
+    import pandas as pd
+
     store, actor = _ctx()
     rs, cs = ReviewService(store, actor), CommentService(store, actor)
     try:
@@ -354,6 +363,8 @@ def _comment_box(
 
 # 比較（横並び） --------------------------------------------------------------------------------
 def side_by_side_page() -> None:
+    import pandas as pd
+
     store, actor = _ctx()
     st.title("比較（横並び）")
     guide = _guide_picker("rvs")
@@ -490,6 +501,8 @@ def _item_changes(
 
 
 def _changes_df(changes) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(
         [{"番号": c.key, "名称": c.name, "項目": c.field, "変更前": c.old, "変更後": c.new} for c in changes]
     )
@@ -497,6 +510,8 @@ def _changes_df(changes) -> pd.DataFrame:
 
 # カバレッジ ------------------------------------------------------------------------------------
 def coverage_page() -> None:
+    import pandas as pd
+
     store, actor = _ctx()
     st.title("カバレッジ")
     guide = _guide_picker("rvc")
@@ -556,6 +571,8 @@ def coverage_page() -> None:
 
 def _national_measures(store, actor: Actor, flt: SnapshotFilter, guide: Guide) -> None:
     """National measures × plans, and every measure as one row (reads only the measures)."""
+    import pandas as pd
+
     st.subheader("国の施策への取組")
     snaps = SnapshotService(store, actor).load(
         SnapshotFilter(**{**flt.__dict__, "guide_id": guide.id}), paths=MEASURE_PATHS
@@ -579,6 +596,8 @@ def _national_measures(store, actor: Actor, flt: SnapshotFilter, guide: Guide) -
 
 # KPIベンチマーク -------------------------------------------------------------------------------
 def kpi_page() -> None:
+    import pandas as pd
+
     store, actor = _ctx()
     st.title("KPIベンチマーク")
     flt = _filters(actor, "rvk")
