@@ -14,7 +14,7 @@ import streamlit as st
 
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.mode import shared_mode
-from plan_builder.ui import auth_pages, state
+from plan_builder.ui import auth_pages, chrome_ja, state
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -92,12 +92,6 @@ def run(actor: Actor) -> None:
     chosen.run()
 
 
-_CSS = """<style>
-[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 3rem;}
-[class*="st-key-guide_"] p, [class*="st-key-guide_"] li {font-size: 0.9rem; line-height: 1.6;}
-</style>"""
-
-
 def style() -> None:
-    """A fixed style sheet (never user text): less empty space above the page on small screens."""
-    st.html(_CSS)
+    """The fixed style sheet and Japanese for Streamlit's own words (plan_builder.ui.chrome_ja)."""
+    chrome_ja.install()

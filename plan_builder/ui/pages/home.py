@@ -163,11 +163,11 @@ def _new_plan_form() -> None:
 def _import_form() -> None:
     st.markdown("##### 計画ファイルの取り込み")
     st.caption(
-        "「出力」画面で作ったJSONファイル（他の端末から受け取ったものを含む）を、"
+        "「出力」画面で作った計画ファイル（拡張子 .json、他の端末から受け取ったものを含む）を、"
         f"新しい計画（状態：作成中）として取り込みます（{_JSON_MB} MB まで）。今ある計画は変わりません。"
     )
     up = st.file_uploader(
-        "計画ファイル（JSON）を取り込む", type=["json"], key="import_json", max_upload_size=_JSON_MB
+        "計画ファイル（.json）を取り込む", type=["json"], key="import_json", max_upload_size=_JSON_MB
     )
     if up is None:
         return
