@@ -64,6 +64,7 @@ LABELS = {
     "Link to heading": "この見出しへのリンク",
     "Add files": "ファイルを追加",
     "YYYY/MM/DD": "例：2026/04/01",
+    "Choose an option": "選んでください",
 }
 
 _SCRIPT = """<script>
@@ -108,7 +109,9 @@ _SCRIPT = """<script>
 )
 
 # Fixed CSS. Sidebar: 240 px (Streamlit's default is 300 and it has no setting for it).
-# Selects and the date/number inputs get their label's full width; the skip link shows on focus.
+# A row of columns holding selects wraps rather than squeeze a select below 16 rem (a select's
+# value cannot wrap, so 「活動指標（アウトプット）」 was cut to 「活動指標」) or a text area below
+# 24 rem (at 1024 px the wizard's answers were 100 px wide); the skip link shows on focus.
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 3rem;}
 [class*="st-key-guide_"] p, [class*="st-key-guide_"] li {font-size: 0.9rem; line-height: 1.6;}
@@ -117,7 +120,10 @@ section[data-testid="stSidebar"] {width: 240px !important; min-width: 240px !imp
 [data-testid="stSidebarNav"] a span {white-space: normal;}
 [data-testid="stSkipToContent"]:focus {z-index: 1000100; background: #0017c1; color: #fff;
   padding: 0.5rem 1rem; border-radius: 8px; outline: 4px solid #ffd43d;}
-[data-baseweb="select"] [title], [data-baseweb="select"] div {text-overflow: clip;}
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is([data-testid="stSelectbox"],
+  [data-testid="stTextArea"])) {flex-wrap: wrap;}
+[data-testid="stColumn"]:has([data-testid="stSelectbox"]) {min-width: min(100%, 16rem);}
+[data-testid="stColumn"]:has([data-testid="stTextArea"]) {min-width: min(100%, 24rem);}
 </style>"""
 
 
