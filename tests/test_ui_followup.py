@@ -54,8 +54,20 @@ def test_report_is_offered_for_download(plan_id: int) -> None:
     assert downloads and "年次報告" in downloads[0].proto.label
 
 
-def test_reviewers_follow_up_view_opens_on_the_last_reported_year(plan_id: int) -> None:
-    at = open_app(None, "plan_builder/ui/pages/followup_review.py")
+def test_reviewers_follow_up_view_opens_on_the_last_reported_year(
+    plan_id: int, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reviewers' page: shown in shared mode (standalone has no review section, issue 13)."""
+    from argon2 import PasswordHasher
+
+    from plan_builder.auth import passwords
+    from plan_builder.auth.actor import Role
+    from plan_builder.auth.users import UserAdmin
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setenv("PLAN_BUILDER_MODE", "shared")
+    UserAdmin(store, Actor("root", Role.ADMIN)).add("kanri", role="admin", password="harukaze-2026")
+    at = open_app(None, "plan_builder/ui/pages/followup_review.py", username="kanri")
     assert at.selectbox(key="fr_year").value == 2024
     table = at.dataframe[0].value
     assert table["報告"].tolist() == ["済"] and table["未達の指標"].tolist() == [1]
