@@ -29,6 +29,30 @@ def year_tick(fy: int, *, baseline: bool = False) -> str:
     return f"現状<br>{text}" if baseline else text
 
 
+def _split_year(label: str) -> str:
+    """「令和2年度」 → 「令和<br>2<br>年度」; other labels unchanged."""
+    if label.endswith("年度") and len(label) > 4 and "<br>" not in label:
+        return f"{label[:2]}<br>{label[2:-2]}<br>年度"
+    return label
+
+
+def upright_categories(fig) -> None:
+    """For a chart whose x axis lists fiscal years as text (the follow-up charts): upright
+    three-line labels and the legend under them, as in kpi_chart."""
+    cats = list(
+        dict.fromkeys(x for t in fig.data for x in (getattr(t, "x", None) or ()) if isinstance(x, str))
+    )
+    if cats:
+        fig.update_xaxes(
+            tickmode="array", tickvals=cats, ticktext=[_split_year(c) for c in cats], tickangle=0
+        )
+    fig.update_xaxes(automargin=True, tickfont={"size": 10})
+    fig.update_layout(
+        margin={"b": LEGEND_ROOM},
+        legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0.5, "xanchor": "center"},
+    )
+
+
 def kpi_chart(kpi: Kpi, plan: Plan, key: str) -> None:
     fig = figures.kpi_figure(kpi, plan.period, compact=True)
     name = f"{kpi.name}（{kpi.unit}）" if kpi.unit else kpi.name

@@ -65,23 +65,30 @@ LABELS = {
     "Add files": "ファイルを追加",
     "YYYY/MM/DD": "例：2026/04/01",
     "Choose an option": "選んでください",
+    "Empty": "未入力",
 }
 
 _SCRIPT = """<script>
 (() => {
   if (window.__pbJa) return;
   window.__pbJa = true;
-  const TEXT = __TEXT__, LABELS = __LABELS__, ATTRS = ["aria-label", "title", "placeholder"];
+  const TEXT = __TEXT__, LABELS = __LABELS__, ATTRS = ["aria-label", "title", "placeholder", "aria-valuetext"];
   const perFile = /^(\\d[\\d.,]*\\s*[KMG]?B) per file$/;
+  const part = /^(year|month|day), (.*)$/, PARTS = {year: "年", month: "月", day: "日"};
   const fixText = (n) => {
-    const v = n.nodeValue, t = v.trim();
-    if (Object.hasOwn(TEXT, t)) n.nodeValue = v.replace(t, TEXT[t]);
+    const v = n.nodeValue, t = v.trim(), up = n.parentElement;
+    if (!up || up.closest('[data-testid="stMarkdownContainer"]')) return;  // the app's own text
+    if (up.dataset.placeholder === "true" && Object.hasOwn(PARTS, up.dataset.type)) {
+      if (t !== PARTS[up.dataset.type]) n.nodeValue = PARTS[up.dataset.type];  // yyyy/mm/dd
+    } else if (Object.hasOwn(TEXT, t)) n.nodeValue = v.replace(t, TEXT[t]);
     else if (perFile.test(t)) n.nodeValue = v.replace(perFile, "1ファイル$1まで");
   };
   const fixAttrs = (el) => {
     for (const a of ATTRS) {
       const v = el.getAttribute(a);
-      if (v !== null && Object.hasOwn(LABELS, v)) el.setAttribute(a, LABELS[v]);
+      if (v === null) continue;
+      if (Object.hasOwn(LABELS, v)) el.setAttribute(a, LABELS[v]);
+      else if (part.test(v)) el.setAttribute(a, v.replace(part, (_, p, rest) => PARTS[p] + "、" + rest));
     }
   };
   const walk = (root) => {

@@ -27,7 +27,7 @@ from plan_builder.followup import (
 from plan_builder.followup.figures import fmt, gap_text
 from plan_builder.plan.fiscal import format_fiscal_year
 from plan_builder.plan.followup import PROGRESS_LABELS, Progress
-from plan_builder.ui import common, state
+from plan_builder.ui import charts, common, state
 from plan_builder.ui.charts import PLOTLY_CONFIG
 from plan_builder.ui.render import md_escape
 from plan_builder.uploads import UploadError
@@ -81,6 +81,7 @@ def _kpis(op: state.OpenPlan, fy: int) -> None:
             with left:
                 fig = progress_figure(s, op.plan.period)
                 fig.update_layout(autosize=True, width=None)
+                charts.upright_categories(fig)  # narrow column: upright year labels, legend below
                 st.plotly_chart(
                     fig,
                     key=state.wkey(f"fu_chart_{k.key}_{fy}_v{op.version}"),
