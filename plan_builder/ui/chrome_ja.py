@@ -14,12 +14,14 @@ Japanese labels of selects, and the skip link visible when it has the keyboard f
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
-# Whole-text replacements (text nodes). Streamlit's strings, as of 1.67.
-TEXT = {
+_SCRIPT = """<script>
+(() => {
+  if (window.__pbJa) return;
+  window.__pbJa = true;
+  // Whole-text replacements (text nodes), Streamlit's strings as of 1.67.
+  const TEXT = {
     "Upload": "ファイルを選ぶ",
     "Add files": "ファイルを追加",
     "Drag and drop file here": "ここにファイルをドラッグ＆ドロップ",
@@ -34,9 +36,9 @@ TEXT = {
     "Press Enter to apply": "Enterキーで確定",
     "Press Enter to submit form": "Enterキーで送信",
     "Running...": "処理中…",
-}
-# Labels read by screen readers and shown as tooltips (aria-label, title, placeholder).
-LABELS = {
+  };
+  // Labels read by screen readers and shown as tooltips.
+  const LABELS = {
     "Clear value": "選択を消す",
     "Clear all": "すべて消す",
     "Clear date": "日付を消す",
@@ -66,13 +68,8 @@ LABELS = {
     "YYYY/MM/DD": "例：2026/04/01",
     "Choose an option": "選んでください",
     "Empty": "未入力",
-}
-
-_SCRIPT = """<script>
-(() => {
-  if (window.__pbJa) return;
-  window.__pbJa = true;
-  const TEXT = __TEXT__, LABELS = __LABELS__, ATTRS = ["aria-label", "title", "placeholder", "aria-valuetext"];
+  };
+  const ATTRS = ["aria-label", "title", "placeholder", "aria-valuetext"];
   const perFile = /^(\\d[\\d.,]*\\s*[KMG]?B) per file$/;
   const part = /^(year|month|day), (.*)$/, PARTS = {year: "年", month: "月", day: "日"};
   const fixText = (n) => {
@@ -111,9 +108,7 @@ _SCRIPT = """<script>
     subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS,
   });
 })();
-</script>""".replace("__TEXT__", json.dumps(TEXT, ensure_ascii=False)).replace(
-    "__LABELS__", json.dumps(LABELS, ensure_ascii=False)
-)
+</script>"""
 
 # Fixed CSS. Sidebar: 240 px (Streamlit's default is 300 and it has no setting for it).
 # A row of columns holding selects wraps rather than squeeze a select below 16 rem (a select's
