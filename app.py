@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from plan_builder.ui import auth_pages, host_guard, leave_guard, nav, state, warmup
+from plan_builder.ui import auth_pages, chrome_ja, host_guard, leave_guard, nav, state, warmup
 
 st.set_page_config(page_title="官民データ活用推進計画 作成支援", page_icon="📘", layout="wide")
 host_guard.guard()
+chrome_ja.install()  # also on the sign-in screen
 state.begin_run()
 try:
     acting = state.actor()

@@ -74,7 +74,8 @@ _SCRIPT = """<script>
   const part = /^(year|month|day), (.*)$/, PARTS = {year: "年", month: "月", day: "日"};
   const fixText = (n) => {
     const v = n.nodeValue, t = v.trim(), up = n.parentElement;
-    if (!up || up.closest('[data-testid="stMarkdownContainer"]')) return;  // the app's own text
+    // the app's own text is Markdown; Streamlit's button labels are Markdown too
+    if (!up || (up.closest('[data-testid="stMarkdownContainer"]') && !up.closest("button"))) return;
     if (up.dataset.placeholder === "true" && Object.hasOwn(PARTS, up.dataset.type)) {
       if (t !== PARTS[up.dataset.type]) n.nodeValue = PARTS[up.dataset.type];  // yyyy/mm/dd
     } else if (Object.hasOwn(TEXT, t)) n.nodeValue = v.replace(t, TEXT[t]);
@@ -120,6 +121,7 @@ _CSS = """<style>
 section[data-testid="stSidebar"] {width: 240px !important; min-width: 240px !important;
   max-width: 240px !important;}
 [data-testid="stSidebarNav"] a span {white-space: normal;}
+.st-key-pb_chrome_ja {display: none;}
 [data-testid="stSkipToContent"]:focus {z-index: 1000100; background: #0017c1; color: #fff;
   padding: 0.5rem 1rem; border-radius: 8px; outline: 4px solid #ffd43d;}
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is([data-testid="stSelectbox"],
@@ -132,5 +134,5 @@ section[data-testid="stSidebar"] {width: 240px !important; min-width: 240px !imp
 def install() -> None:
     """Draw the style sheet and the translating script (it runs once per page load)."""
     st.html(_CSS)
-    with st.sidebar:
-        st.html(_SCRIPT, unsafe_allow_javascript=True, width="content")
+    with st.container(key="pb_chrome_ja"):  # hidden by _CSS; in the main area, so the sign-in
+        st.html(_SCRIPT, unsafe_allow_javascript=True, width="content")  # screen gets no sidebar

@@ -14,7 +14,7 @@ import streamlit as st
 
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.auth.mode import shared_mode
-from plan_builder.ui import auth_pages, chrome_ja, state
+from plan_builder.ui import auth_pages, state
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -81,7 +81,6 @@ def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
 
 
 def run(actor: Actor) -> None:
-    style()
     found = sections(actor, shared=shared_mode())
     chosen = st.navigation(found, position="sidebar", expanded=True)
     target = state.bounce_target()
@@ -90,8 +89,3 @@ def run(actor: Actor) -> None:
             if p._script_hash == target:
                 st.switch_page(p)
     chosen.run()
-
-
-def style() -> None:
-    """The fixed style sheet and Japanese for Streamlit's own words (plan_builder.ui.chrome_ja)."""
-    chrome_ja.install()

@@ -74,7 +74,7 @@ def test_return_comment_fix_resubmit_diff_approve(
             s.engine.dispose()
 
     page.goto(url)
-    expect(page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
     page.get_by_label("利用者名").fill("kanri")
     page.get_by_label("パスワード").fill(PW)
     page.get_by_role("button", name="ログイン").click()
