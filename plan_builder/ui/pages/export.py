@@ -22,8 +22,8 @@ FORMATS = {
     "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "pdf": ("PDF", "application/pdf"),
     "html": ("HTML", "text/html"),
-    "md": ("テキスト（.md）", "text/markdown"),
-    "json": ("計画ファイル（.json）", "application/json"),
+    "md": ("テキスト", "text/markdown"),
+    "json": ("計画ファイル", "application/json"),
 }
 RESULT = "pb_export_result"
 STYLED = ("docx", "pdf")  # the formats that take a reference .docx
@@ -115,7 +115,7 @@ def render() -> None:
             f"必須の項目に未記入などの指摘が {rep.count('error')} 件あります（「点検」で確認できます）。下書きとして出力はできます。"
         )
     st.caption(
-        "Word・PDF・HTML・テキストは計画書です。計画ファイルは、この計画を他の端末に移したり保管したりするためのデータで、「ホーム」で取り込めます。"
+        "Word・PDF・HTML・テキスト（.md）は計画書です。計画ファイル（.json）は、この計画を他の端末に移したり保管したりするためのデータで、「ホーム」で取り込めます。"
     )
     ref, refused = _reference_upload()
     cols = st.columns(len(FORMATS))
