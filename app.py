@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from plan_builder.ui import auth_pages, host_guard, leave_guard, nav, state
+from plan_builder.ui import auth_pages, chrome_ja, host_guard, leave_guard, nav, state, warmup
 
 st.set_page_config(page_title="官民データ活用推進計画 作成支援", page_icon="📘", layout="wide")
 host_guard.guard()
+chrome_ja.install()  # also on the sign-in screen
 state.begin_run()
 try:
     acting = state.actor()
@@ -19,3 +20,4 @@ except state.STORAGE_ERRORS as exc:
     if message is None:
         raise
     st.error(state.page_outage_message(message), icon=":material/cloud_off:")
+warmup.start()  # once per process, after the page is drawn: modules and chart browser for later pages

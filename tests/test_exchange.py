@@ -219,7 +219,7 @@ def hostile_files(plan: Plan) -> list[tuple[str, bytes, str]]:
         (
             "unknown key inside a KPI",
             _with(d, kpis=[{**k0, "colour": "red"}, *d["kpis"][1:]]),
-            "KPI[0]（K01）のcolour",
+            "KPI（K01）のcolour",
         ),
         ("wrong type: measures is a string", _with(d, measures="many"), "「施策」：リスト"),
         ("wrong type: period is a number", _with(d, period=2024), "「計画期間」"),
@@ -233,7 +233,7 @@ def hostile_files(plan: Plan) -> list[tuple[str, bytes, str]]:
         (
             "bidi override",
             _with(d, measures=[{**m0, "name": "施策\u202e名"}, *d["measures"][1:]]),
-            "施策[0]（M01）の施策名",
+            "施策（M01）の施策名",
         ),
         ("5 MB string", _with(d, title="あ" * (2 * 1024 * 1024)), "大きすぎます"),
         (

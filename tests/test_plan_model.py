@@ -55,7 +55,7 @@ def test_na_in_a_quantitative_kpi_is_refused(bad: str) -> None:
         ]
     )
     msg = errors_of(data)
-    assert "「KPI[1]（K02）」" in msg
+    assert "「KPI（K02）」" in msg
     assert "数値で入力してください" in msg and bad in msg
 
 
@@ -97,7 +97,7 @@ def test_period_helpers() -> None:
 )
 def test_impossible_target_years_are_refused(year: str, label: str) -> None:
     msg = errors_of(base(kpis=[{"key": "K01", "name": "件数", "targets": {year: 1}}]))
-    assert "KPI[0]（K01）の目標値の" + label in msg
+    assert "KPI（K01）の目標値の" + label in msg
 
 
 def test_unknown_keys_wrong_types_and_missing_fields_are_each_named() -> None:
@@ -110,7 +110,7 @@ def test_unknown_keys_wrong_types_and_missing_fields_are_each_named() -> None:
     assert "「計画の名称」：入力が必要です" in text
     assert "「titel」：想定されていない項目です" in text
     assert "「状態」：次のいずれかにしてください" in text
-    assert "「施策[0]（M01）の柱」：入力が必要です" in text
+    assert "「施策（M01）の柱」：入力が必要です" in text
     assert "「問い合わせ先のメールアドレス」：メールアドレスの形式が正しくありません" in text
     assert len(lines) == 5
 

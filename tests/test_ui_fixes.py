@@ -133,7 +133,7 @@ def test_export_page_offers_the_version_it_built(store: Store, guide: Guide) -> 
     at = open_app(pid, PAGES.format("export"))
     cur = svc.get(pid)  # another tab saves version 2 while this one still shows version 1
     svc.save(pid, cur.plan.model_copy(update={"title": "別のタブで変えた名称"}), expected_version=cur.version)
-    next(b for b in at.button if b.label == "JSONを作成").click().run()
+    next(b for b in at.button if b.label == "計画ファイルを作成").click().run()
     assert not at.exception, at.exception
     res = at.session_state[RESULT]
     assert res["name"].endswith("_v1.json") and "別のタブ" not in res["name"]

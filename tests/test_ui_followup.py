@@ -54,8 +54,38 @@ def test_report_is_offered_for_download(plan_id: int) -> None:
     assert downloads and "年次報告" in downloads[0].proto.label
 
 
-def test_reviewers_follow_up_view_opens_on_the_last_reported_year(plan_id: int) -> None:
-    at = open_app(None, "plan_builder/ui/pages/followup_review.py")
+def test_reviewers_follow_up_view_opens_on_the_last_reported_year(
+    plan_id: int, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reviewers' page: shown in shared mode (standalone has no review section, issue 13)."""
+    from argon2 import PasswordHasher
+
+    from plan_builder.auth import passwords
+    from plan_builder.auth.actor import Role
+    from plan_builder.auth.users import UserAdmin
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setenv("PLAN_BUILDER_MODE", "shared")
+    UserAdmin(store, Actor("root", Role.ADMIN)).add("kanri", role="admin", password="harukaze-2026")
+    at = open_app(None, "plan_builder/ui/pages/followup_review.py", username="kanri")
     assert at.selectbox(key="fr_year").value == 2024
     table = at.dataframe[0].value
     assert table["報告"].tolist() == ["済"] and table["未達の指標"].tolist() == [1]
+
+
+def test_followup_shows_five_kpis_at_a_time(store: Store, guide: Guide) -> None:
+    """15 KPIs: five charts and forms per page, the most urgent first; the rest a click away."""
+    pid = PlanService(store, Actor.local()).create(sample_plan(guide, n_kpis=15)).id
+    at = open_app(pid, "plan_builder/ui/pages/followup.py")
+
+    def shown() -> list[str]:
+        return [m.value.split("　")[0].strip("*") for m in at.markdown if m.value.startswith("**K")]
+
+    first = shown()
+    assert len(first) == 5
+    pager = next(r for r in at.radio if r.label == "表示する指標")
+    assert pager.options == ["1〜5件目", "6〜10件目", "11〜15件目"]
+    pager.set_value(10).run()
+    assert not at.exception, at.exception
+    last = shown()
+    assert len(last) == 5 and not set(first) & set(last)

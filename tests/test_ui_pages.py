@@ -271,8 +271,8 @@ def test_history_shows_changes_and_restores(
 
 def test_export_page_builds_json_and_offers_download(full_id: int) -> None:
     at = open_page(full_id, "export")
-    button(at, "JSONを作成").click().run()
+    button(at, "計画ファイルを作成").click().run()
     assert not at.exception
-    assert "JSONを作成しました。" in texts(at)
+    assert "計画ファイルを作成しました。" in texts(at)
     [download] = at.get("download_button")
-    assert "JSON" in download.proto.label
+    assert download.proto.label == "計画ファイルをダウンロード"

@@ -64,9 +64,9 @@ def shared(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setenv("PLAN_BUILDER_MODE", "shared")
-    UserAdmin(store, Actor("root", Role.ADMIN)).add(
-        "yahaba", role="planner", org_code="033227", password="harukaze-2026"
-    )
+    admin = UserAdmin(store, Actor("root", Role.ADMIN))
+    admin.add("yahaba", role="planner", org_code="033227", password="harukaze-2026")
+    admin.add("iwate", role="reviewer", scope="03", password="harukaze-2026")  # receives submissions
 
 
 def test_comments_are_shown_where_they_apply(store: Store, returned: int, guide: Guide) -> None:

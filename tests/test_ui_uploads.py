@@ -106,7 +106,7 @@ def _house_style(size_pt: int) -> bytes:
 def test_home_has_the_import_widget(store: Store) -> None:
     at = _home()
     up = at.file_uploader(key="import_json")
-    assert up.label == "計画ファイル（JSON）を取り込む"
+    assert up.label == "計画ファイル（.json）を取り込む"
     assert up.allowed_type == [".json"] or up.allowed_type == ["json"]
 
 
@@ -227,7 +227,7 @@ def test_hostile_reference_is_refused_and_blocks_word(
     assert not at.exception, at.exception
     assert any("この様式は使えません" in e.value and expected in e.value for e in at.error)
     assert _button(at, "Wordを作成").disabled and _button(at, "PDFを作成").disabled
-    assert not _button(at, "Markdownを作成").disabled  # formats without styles still work
+    assert not _button(at, "テキストを作成").disabled  # formats without styles still work
 
 
 def test_reference_checks_the_name_not_only_the_bytes(tmp_path: Path) -> None:

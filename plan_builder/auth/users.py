@@ -301,3 +301,16 @@ def authenticate(store: Store, username: str, password: str, *, source: str = ""
     throttle.succeeded(store.engine, username, source)
     audit.record(store.engine, username, "login.ok", f"user:{username}", source=source)
     return actor
+
+
+def has_receiver(store: Store, lg_code: str) -> bool:
+    """Whether an active reviewer account covers this organisation (its prefecture or national),
+    i.e. whether a submission of its plan reaches anyone. The planner's 提出 box is shown only then."""
+    area = [NATIONAL, lg_code[:2]]
+    with store.session() as s:
+        q = select(UserRecord.id).where(
+            UserRecord.role == Role.REVIEWER.value,
+            UserRecord.active == True,  # noqa: E712
+            UserRecord.scope.in_(area),
+        )
+        return s.exec(q.limit(1)).first() is not None

@@ -216,7 +216,7 @@ def export_plan(
     if fmt == "md":
         from plan_builder.export.markdown import render_markdown
 
-        report(0.5, "Markdown を書き出しています")
+        report(0.5, "テキストを書き出しています")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_markdown(root, plan), encoding="utf-8")
         if missing_specs:

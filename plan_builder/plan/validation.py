@@ -1,7 +1,7 @@
 """Turn a pydantic ValidationError into Japanese lines that name the field a person can find.
 
 pydantic reports `('kpis', 2, 'targets', '2025')` and English text; a planner needs
-「KPI[2]（K03）の目標値（2025）」 and Japanese. Field names come from each model field's `title`;
+「KPI（K03）の目標値（2025）」 and Japanese. Field names come from each model field's `title`;
 the messages our validators raise (already Japanese) are used as they are.
 """
 
@@ -106,7 +106,7 @@ def describe_errors(exc: ValidationError, model: type[BaseModel] = Plan, data: A
 
 
 def location_label(loc: Sequence[Any], model: type[BaseModel] = Plan, data: Any = None) -> str:
-    """「KPI[2]（K03）の目標値（2025）」 for ('kpis', 2, 'targets', '2025') (without the brackets)."""
+    """「KPI（K03）の目標値（2025）」 for ('kpis', 2, 'targets', '2025') (without the brackets)."""
     return _walk(tuple(loc), model, data)[0]
 
 
@@ -168,10 +168,13 @@ def _walk(loc: tuple[Any, ...], model: type[BaseModel], data: Any) -> tuple[str,
                 tp = None
             node = node.get(part) if isinstance(node, dict) else None
         elif origin in (list, tuple) and isinstance(part, int):
-            label = f"[{part}]"
+            # 「KPI（K03）」 by its number where it has one, else 「KPI（3件目）」: never the
+            # programmer's 0-based 「KPI[2]」 (issue 13)
             item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             if isinstance(item, dict) and isinstance(item.get("key"), str) and item["key"]:
-                label += f"（{item['key']}）"
+                label = f"（{item['key']}）"
+            else:
+                label = f"（{part + 1}件目）"
             parts[-1:] = [f"{parts[-1] if parts else ''}{label}"]
             tp = typing.get_args(tp)[0] if typing.get_args(tp) else None
             node = item

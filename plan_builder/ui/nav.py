@@ -12,8 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from plan_builder.auth import Actor, Role
-from plan_builder.ui import auth_pages, review_pages, state, training_pages
+from plan_builder.auth import Actor, Role, shared_mode
+from plan_builder.ui import auth_pages, state
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -59,12 +59,20 @@ def planner_pages() -> list[st.Page]:
 READ_ONLY_SECTIONS: dict[str, list[str]] = {"計画": ["home", "wizard", "preview", "export"]}
 
 
-def sections(actor: Actor) -> dict[str, list[st.Page]]:
+def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
+    """The sidebar's sections for this actor. Standalone (one local user, who is admin so that
+    nothing is refused) shows the planner's sections only: nobody reviews, trains or administers
+    accounts on a single PC, and a section with nothing to do is noise (issue 13)."""
     out: dict[str, list[st.Page]] = {}
     if actor.read_only:
         return {name: [page(k) for k in keys] for name, keys in READ_ONLY_SECTIONS.items()}
-    if actor.role in PLANNING_ROLES:
+    if actor.role in PLANNING_ROLES or not shared:
         out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
+    if not shared:
+        return out
+    # imported here: their pages load pandas and the review packages, which a planner never needs
+    from plan_builder.ui import review_pages, training_pages
+
     if actor.role in REVIEW_ROLES:
         out["審査"] = review_pages.pages()
         out["審査"].append(page("followup_review"))
@@ -80,8 +88,7 @@ def sections(actor: Actor) -> dict[str, list[st.Page]]:
 
 
 def run(actor: Actor) -> None:
-    style()
-    found = sections(actor)
+    found = sections(actor, shared=shared_mode())
     chosen = st.navigation(found, position="sidebar", expanded=True)
     target = state.bounce_target()
     if target is not None:  # a field's late blur undid a sidebar click: finish the page switch
@@ -89,14 +96,3 @@ def run(actor: Actor) -> None:
             if p._script_hash == target:
                 st.switch_page(p)
     chosen.run()
-
-
-_CSS = """<style>
-[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 3rem;}
-[class*="st-key-guide_"] p, [class*="st-key-guide_"] li {font-size: 0.9rem; line-height: 1.6;}
-</style>"""
-
-
-def style() -> None:
-    """A fixed style sheet (never user text): less empty space above the page on small screens."""
-    st.html(_CSS)

@@ -9,7 +9,6 @@ import streamlit as st
 
 from plan_builder.auth import Actor
 from plan_builder.plan import today_jst
-from plan_builder.review import to_csv, to_xlsx
 from plan_builder.store import Store
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
@@ -41,7 +40,7 @@ def downloads(
     stamp = today_jst().strftime("%Y%m%d")
     c1.download_button(
         "Excel形式（.xlsx）で保存",
-        lambda: to_xlsx(header, rows, sheet=name, legend=legend),
+        lambda: _export().to_xlsx(header, rows, sheet=name, legend=legend),
         file_name=f"{name}_{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
@@ -49,7 +48,7 @@ def downloads(
     plain = c3.checkbox("CSVをBOMなしのUTF-8で保存", key=f"{key}_nobom", help="他のシステムに取り込む場合")
     c2.download_button(
         "CSV形式（UTF-8）で保存",
-        lambda: to_csv(header, rows, bom=not plain),
+        lambda: _export().to_csv(header, rows, bom=not plain),
         file_name=f"{name}_{stamp}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -76,3 +75,10 @@ def show_flash() -> None:
     msg = st.session_state.pop(K_FLASH, None)
     if msg:
         st.success(md_escape(msg))
+
+
+def _export():
+    """plan_builder.review.export, loaded when a download is built (it loads openpyxl)."""
+    from plan_builder.review import export
+
+    return export

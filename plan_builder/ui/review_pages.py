@@ -8,7 +8,8 @@ wizard.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from plan_builder.auth import NATIONAL, Actor, Role
@@ -59,6 +60,10 @@ from plan_builder.review import DOCUMENT_FORMATS as DOC_FORMATS
 from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_actions import actions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 from plan_builder.ui.review_common import ctx, date_label, downloads, paginate, show_flash
 
 K_SELECTED = "rv_selected_plan"
@@ -126,6 +131,8 @@ def _guide_picker(key: str) -> Guide:
 
 
 def queue_page() -> None:
+    import pandas as pd  # here, not at the top: the planner pages import this module too
+
     store, actor = _ctx()
     st.title("審査キュー")
     _flash()
@@ -189,6 +196,8 @@ def queue_page() -> None:
 
 def review_panel(plan_id: int) -> None:
     """One plan: actions, the frozen submission with comments at each question, history."""
+    import pandas as pd
+
     store, actor = _ctx()
     rs, cs = ReviewService(store, actor), CommentService(store, actor)
     try:
@@ -368,6 +377,8 @@ def _comment_box(
 
 # 比較（横並び） --------------------------------------------------------------------------------
 def side_by_side_page() -> None:
+    import pandas as pd
+
     store, actor = _ctx()
     st.title("比較（横並び）")
     guide = _guide_picker("rvs")
@@ -504,6 +515,8 @@ def _item_changes(
 
 
 def _changes_df(changes) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(
         [{"番号": c.key, "名称": c.name, "項目": c.field, "変更前": c.old, "変更後": c.new} for c in changes]
     )
@@ -511,6 +524,8 @@ def _changes_df(changes) -> pd.DataFrame:
 
 # カバレッジ ------------------------------------------------------------------------------------
 def coverage_page() -> None:
+    import pandas as pd
+
     store, actor = _ctx()
     st.title("カバレッジ")
     guide = _guide_picker("rvc")
@@ -570,6 +585,8 @@ def coverage_page() -> None:
 
 def _national_measures(store, actor: Actor, flt: SnapshotFilter, guide: Guide) -> None:
     """National measures × plans, and every measure as one row (reads only the measures)."""
+    import pandas as pd
+
     st.subheader("国の施策への取組")
     snaps = SnapshotService(store, actor).load(
         SnapshotFilter(**{**flt.__dict__, "guide_id": guide.id}), paths=MEASURE_PATHS
@@ -593,6 +610,8 @@ def _national_measures(store, actor: Actor, flt: SnapshotFilter, guide: Guide) -
 
 # KPIベンチマーク -------------------------------------------------------------------------------
 def kpi_page() -> None:
+    import pandas as pd
+
     store, actor = _ctx()
     st.title("KPIベンチマーク")
     flt = _filters(actor, "rvk")
@@ -677,6 +696,35 @@ def submit_panel(service, plan_id: int) -> None:
             st.session_state.get(state.K_VERSION) if st.session_state.get(state.K_ID) == plan_id else None
         )
         _actions(rs, plan_id, side=PLANNER_SIDE, expected_version=version)
+
+
+def can_submit(service, lg_code: str) -> bool:
+    """Whether a submission reaches anyone: shared mode with an active reviewer for the plan's
+    organisation (standalone has nobody to receive it)."""
+    from plan_builder.auth.mode import shared_mode
+    from plan_builder.auth.users import has_receiver
+
+    return shared_mode() and has_receiver(service.store, lg_code)
+
+
+def submit_section(service, plan_id: int, lg_code: str) -> None:
+    """The 提出・再提出 heading and box where someone can receive the plan; otherwise a short
+    note instead of a button that reaches nobody (issue 13)."""
+    from plan_builder.auth.mode import shared_mode
+
+    st.markdown("##### 提出・再提出")
+    if can_submit(service, lg_code):
+        submit_panel(service, plan_id)
+    elif not shared_mode():
+        st.caption(
+            "このパソコンだけで使う形（単独利用）のため、提出の機能はありません。"
+            "計画書は「出力」の画面で作成できます。"
+        )
+    else:
+        st.caption(
+            "この団体の計画を受け取る審査担当者が登録されていないため、まだ提出できません。"
+            "管理者に確認してください。"
+        )
 
 
 STATUS_HINTS = {

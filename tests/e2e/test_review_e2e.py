@@ -1,7 +1,9 @@
 """End to end in headless Chromium: a reviewer returns a plan with a comment, the planner sees
 it at the question, fixes it and resubmits, the reviewer sees the diff and approves.
 
-Runs in standalone mode (no login: the local user may act on both sides). The planner sees the
+Runs in shared mode signed in as an admin, who may act on both sides (standalone shows no review
+pages: nobody reviews on a single PC), with a reviewer account for Iwate so that the plan can be
+submitted to someone (issue 13). The planner sees the
 comment in the wizard at its question and in the chapter list, and resubmits from the Check page
 (the wizard's banner links there). Screenshots go to test-artifacts/review/ (gitignored).
 """
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 
 from plan_builder.auth.actor import Actor, Role
+from plan_builder.auth.users import UserAdmin
 from plan_builder.guide import get_guide
 from plan_builder.review.comments import CommentService
 from plan_builder.review.workflow import ReviewService
@@ -22,6 +25,7 @@ from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
 
+PW = "harukaze-2026"
 COMMENT = "地域と行政の課題を、数値を挙げて具体的に記載してください。"
 FIX = "窓口の平均待ち時間は42分で、来庁者の6割が平日の開庁時間に来られないと回答しています。"
 
@@ -36,8 +40,11 @@ def server(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, str, in
     planner = Actor("yahaba", Role.PLANNER, org_code="033227")
     pid = PlanService(store, planner).create(sample_plan(guide, lg_code="033227", lg_name="矢巾町")).id
     ReviewService(store, planner).submit(pid)
+    admin = UserAdmin(store, Actor("root", Role.ADMIN))
+    admin.add("kanri", role="admin", password=PW)
+    admin.add("iwate", role="reviewer", scope="03", password=PW)  # someone receives submissions
     store.engine.dispose()
-    return app_server(db), db, pid
+    return app_server(db, mode="shared"), db, pid
 
 
 def test_return_comment_fix_resubmit_diff_approve(
@@ -65,6 +72,15 @@ def test_return_comment_fix_resubmit_diff_approve(
             return s.plan_meta(pid).status
         finally:
             s.engine.dispose()
+
+    page.goto(url)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
+    page.get_by_label("利用者名").fill("kanri")
+    page.get_by_label("パスワード").fill(PW)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_label("パスワード")).to_have_count(0, timeout=20_000)
+    idle()
+    page.wait_for_function("document.cookie.includes('pb_session=')", timeout=20_000)
 
     # 1. Reviewer: the queue lists the submission; start the review.
     page.goto(f"{url}/review-queue")

@@ -70,8 +70,7 @@ def render() -> None:
                     help=f"{nav.PLANNER_PAGES[dest][0]}の画面を開きます",
                 ):
                     goto = (dest, f)
-    st.markdown("##### 提出・再提出")
-    review_pages.submit_panel(state.service(), op.id)
+    review_pages.submit_section(state.service(), op.id, op.plan.lg_code)
     if goto:
         dest, f = goto
         if dest == "wizard":

@@ -22,8 +22,8 @@ FORMATS = {
     "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "pdf": ("PDF", "application/pdf"),
     "html": ("HTML", "text/html"),
-    "md": ("Markdown", "text/markdown"),
-    "json": ("JSON", "application/json"),
+    "md": ("テキスト", "text/markdown"),
+    "json": ("計画ファイル", "application/json"),
 }
 RESULT = "pb_export_result"
 STYLED = ("docx", "pdf")  # the formats that take a reference .docx
@@ -42,7 +42,7 @@ class Reference:
 def _reference_upload() -> tuple[Reference | None, bool]:
     """(accepted reference or None, whether a refused file is in the uploader)."""
     up = st.file_uploader(
-        "組織の様式（reference.docx）",
+        "組織の様式（Word文書）",
         type=["docx"],
         key="export_reference",
         help="Word・PDFの見出しや本文の書式を、組織で使っているWord文書に合わせます。"
@@ -114,7 +114,9 @@ def render() -> None:
         st.warning(
             f"必須の項目に未記入などの指摘が {rep.count('error')} 件あります（「点検」で確認できます）。下書きとして出力はできます。"
         )
-    st.caption("Word・PDF・HTML・Markdown は計画書、JSON は他の端末やツールへ受け渡すためのデータです。")
+    st.caption(
+        "Word・PDF・HTML・テキスト（.md）は計画書です。計画ファイル（.json）は、この計画を他の端末に移したり保管したりするためのデータで、「ホーム」で取り込めます。"
+    )
     ref, refused = _reference_upload()
     cols = st.columns(len(FORMATS))
     chosen = None

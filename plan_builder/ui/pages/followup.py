@@ -27,7 +27,7 @@ from plan_builder.followup import (
     template_xlsx,
 )
 from plan_builder.plan import PROGRESS_LABELS, Progress, format_fiscal_year
-from plan_builder.ui import common, state
+from plan_builder.ui import charts, common, state
 from plan_builder.ui.charts import PLOTLY_CONFIG
 from plan_builder.ui.render import md_escape
 from plan_builder.uploads import UploadError
@@ -39,6 +39,9 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
+
+
+PER_PAGE = 5
 
 
 def _year(op: state.OpenPlan) -> int:
@@ -60,6 +63,22 @@ def _save(new, note: str) -> None:
         state.flash(f"{note}を保存しました。", "success")
 
 
+def _one_page(standings: list) -> list:
+    """PER_PAGE KPIs at a time: each brings a chart and a form, and 15 of them took the browser
+    several seconds to draw on a small PC (issue 13). The most urgent come first."""
+    if len(standings) <= PER_PAGE:
+        return standings
+    n = len(standings)
+    start = st.radio(
+        "表示する指標",
+        list(range(0, n, PER_PAGE)),
+        format_func=lambda i: f"{i + 1}〜{min(i + PER_PAGE, n)}件目",
+        horizontal=True,
+        key=state.wkey("fu_kpi_page"),
+    )
+    return standings[start : start + PER_PAGE]
+
+
 def _kpis(op: state.OpenPlan, fy: int) -> None:
     standings = kpi_progress(op.plan, fy)
     if not standings:
@@ -73,7 +92,7 @@ def _kpis(op: state.OpenPlan, fy: int) -> None:
     c2.metric("未達", f"{off}件")
     c3.metric("実績値が未入力", f"{missing}件")
     st.caption("目標に届いていない指標から順に表示しています。")
-    for s in standings:
+    for s in _one_page(standings):
         k = s.kpi
         with st.container(border=True, key=f"kpi_{k.key}"):
             st.markdown(f"**{k.key}　{md_escape(k.name)}**　{s.track.label}")
@@ -81,6 +100,7 @@ def _kpis(op: state.OpenPlan, fy: int) -> None:
             with left:
                 fig = progress_figure(s, op.plan.period)
                 fig.update_layout(autosize=True, width=None)
+                charts.upright_categories(fig)  # narrow column: upright year labels, legend below
                 st.plotly_chart(
                     fig,
                     key=state.wkey(f"fu_chart_{k.key}_{fy}_v{op.version}"),

@@ -162,11 +162,11 @@ def _new_plan_form() -> None:
 def _import_form() -> None:
     st.markdown("##### 計画ファイルの取り込み")
     st.caption(
-        "「出力」画面で作ったJSONファイル（他の端末から受け取ったものを含む）を、"
+        "「出力」画面で作った計画ファイル（拡張子 .json、他の端末から受け取ったものを含む）を、"
         f"新しい計画（状態：作成中）として取り込みます（{_JSON_MB} MB まで）。今ある計画は変わりません。"
     )
     up = st.file_uploader(
-        "計画ファイル（JSON）を取り込む", type=["json"], key="import_json", max_upload_size=_JSON_MB
+        "計画ファイル（.json）を取り込む", type=["json"], key="import_json", max_upload_size=_JSON_MB
     )
     if up is None:
         return
@@ -208,7 +208,9 @@ def render() -> None:
             )
             a, b = st.columns(2)
             a.page_link(nav.page("wizard"), label="入力を続ける", icon=":material/edit_note:")
-            b.page_link(nav.page("check"), label="点検して提出する", icon=":material/fact_check:")
+            submits = review_pages.can_submit(state.service(), op.plan.lg_code)
+            label = "点検して提出する" if submits else "点検する"
+            b.page_link(nav.page("check"), label=label, icon=":material/fact_check:")
     _plan_list()
     st.divider()
     _new_plan_form()
