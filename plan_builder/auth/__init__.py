@@ -18,6 +18,7 @@ _LATER = {
     "authenticate": "users",
     "check_deployment": "mode",
     "deployment_mode": "mode",
+    "has_receiver": "users",
     "register": "cli_commands",
     "shared_mode": "mode",
 }

@@ -78,7 +78,7 @@ def show_flash() -> None:
 
 
 def _export():
-    """plan_builder.review.export, loaded when a download is built (it loads openpyxl)."""
-    from plan_builder.review import export
+    """plan_builder.review, whose spreadsheet writers load openpyxl on first use (at a download)."""
+    from plan_builder import review
 
-    return export
+    return review

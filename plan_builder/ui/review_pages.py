@@ -701,8 +701,7 @@ def submit_panel(service, plan_id: int) -> None:
 def can_submit(service, lg_code: str) -> bool:
     """Whether a submission reaches anyone: shared mode with an active reviewer for the plan's
     organisation (standalone has nobody to receive it)."""
-    from plan_builder.auth.mode import shared_mode
-    from plan_builder.auth.users import has_receiver
+    from plan_builder.auth import has_receiver, shared_mode
 
     return shared_mode() and has_receiver(service.store, lg_code)
 
@@ -710,7 +709,7 @@ def can_submit(service, lg_code: str) -> bool:
 def submit_section(service, plan_id: int, lg_code: str) -> None:
     """The 提出・再提出 heading and box where someone can receive the plan; otherwise a short
     note instead of a button that reaches nobody (issue 13)."""
-    from plan_builder.auth.mode import shared_mode
+    from plan_builder.auth import shared_mode
 
     st.markdown("##### 提出・再提出")
     if can_submit(service, lg_code):
