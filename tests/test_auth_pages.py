@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from ui_support import cookie_written
 
 from plan_builder.auth import users as users_mod
 from plan_builder.auth.actor import Actor, Role
@@ -13,6 +15,7 @@ from plan_builder.auth.users import UserAdmin
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
+from plan_builder.ui import login_cookie
 
 ROOT = Path(__file__).resolve().parents[1]
 PW = "harukaze-2026"
@@ -56,10 +59,12 @@ def _app() -> AppTest:
 
 
 def _login(at: AppTest, username: str, password: str) -> AppTest:
+    """Sign in; on success, answer the cookie hold as the browser does (ui_support.cookie_written)."""
     at.text_input[0].input(username)
     at.text_input[1].input(password)
     at.button[0].click()
-    return at.run()
+    at.run()
+    return cookie_written(at) if "pb_auth_hold" in at.session_state else at
 
 
 def _texts(at: AppTest) -> str:
@@ -103,6 +108,44 @@ def test_wrong_password_refused_then_login_works(shared) -> None:
     assert not at.exception
     assert "計画の一覧" in _texts(at) or "新しい計画" in _texts(at)
     assert at.session_state["pb_auth_user"] == "planner-a"
+
+
+def _fresh_login(at: AppTest) -> AppTest:
+    at.text_input[0].input("planner-a")
+    at.text_input[1].input(PW)
+    at.button[0].click()
+    return at.run()
+
+
+def test_fresh_sign_in_waits_for_the_browser_to_store_the_cookie(shared) -> None:
+    """Issue 9: the home page showed before the cookie was written, so a reload in that moment
+    asked for the password again. Now the page holds until the browser reports the cookie."""
+    at = _fresh_login(_app().run())
+    assert not at.exception
+    assert "サインインしています" in _texts(at)
+    assert "計画の一覧" not in _texts(at) and not at.text_input  # neither the home page nor the form
+    at.run()  # a run without the browser's answer keeps holding
+    assert "サインインしています" in _texts(at)
+    at.session_state["pb_auth_cookie_written"] = "an-older-ticket"
+    at.run()
+    assert "サインインしています" in _texts(at)  # only this sign-in's ticket ends the wait
+    at = cookie_written(at)
+    assert not at.exception
+    assert "サインインしています" not in _texts(at)
+    assert "計画の一覧" in _texts(at) or "新しい計画" in _texts(at)
+    assert "pb_auth_hold" not in at.session_state
+
+
+def test_sign_in_continues_with_a_note_when_the_browser_never_answers(shared) -> None:
+    at = _fresh_login(_app().run())
+    ticket, _ = at.session_state["pb_auth_hold"]
+    at.session_state["pb_auth_hold"] = (ticket, time.monotonic() - login_cookie.HOLD_SECONDS - 1)
+    at.run()
+    assert not at.exception
+    assert "計画の一覧" in _texts(at) or "新しい計画" in _texts(at)
+    assert "再読み込みすると、もう一度ログインが必要" in _texts(at)
+    at.run()  # the note is shown once; the user simply works on
+    assert "再読み込みすると" not in _texts(at) and "サインインしています" not in _texts(at)
 
 
 def test_other_organisations_plan_by_url_is_not_found(shared) -> None:

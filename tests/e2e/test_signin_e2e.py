@@ -20,6 +20,7 @@ from plan_builder.store import Store
 
 pytestmark = pytest.mark.browser
 PW = "harukaze-2026"
+NAV = '[data-testid="stSidebarNav"]'
 
 
 @pytest.fixture
@@ -110,3 +111,28 @@ def test_logout_then_reload_asks_for_the_password(
     app.idle()
     app.page.reload()
     expect(app.page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+
+
+def test_reload_right_after_sign_in_stays_signed_in(
+    shared: tuple[str, int], app_page: Callable[..., Any]
+) -> None:
+    """The home page used to show before the browser had stored the sign-in cookie, so a reload
+    (or a bookmark) in that moment asked for the password again. Reload as soon as the signed-in
+    page appears, in fresh browsers, several times: each stays signed in."""
+    from playwright.sync_api import expect
+
+    url, _ = shared
+    for attempt in range(6):
+        app = app_page(url, "signin_race", settle_ms=0)
+        page = app.page
+        page.goto(url)
+        expect(page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+        page.get_by_label("利用者名").fill("planner-a")
+        page.get_by_label("パスワード").fill(PW)
+        page.get_by_role("button", name="ログイン").click()
+        expect(page.locator(NAV)).to_be_visible(timeout=20_000)  # the first sign of being signed in
+        page.reload()
+        expect(page.locator(f"{NAV}, input[type=password]").first).to_be_visible(timeout=20_000)
+        app.idle()
+        assert page.get_by_label("パスワード").count() == 0, f"signed out by a reload (attempt {attempt + 1})"
+        expect(page.locator(NAV)).to_be_visible()
