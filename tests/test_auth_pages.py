@@ -181,3 +181,34 @@ def test_standalone_needs_no_login(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     at = _app().run()
     assert not at.exception
     assert "パスワード" not in [t.label for t in at.text_input]
+
+
+def test_joining_a_briefing_keeps_the_secret_out_of_the_address(shared) -> None:
+    """Issue 9 / 15: the participant's secret went into the address (?pt=…), so into the history
+    and Referer. Now it is kept in a signed, expiring cookie, with the same hold as a sign-in."""
+    from plan_builder.training import TrainingService, participant_actor
+
+    store, _ = shared
+    UserAdmin(store, Actor("root", Role.ADMIN)).add("koshi", role="trainer", password=PW)
+    info = TrainingService(store, Actor("koshi", Role.TRAINER)).create_session(
+        "説明会", "kanmin-2019-municipality"
+    )
+    at = _app().run()
+    [code] = [t for t in at.text_input if t.label == "参加コード（6桁）"]
+    [name] = [t for t in at.text_input if t.label == "表示名"]
+    code.input(info.join_code)
+    name.input("山田")
+    [go] = [b for b in at.button if b.label == "参加する"]
+    go.click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "サインインしています" in _texts(at)  # held until the browser has the cookie
+    secret = at.session_state["pb_participant_token"]
+    cookie = at.session_state["pb_participant_cookie"]
+    assert login_cookie.read_token(cookie, kind=login_cookie.PARTICIPANT) == secret
+    assert login_cookie.read_token(cookie) is None  # never a sign-in cookie
+    assert set(at.query_params) == {"plan"} and all(secret not in v for v in at.query_params.values())
+    at = cookie_written(at)
+    assert not at.exception, at.exception
+    assert participant_actor(store, secret).seat_plan_id == int(at.query_params["plan"][0])
+    assert set(at.query_params) <= {"plan", "chapter"}

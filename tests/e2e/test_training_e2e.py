@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -94,23 +95,29 @@ def test_trainer_session_two_participants_board_and_close(
     assert seats["山田"][1:] == (2, "山田の地域は人口約2万人です。")
     assert seats["佐藤"][1:] == (2, "佐藤の地域は農業が盛んです。")
 
-    # Neither can open the other's seat: by URL with their own identity, or by id.
-    yamada = people["山田"]
-    token = re.search(r"pt=([^&]+)", yamada.page.url).group(1)
-    yamada.page.goto(f"{url}/wizard?pt={token}&plan={seats['佐藤'][0]}")
+    # Nothing secret in the address: the seat is carried by a signed cookie (issue 9 / 15).
+    for app in people.values():
+        assert set(parse_qs(urlsplit(app.page.url).query)) <= {"plan", "chapter"}, app.page.url
+        app.page.wait_for_function("document.cookie.includes('pb_participant=')", timeout=20_000)
+        assert not any(c["name"] == "pb_session" for c in app.page.context.cookies())
+
+    # Neither can open the other's seat: by URL with their own identity, or by id alone.
+    yamada, sato = people["山田"], people["佐藤"]
+    yamada.page.goto(f"{url}/wizard?plan={seats['佐藤'][0]}")
     expect(yamada.page.get_by_text(f"計画（ID {seats['佐藤'][0]}）が見つかりません").first).to_be_visible(
         timeout=20_000
     )
     expect(yamada.page.get_by_text("佐藤の地域は農業が盛んです。")).to_have_count(0)
     yamada.shot("other_seat_refused")
-    sato = people["佐藤"]
-    sato.page.goto(f"{url}/wizard?plan={seats['山田'][0]}")  # an id alone is no identity
-    expect(sato.page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
-    expect(sato.page.get_by_text("山田の地域は人口約2万人です。")).to_have_count(0)
-    sato.page.go_back()
+    stranger = app_page(url, "training").page  # a browser without the cookie
+    stranger.goto(f"{url}/wizard?plan={seats['山田'][0]}")  # an id alone is no identity
+    expect(stranger.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    expect(stranger.get_by_text("山田の地域は人口約2万人です。")).to_have_count(0)
+    sato.page.reload()  # the cookie keeps the participant on their seat
     expect(sato.page.get_by_label(FIELD, exact=True)).to_have_value(
         "佐藤の地域は農業が盛んです。", timeout=20_000
     )
+    assert set(parse_qs(urlsplit(sato.page.url).query)) <= {"plan", "chapter"}, sato.page.url
 
     # The board shows both without a click, and follows a new edit by itself.
     t.get_by_role("link", name="進み具合").click()  # in-app: a reload would need a new login
@@ -119,13 +126,15 @@ def test_trainer_session_two_participants_board_and_close(
     expect(t.locator('[class*="st-key-tr_card_"]', has_text="山田")).to_contain_text("変更した設問 1")
     expect(t.locator('[class*="st-key-tr_card_"]', has_text="佐藤")).to_contain_text("第1章")
     trainer.shot("board")
-    yamada.page.goto(f"{url}/wizard?pt={token}")
+    yamada.page.goto(f"{url}/wizard")  # their seat opens by itself
     box = yamada.page.get_by_label("地域と行政の課題（必須）", exact=True)
     expect(box).to_be_visible(timeout=20_000)
     box.fill("窓口の待ち時間が長いことです。")
     box.press("Tab")
     yamada.idle()
-    expect(t.locator('[class*="st-key-tr_card_"]', has_text="山田")).to_contain_text("変更した設問 2", timeout=20_000)
+    expect(t.locator('[class*="st-key-tr_card_"]', has_text="山田")).to_contain_text(
+        "変更した設問 2", timeout=20_000
+    )
     trainer.shot("board_refreshed")
 
     # The trainer closes the session: both seats become read-only.
