@@ -16,7 +16,7 @@ import streamlit as st
 
 from plan_builder.auth import audit
 from plan_builder.auth.actor import NATIONAL, Actor, Role
-from plan_builder.auth.mode import shared_mode
+from plan_builder.auth.mode import client_address, shared_mode, trusted_proxies
 from plan_builder.auth.users import LoginError, UserAdmin, active_actor, actor_for_email, authenticate
 from plan_builder.errors import PlanBuilderError
 from plan_builder.plan.clock import to_jst
@@ -50,14 +50,17 @@ def oidc_configured() -> bool:
 
 
 def _client() -> str:
-    """The client's address for the audit log (the first X-Forwarded-For hop behind nginx)."""
+    """The client's address for throttling and the audit log (see auth.mode.client_address)."""
     try:
         forwarded = st.context.headers.get("X-Forwarded-For", "")
         ip = st.context.ip_address
     except Exception:
         return ""
-    forwarded = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
-    return (forwarded or (ip if isinstance(ip, str) else ""))[:64]
+    return client_address(
+        forwarded if isinstance(forwarded, str) else "",
+        ip if isinstance(ip, str) else "",
+        trusted_proxies(),
+    )
 
 
 def current_actor() -> Actor:
