@@ -62,7 +62,7 @@ def test_typing_then_sidebar_link_keeps_every_answer(
     app = app_page(url, "typing", settle_ms=80)
     page, idle, shot = app.page, app.idle, app.shot
     page.goto(f"{url}/wizard?plan={plan_id}")
-    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
     page.locator('[data-testid="stRadio"]').first.get_by_text("第3章", exact=False).click()
     idle()
     box = page.get_by_label("都道府県計画との関係（推奨）", exact=True)
@@ -101,7 +101,7 @@ def _open_kpis(page: Any, url: str, plan_id: int, idle: Callable[[], None]) -> N
     from playwright.sync_api import expect
 
     page.goto(f"{url}/kpis?plan={plan_id}")
-    expect(page.get_by_role("heading", name="指標（KPI）")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="指標（KPI）")).to_be_visible(timeout=60_000)
     idle()
 
 
@@ -205,7 +205,7 @@ def test_leaving_with_unsaved_typing_asks_first(
     app = app_page(url, "typing_leave")
     page = app.page
     page.goto(f"{url}/wizard?plan={plan_id}")
-    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
     app.idle()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
@@ -216,7 +216,7 @@ def test_leaving_with_unsaved_typing_asks_first(
     page = app.page
     page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
     page.goto(f"{url}/wizard?plan={plan_id}")
-    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
     app.idle()
     box = page.get_by_label("地域の現状（必須）", exact=True)
     box.click()
