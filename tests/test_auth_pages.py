@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from ui_support import cookie_written
 
 from plan_builder.auth import users as users_mod
 from plan_builder.auth.actor import Actor, Role
@@ -13,6 +15,7 @@ from plan_builder.auth.users import UserAdmin
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
+from plan_builder.ui import login_cookie
 
 ROOT = Path(__file__).resolve().parents[1]
 PW = "harukaze-2026"
@@ -56,10 +59,12 @@ def _app() -> AppTest:
 
 
 def _login(at: AppTest, username: str, password: str) -> AppTest:
+    """Sign in; on success, answer the cookie hold as the browser does (ui_support.cookie_written)."""
     at.text_input[0].input(username)
     at.text_input[1].input(password)
     at.button[0].click()
-    return at.run()
+    at.run()
+    return cookie_written(at) if "pb_auth_hold" in at.session_state else at
 
 
 def _texts(at: AppTest) -> str:
@@ -105,6 +110,44 @@ def test_wrong_password_refused_then_login_works(shared) -> None:
     assert at.session_state["pb_auth_user"] == "planner-a"
 
 
+def _fresh_login(at: AppTest) -> AppTest:
+    at.text_input[0].input("planner-a")
+    at.text_input[1].input(PW)
+    at.button[0].click()
+    return at.run()
+
+
+def test_fresh_sign_in_waits_for_the_browser_to_store_the_cookie(shared) -> None:
+    """Issue 9: the home page showed before the cookie was written, so a reload in that moment
+    asked for the password again. Now the page holds until the browser reports the cookie."""
+    at = _fresh_login(_app().run())
+    assert not at.exception
+    assert "サインインしています" in _texts(at)
+    assert "計画の一覧" not in _texts(at) and not at.text_input  # neither the home page nor the form
+    at.run()  # a run without the browser's answer keeps holding
+    assert "サインインしています" in _texts(at)
+    at.session_state["pb_auth_cookie_written"] = "an-older-ticket"
+    at.run()
+    assert "サインインしています" in _texts(at)  # only this sign-in's ticket ends the wait
+    at = cookie_written(at)
+    assert not at.exception
+    assert "サインインしています" not in _texts(at)
+    assert "計画の一覧" in _texts(at) or "新しい計画" in _texts(at)
+    assert "pb_auth_hold" not in at.session_state
+
+
+def test_sign_in_continues_with_a_note_when_the_browser_never_answers(shared) -> None:
+    at = _fresh_login(_app().run())
+    ticket, _ = at.session_state["pb_auth_hold"]
+    at.session_state["pb_auth_hold"] = (ticket, time.monotonic() - login_cookie.HOLD_SECONDS - 1)
+    at.run()
+    assert not at.exception
+    assert "計画の一覧" in _texts(at) or "新しい計画" in _texts(at)
+    assert "再読み込みすると、もう一度ログインが必要" in _texts(at)
+    at.run()  # the note is shown once; the user simply works on
+    assert "再読み込みすると" not in _texts(at) and "サインインしています" not in _texts(at)
+
+
 def test_other_organisations_plan_by_url_is_not_found(shared) -> None:
     store, b_id = shared
     at = _login(_app().run(), "planner-a", PW)
@@ -138,3 +181,34 @@ def test_standalone_needs_no_login(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     at = _app().run()
     assert not at.exception
     assert "パスワード" not in [t.label for t in at.text_input]
+
+
+def test_joining_a_briefing_keeps_the_secret_out_of_the_address(shared) -> None:
+    """Issue 9 / 15: the participant's secret went into the address (?pt=…), so into the history
+    and Referer. Now it is kept in a signed, expiring cookie, with the same hold as a sign-in."""
+    from plan_builder.training import TrainingService, participant_actor
+
+    store, _ = shared
+    UserAdmin(store, Actor("root", Role.ADMIN)).add("koshi", role="trainer", password=PW)
+    info = TrainingService(store, Actor("koshi", Role.TRAINER)).create_session(
+        "説明会", "kanmin-2019-municipality"
+    )
+    at = _app().run()
+    [code] = [t for t in at.text_input if t.label == "参加コード（6桁）"]
+    [name] = [t for t in at.text_input if t.label == "表示名"]
+    code.input(info.join_code)
+    name.input("山田")
+    [go] = [b for b in at.button if b.label == "参加する"]
+    go.click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "サインインしています" in _texts(at)  # held until the browser has the cookie
+    secret = at.session_state["pb_participant_token"]
+    cookie = at.session_state["pb_participant_cookie"]
+    assert login_cookie.read_token(cookie, kind=login_cookie.PARTICIPANT) == secret
+    assert login_cookie.read_token(cookie) is None  # never a sign-in cookie
+    assert set(at.query_params) == {"plan"} and all(secret not in v for v in at.query_params.values())
+    at = cookie_written(at)
+    assert not at.exception, at.exception
+    assert participant_actor(store, secret).seat_plan_id == int(at.query_params["plan"][0])
+    assert set(at.query_params) <= {"plan", "chapter"}

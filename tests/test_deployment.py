@@ -189,3 +189,36 @@ def test_foreign_origin_check_makes_no_network_lookup(monkeypatch: pytest.Monkey
     assert server_util.is_url_from_allowed_origins("http://evil.example") is False
     assert server_util.is_url_from_allowed_origins("http://localhost:8501") is True
     assert attempts == []
+
+
+# The client's address behind reverse proxies ------------------------------------------------
+
+
+def test_client_address_is_the_hop_the_trusted_proxy_appended() -> None:
+    from plan_builder.auth.mode import client_address
+
+    # nginx with $proxy_add_x_forwarded_for: the client sent "10.9.9.9", nginx appended the peer.
+    assert client_address("10.9.9.9, 192.0.2.7", "127.0.0.1", 1) == "192.0.2.7"
+    assert client_address("192.0.2.7", "127.0.0.1", 1) == "192.0.2.7"  # nginx with $remote_addr
+    assert client_address("1.1.1.1, 192.0.2.7, 10.0.0.2", "127.0.0.1", 2) == "192.0.2.7"
+    assert client_address("192.0.2.7", "127.0.0.1", 3) == "192.0.2.7"  # fewer hops than proxies
+    assert client_address("10.9.9.9", "127.0.0.1", 0) == "127.0.0.1"  # no proxy: header ignored
+    assert client_address("", "127.0.0.1", 1) == "127.0.0.1"
+    assert client_address(None, None, 1) == ""
+
+
+@given(st.lists(st.from_regex(r"[0-9a-f.:]{1,20}", fullmatch=True), min_size=1, max_size=5))
+def test_a_client_cannot_choose_its_address_by_sending_the_header(sent: list[str]) -> None:
+    """Whatever a client puts into X-Forwarded-For, one trusted proxy's appended hop wins."""
+    from plan_builder.auth.mode import client_address
+
+    assert client_address(", ".join([*sent, "192.0.2.7"]), "127.0.0.1", 1) == "192.0.2.7"
+
+
+def test_trusted_proxies_setting() -> None:
+    from plan_builder.auth.mode import PROXIES_ENV, trusted_proxies
+
+    assert trusted_proxies({}) == 1
+    assert trusted_proxies({PROXIES_ENV: "0"}) == 0
+    assert trusted_proxies({PROXIES_ENV: "2"}) == 2
+    assert trusted_proxies({PROXIES_ENV: "many"}) == 1

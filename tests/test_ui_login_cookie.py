@@ -54,3 +54,37 @@ def test_cookie_strings_are_strict_and_expire() -> None:
     cookie = login_cookie.set_cookie("abc.def")
     assert cookie.startswith("pb_session=abc.def;") and "SameSite=Strict" in cookie and "Max-Age=" in cookie
     assert "Max-Age=0" in login_cookie.clear_cookie()
+
+
+def test_tokens_of_one_kind_never_name_the_other() -> None:
+    """A participant's cookie value set as the sign-in cookie names nobody, and the reverse."""
+    seat = login_cookie.make_token("secret-of-a-seat", kind=login_cookie.PARTICIPANT, key=KEY)
+    user = login_cookie.make_token("planner-a", key=KEY)
+    assert login_cookie.read_token(seat, kind=login_cookie.PARTICIPANT, key=KEY) == "secret-of-a-seat"
+    assert login_cookie.read_token(seat, key=KEY) is None
+    assert login_cookie.read_token(user, kind=login_cookie.PARTICIPANT, key=KEY) is None
+    assert login_cookie.set_cookie("a.b", login_cookie.PARTICIPANT_COOKIE).startswith("pb_participant=a.b;")
+
+
+@given(
+    st.floats(min_value=0, max_value=1e6),
+    st.floats(min_value=0, max_value=100),
+    st.booleans(),
+)
+def test_hold_goes_on_confirmation_waits_then_gives_up(
+    started: float, waited: float, confirmed: bool
+) -> None:
+    step = login_cookie.hold_step(started, confirmed, started + waited, limit=6.0)
+    if confirmed:
+        assert step == "go"
+    else:
+        assert step == ("wait" if waited < 6.0 else "give_up")
+
+
+def test_start_hold_makes_a_new_ticket_each_sign_in() -> None:
+    session: dict = {}
+    login_cookie.start_hold(session)
+    first = session[login_cookie.K_HOLD]
+    login_cookie.start_hold(session)
+    assert session[login_cookie.K_HOLD][0] != first[0]
+    assert login_cookie.hold_step(first[1], False, first[1]) == "wait"

@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 from streamlit.testing.v1 import AppTest
+from ui_support import cookie_written
 
 from plan_builder.auth import users as users_mod
 from plan_builder.auth.actor import Actor, Role
@@ -187,7 +188,7 @@ def test_planner_cannot_import_another_organisations_plan(shared: tuple[Store, b
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.text_input[0].input("planner-a")
     at.text_input[1].input(PW)
-    at.button[0].click().run()
+    cookie_written(at.button[0].click().run())
     assert not at.exception and at.session_state["pb_auth_user"] == "planner-a"
     at.file_uploader(key="import_json").set_value(("札幌.json", sapporo_file, "application/json")).run()
     assert any("他の団体（札幌市、団体コード 011002）の計画は取り込めません" in e.value for e in at.error)

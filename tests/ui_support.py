@@ -27,6 +27,14 @@ def open_app(plan_id: int | None, page: str | None = None, username: str | None 
     return at
 
 
+def cookie_written(at: AppTest) -> AppTest:
+    """What the browser does after a fresh sign-in (AppTest has no frontend): report the held
+    sign-in's ticket as the written cookie, then run, so the page the user asked for shows."""
+    hold = at.session_state["pb_auth_hold"]
+    at.session_state["pb_auth_cookie_written"] = hold[0]
+    return at.run()
+
+
 def by_label(elements: Any, label: str) -> Any:
     found = [e for e in elements if e.label == label]
     assert found, f"no element labelled {label!r}; have {[e.label for e in elements]}"

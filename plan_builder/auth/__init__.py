@@ -17,10 +17,12 @@ _LATER = {
     "actor_for_email": "users",
     "authenticate": "users",
     "check_deployment": "mode",
+    "client_address": "mode",
     "deployment_mode": "mode",
     "has_receiver": "users",
     "register": "cli_commands",
     "shared_mode": "mode",
+    "trusted_proxies": "mode",
 }
 _MODULES = ("audit", "policy")
 __all__ += [*_LATER, *_MODULES]

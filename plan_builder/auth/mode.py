@@ -25,6 +25,7 @@ from plan_builder.errors import PlanBuilderError
 MODE_ENV = "PLAN_BUILDER_MODE"
 ADDRESS_ENV = "STREAMLIT_SERVER_ADDRESS"
 HOSTS_ENV = "STREAMLIT_SERVER_ALLOWED_HOSTS"
+PROXIES_ENV = "PLAN_BUILDER_TRUSTED_PROXIES"  # reverse proxies in front of the app (default 1)
 CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
 
 
@@ -61,6 +62,25 @@ def shared_mode() -> bool:
     Raises DeploymentError for an unknown value, so no caller can mistake it for standalone.
     """
     return deployment_mode() is Mode.SHARED
+
+
+def trusted_proxies(env: Mapping[str, str] | None = None) -> int:
+    """How many reverse proxies append to X-Forwarded-For before the app (0: ignore the header)."""
+    raw = (os.environ if env is None else env).get(PROXIES_ENV, "1").strip()
+    return int(raw) if raw.isdigit() else 1
+
+
+def client_address(forwarded: str | None, peer: str | None, trusted: int) -> str:
+    """The client's address for throttling and the audit log.
+
+    Each proxy appends the address it received the request from, so with `trusted` proxies the
+    client is the `trusted`-th hop from the right; the hops to its left were sent by the client
+    and prove nothing (the first hop was trusted before: anyone could pick their own address).
+    """
+    hops = [h.strip() for h in (forwarded or "").split(",") if h.strip()]
+    if trusted <= 0 or not hops:
+        return (peer or "")[:64]
+    return hops[-min(trusted, len(hops))][:64]
 
 
 def is_loopback(address: str) -> bool:

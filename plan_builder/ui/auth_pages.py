@@ -24,7 +24,9 @@ from plan_builder.auth import (
     actor_for_email,
     audit,
     authenticate,
+    client_address,
     shared_mode,
+    trusted_proxies,
 )
 from plan_builder.errors import PlanBuilderError
 from plan_builder.plan import to_jst
@@ -37,6 +39,8 @@ K_OIDC_LOGGED = "pb_auth_oidc_logged"
 K_FAILS = "pb_auth_fails"
 K_NEXT = "pb_auth_next"  # the query parameters asked for before the login screen
 K_TOKEN = "pb_auth_token"  # the signed sign-in cookie this session writes (login_cookie)
+K_WRITTEN = "pb_auth_cookie_written"  # the ticket the browser reported after writing the cookies
+WRITER_KEY = "pb_login_cookie_writer"
 K_LOGGED_OUT = "auth_logged_out"  # not pb_: survives logout(), which clears every pb_ key
 SESSION_FAIL_DELAY = 1.0  # seconds per earlier failure in this browser session, on top of the account lock
 
@@ -56,14 +60,17 @@ def oidc_configured() -> bool:
 
 
 def _client() -> str:
-    """The client's address for the audit log (the first X-Forwarded-For hop behind nginx)."""
+    """The client's address for throttling and the audit log (see auth.mode.client_address)."""
     try:
         forwarded = st.context.headers.get("X-Forwarded-For", "")
         ip = st.context.ip_address
     except Exception:
         return ""
-    forwarded = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
-    return (forwarded or (ip if isinstance(ip, str) else ""))[:64]
+    return client_address(
+        forwarded if isinstance(forwarded, str) else "",
+        ip if isinstance(ip, str) else "",
+        trusted_proxies(),
+    )
 
 
 def current_actor() -> Actor:
@@ -85,8 +92,11 @@ def current_actor() -> Actor:
     if participant is not None:
         return participant
     _keep_requested_page()
-    if ss.get(K_LOGGED_OUT):
-        _write_cookie(login_cookie.clear_cookie())
+    stale = [login_cookie.clear_cookie()] if ss.get(K_LOGGED_OUT) else []
+    if _browser_cookie(login_cookie.PARTICIPANT_COOKIE):  # not honoured above: ended or expired
+        stale.append(login_cookie.clear_cookie(login_cookie.PARTICIPANT_COOKIE))
+    if stale:
+        _write_cookies(stale)
     if oidc_configured():
         _oidc_login(store)
     else:
@@ -96,15 +106,20 @@ def current_actor() -> Actor:
     raise AssertionError("unreachable")  # st.stop() ends the run
 
 
+def _browser_cookie(name: str) -> str | None:
+    """A cookie the browser sent when this session started (None without a browser)."""
+    try:
+        return st.context.cookies.get(name)
+    except Exception:  # no browser request behind this session (tests, bare mode)
+        return None
+
+
 def _from_cookie() -> str | None:
     """The user named by this browser's signed sign-in cookie (a reload), unless signed out here."""
     ss = st.session_state
     if ss.get(K_LOGGED_OUT):
         return None
-    try:
-        token = st.context.cookies.get(login_cookie.COOKIE)
-    except Exception:  # no browser request behind this session (tests, bare mode)
-        return None
+    token = _browser_cookie(login_cookie.COOKIE)
     username = login_cookie.read_token(token)
     if username:
         ss[K_USER], ss[K_TOKEN] = username, token
@@ -112,34 +127,111 @@ def _from_cookie() -> str | None:
 
 
 _COOKIE_JS = """export default function (component) {
-  const cookie = component.data && component.data.cookie;
-  if (typeof cookie === "string" && cookie.startsWith("pb_session=")) {
-    document.cookie = cookie + (location.protocol === "https:" ? "; Secure" : "");
+  const data = component.data || {};
+  const cookies = Array.isArray(data.cookies) ? data.cookies : [];
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  for (const cookie of cookies) {
+    if (typeof cookie === "string" && /^pb_(session|participant)=/.test(cookie)) {
+      document.cookie = cookie + secure;
+    }
+  }
+  if (typeof data.ticket === "string" && data.ticket) {
+    const have = document.cookie.split("; ");
+    const stored = cookies.every((c) => {
+      const pair = String(c).split(";")[0];
+      return pair.endsWith("=") || have.includes(pair);
+    });
+    if (stored) component.setStateValue("written", data.ticket);
   }
 }"""
 
 
-def _write_cookie(cookie: str) -> None:
-    """Hand the cookie string to a constant script (no HTML is built from it)."""
+def _cookie_reported() -> None:
+    """The browser reported a written cookie; remember() reads the value (nothing to do here)."""
+
+
+def _write_cookies(cookies: list[str], ticket: str | None = None) -> None:
+    """Hand the cookie strings to a constant script (no HTML is built from them). With a ticket,
+    the script reports it back once the cookies are readable, and the value lands in K_WRITTEN."""
     writer = st.components.v2.component("pb_login_cookie", js=_COOKIE_JS)
     with st.sidebar:
-        writer(data={"cookie": cookie}, key="pb_login_cookie_writer", width="content", height="content")
+        result = writer(
+            data={"cookies": cookies, "ticket": ticket},
+            key=WRITER_KEY,
+            on_written_change=_cookie_reported,
+            width="content",
+            height="content",
+        )
+    written = result.get("written") if result else None
+    if isinstance(written, str) and written:
+        st.session_state[K_WRITTEN] = written
+
+
+def _session_cookies() -> list[str]:
+    """The cookies this session keeps in the browser: the sign-in and/or the seat in a briefing."""
+    ss = st.session_state
+    cookies = []
+    if ss.get(K_TOKEN):
+        cookies.append(login_cookie.set_cookie(ss[K_TOKEN]))
+    if ss.get(join_page.K_COOKIE):
+        cookies.append(login_cookie.set_cookie(ss[join_page.K_COOKIE], login_cookie.PARTICIPANT_COOKIE))
+    return cookies
 
 
 def remember() -> None:
-    """Write this session's sign-in cookie (drawn every run; harmless to repeat)."""
-    token = st.session_state.get(K_TOKEN)
-    if token and shared_mode():
-        _write_cookie(login_cookie.set_cookie(token))
+    """Write this session's cookies (drawn every run; harmless to repeat). Right after a fresh
+    sign-in the page is held until the browser confirms the cookie, so a reload or a bookmark
+    opened in that moment does not ask for the password again (at most HOLD_SECONDS)."""
+    if not shared_mode():
+        return
+    cookies = _session_cookies()
+    if not cookies:
+        return
+    ss = st.session_state
+    hold = ss.get(login_cookie.K_HOLD)
+    _write_cookies(cookies, hold[0] if hold else None)
+    if not hold:
+        return
+    step = login_cookie.hold_step(hold[1], ss.get(K_WRITTEN) == hold[0], time.monotonic())
+    if step == "wait":
+        _hold_screen()
+        st.stop()
+    ss.pop(login_cookie.K_HOLD, None)
+    if step == "give_up":
+        st.info(
+            "ブラウザーにサインインの情報を保存できませんでした。このまま使えますが、"
+            "ページを再読み込みすると、もう一度ログインが必要になることがあります。"
+        )
 
 
-def _keep_requested_page() -> None:
+def _hold_screen() -> None:
+    """A calm page while the browser writes the cookie; the pages stay registered (hidden), so
+    the address asked for survives, and a timer ends the wait if the browser never answers."""
+    _register_pages()
+    st.title("官民データ活用推進計画 作成支援")
+    st.info("サインインしています…", icon=":material/hourglass_top:")
+    _hold_tick()
+
+
+@st.fragment(run_every=1.0)
+def _hold_tick() -> None:
+    hold = st.session_state.get(login_cookie.K_HOLD)
+    if hold and login_cookie.hold_step(hold[1], False, time.monotonic()) == "give_up":
+        st.rerun(scope="app")
+
+
+def _register_pages() -> None:
     """Register the app's pages (hidden, none of them runs) so that the address the user asked
-    for (`/wizard?plan=12`, a bookmark or a link in an e-mail) survives the login screen."""
+    for (`/wizard?plan=12`, a bookmark or a link in an e-mail) survives this screen."""
     from plan_builder.ui import nav, review_pages, training_pages
 
     pages = nav.planner_pages() + review_pages.pages() + training_pages.pages()
     st.navigation(pages, position="hidden")
+
+
+def _keep_requested_page() -> None:
+    """The address the user asked for survives the login screen."""
+    _register_pages()
     st.session_state.setdefault(K_NEXT, st.query_params.to_dict())
 
 
@@ -147,6 +239,7 @@ def _signed_in(username: str) -> None:
     st.session_state[K_USER] = username
     st.session_state[K_TOKEN] = login_cookie.make_token(username)
     st.session_state.pop(K_LOGGED_OUT, None)
+    login_cookie.start_hold(st.session_state)
     wanted = st.session_state.pop(K_NEXT, None)
     if wanted:
         st.query_params.from_dict(wanted)  # e.g. ?plan=12: the page decides whether it may be opened

@@ -1,9 +1,10 @@
 """Joining a briefing session from the sign-in screen: code + display name, no account.
 
-The secret `training.join` returns is kept in this browser session and mirrored in the address
-(`?pt=…`), so a refresh keeps the participant on their seat; page switches drop query parameters,
-so it is put back on every run. The identity is re-read from the database each run: closing the
-session makes the seat read-only at once, deleting it ends the identity.
+The secret `training.join` returns is kept in this browser session and in a signed, expiring
+cookie (`login_cookie`, kind "participant", written by the same script as the sign-in cookie),
+so a reload keeps the participant on their seat. Nothing secret goes into the address, the
+history or a Referer. The identity is re-read from the database each run: closing the session
+makes the seat read-only at once, deleting it ends the identity.
 """
 
 from __future__ import annotations
@@ -14,26 +15,39 @@ from plan_builder.auth import Actor
 from plan_builder.errors import PlanBuilderError
 from plan_builder.store import Store
 from plan_builder.training import join, participant_actor
+from plan_builder.ui import login_cookie
 from plan_builder.ui.render import md_escape
 
-K_TOKEN = "pb_participant_token"
-QP_TOKEN = "pt"
+K_TOKEN = "pb_participant_token"  # the participant's secret (this browser session only)
+K_COOKIE = "pb_participant_cookie"  # the signed cookie value that carries it across reloads
+QP_LEGACY = "pt"  # older links carried the secret in the address: removed, never read
 QP_JOIN = "join"  # ?join=123456 (the QR code on the projector) fills in the code
+
+
+def _from_cookie() -> str | None:
+    """The participant secret in this browser's signed cookie (a reload), if still valid."""
+    try:
+        value = st.context.cookies.get(login_cookie.PARTICIPANT_COOKIE)
+    except Exception:  # no browser request behind this session (tests, bare mode)
+        return None
+    secret = login_cookie.read_token(value, kind=login_cookie.PARTICIPANT)
+    if secret:
+        st.session_state[K_COOKIE] = value
+    return secret
 
 
 def current_participant(store: Store) -> Actor | None:
     """The participant of this browser session, or None (then the sign-in screen is shown)."""
     ss = st.session_state
-    token = ss.get(K_TOKEN) or st.query_params.get(QP_TOKEN)
+    if QP_LEGACY in st.query_params:
+        st.query_params.pop(QP_LEGACY)
+    token = ss.get(K_TOKEN) or _from_cookie()
     actor = participant_actor(store, token)
     if actor is None:
         ss.pop(K_TOKEN, None)
-        if QP_TOKEN in st.query_params:
-            st.query_params.pop(QP_TOKEN)
+        ss.pop(K_COOKIE, None)
         return None
     ss[K_TOKEN] = token
-    if st.query_params.get(QP_TOKEN) != token:
-        st.query_params[QP_TOKEN] = token
     if actor.seat_plan_id is not None and not st.query_params.get("plan"):
         st.query_params["plan"] = str(actor.seat_plan_id)  # their seat opens by itself
     return actor
@@ -56,8 +70,9 @@ def join_form(store: Store) -> None:
         st.error(md_escape(str(exc)))
         return
     st.session_state[K_TOKEN] = token
+    st.session_state[K_COOKIE] = login_cookie.make_token(token, kind=login_cookie.PARTICIPANT)
+    login_cookie.start_hold(st.session_state)
     st.query_params.clear()
-    st.query_params[QP_TOKEN] = token
     st.query_params["plan"] = str(actor.seat_plan_id)
     st.session_state["pb_go_wizard"] = True
     st.rerun()

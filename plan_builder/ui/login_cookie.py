@@ -1,13 +1,16 @@
-"""A signed, expiring sign-in cookie, so a page reload keeps the user signed in (shared mode).
+"""Signed, expiring cookies, so a page reload keeps the user signed in (shared mode) and a
+briefing participant on their seat.
 
 Why this way: Streamlit 1.67 reads cookies (`st.context.cookies`, from the browser's request when
 the session starts) but has no API to set one. `st.html(...,
 unsafe_allow_javascript=True)` is not used for it: a constant `st.components.v2` script (part of
 Streamlit, nothing loaded from outside) gets the cookie string as data and writes it. The
-value is `payload.signature`: the user name and expiry, signed with HMAC-SHA256. The key comes
+value is `payload.signature`: the user name (or the participant's secret), its kind and expiry,
+signed with HMAC-SHA256. The key comes
 from PLAN_BUILDER_SESSION_SECRET or a file generated in the data directory (mode 0600). The
 account is still re-read from the database on every run, so a disabled account is out at once.
-Nothing goes into the URL.
+Nothing goes into the URL. After a fresh sign-in the page waits until the browser reports the
+cookie written (`start_hold`, `hold_step`), so a reload in that moment keeps the user signed in.
 """
 
 from __future__ import annotations
@@ -19,11 +22,17 @@ import json
 import os
 import secrets
 import time
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 from plan_builder.store import data_home
 
 COOKIE = "pb_session"
+PARTICIPANT_COOKIE = "pb_participant"
+USER, PARTICIPANT = "user", "participant"  # what a token names
+K_HOLD = "pb_auth_hold"  # session key: (ticket, monotonic start) of a fresh sign-in's wait
+HOLD_SECONDS = 6.0  # longest wait for the browser to confirm the cookie after a fresh sign-in
 SECRET_ENV = "PLAN_BUILDER_SESSION_SECRET"
 HOURS_ENV = "PLAN_BUILDER_SESSION_HOURS"
 SECRET_FILE = "session_secret"
@@ -72,15 +81,19 @@ def _sign(payload: str, key: bytes) -> str:
     return _b64(hmac.new(key, payload.encode(), hashlib.sha256).digest())
 
 
-def make_token(username: str, *, now: float | None = None, key: bytes | None = None) -> str:
+def make_token(subject: str, *, kind: str = USER, now: float | None = None, key: bytes | None = None) -> str:
+    """A signed token naming `subject` (a user name, or a participant's secret) until it expires."""
     now = time.time() if now is None else now
-    body = json.dumps({"u": username, "e": int(now) + max_age(), "n": secrets.token_hex(8)})
+    body = json.dumps({"u": subject, "k": kind, "e": int(now) + max_age(), "n": secrets.token_hex(8)})
     payload = _b64(body.encode())
     return f"{payload}.{_sign(payload, key or secret())}"
 
 
-def read_token(token: str | None, *, now: float | None = None, key: bytes | None = None) -> str | None:
-    """The user name in a valid, unexpired token; None for anything else (never raises)."""
+def read_token(
+    token: str | None, *, kind: str = USER, now: float | None = None, key: bytes | None = None
+) -> str | None:
+    """The subject of a valid, unexpired token of this kind; None for anything else (never raises).
+    The kind is signed too, so a participant's cookie never names a user and the reverse."""
     if not token or not isinstance(token, str) or token.count(".") != 1 or len(token) > 1000:
         return None
     payload, sig = token.split(".")
@@ -88,17 +101,32 @@ def read_token(token: str | None, *, now: float | None = None, key: bytes | None
         return None
     try:
         body = json.loads(_unb64(payload))
-        username, expires = body["u"], int(body["e"])
-    except (ValueError, KeyError, TypeError):
+        username, expires, token_kind = body["u"], int(body["e"]), body.get("k", USER)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     now = time.time() if now is None else now
-    return username if isinstance(username, str) and expires > now else None
+    ok = isinstance(username, str) and token_kind == kind and expires > now
+    return username if ok else None
 
 
-def set_cookie(token: str) -> str:
+def set_cookie(token: str, name: str = COOKIE) -> str:
     """The cookie string that stores the token (the browser adds Secure on https)."""
-    return f"{COOKIE}={token}; Path=/; Max-Age={max_age()}; SameSite=Strict"
+    return f"{name}={token}; Path=/; Max-Age={max_age()}; SameSite=Strict"
 
 
-def clear_cookie() -> str:
-    return f"{COOKIE}=; Path=/; Max-Age=0; SameSite=Strict"
+def clear_cookie(name: str = COOKIE) -> str:
+    return f"{name}=; Path=/; Max-Age=0; SameSite=Strict"
+
+
+def start_hold(session: MutableMapping[str, Any]) -> None:
+    """After a fresh sign-in or join: hold the next pages until the browser reports this ticket."""
+    session[K_HOLD] = (secrets.token_hex(8), time.monotonic())
+
+
+def hold_step(started: float, confirmed: bool, now: float, limit: float | None = None) -> str:
+    """What a fresh sign-in does while the browser writes its cookie: "go" once the browser has
+    confirmed it, "wait" until then, "give_up" after `limit` seconds (continue with a note: the
+    user is never stuck, only a reload in that moment would ask for the password again)."""
+    if confirmed:
+        return "go"
+    return "wait" if now - started < (HOLD_SECONDS if limit is None else limit) else "give_up"

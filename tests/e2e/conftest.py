@@ -151,7 +151,7 @@ def app_page(chromium: Any) -> Iterator[Callable[..., AppPage]]:
         width: int = 1366,
         height: int = 900,
         settle_ms: int = 150,
-        timeout_ms: int = 20000,
+        timeout_ms: int = 60000,
         full_page: bool = False,
     ) -> AppPage:
         context = chromium.new_context(viewport={"width": width, "height": height}, locale="ja-JP")

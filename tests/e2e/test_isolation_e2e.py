@@ -93,12 +93,12 @@ def test_planner_cannot_open_other_organisations_plan_by_url(
     page, shot = app.page, app.shot
     # B's plan id typed into the address bar: first the login screen, nothing of the plan.
     page.goto(f"{url}/wizard?plan={b_id}")
-    expect(page.get_by_label("パスワード")).to_be_visible(timeout=20_000)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("札幌市の秘密の計画")).to_have_count(0)
     shot("login")
     # After A logs in, the requested address is honoured, and the plan is not found.
     _login(page, "planner-a")
-    expect(page.get_by_text(f"計画（ID {b_id}）が見つかりません").first).to_be_visible(timeout=20_000)
+    expect(page.get_by_text(f"計画（ID {b_id}）が見つかりません").first).to_be_visible(timeout=60_000)
     expect(page.get_by_text("札幌市の秘密の計画")).to_have_count(0)
     expect(page.get_by_text("札幌市")).to_have_count(0)
     shot("not_found")
@@ -106,6 +106,6 @@ def test_planner_cannot_open_other_organisations_plan_by_url(
     # Control: A's own plan opens by the same kind of address (still signed in: the sign-in
     # cookie survives loading a new address, issue 9).
     page.goto(f"{url}/wizard?plan={a_id}")
-    expect(page.get_by_text("矢巾町官民データ活用推進計画").first).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("矢巾町官民データ活用推進計画").first).to_be_visible(timeout=60_000)
     expect(page.get_by_text("見つかりません")).to_have_count(0)
     shot("own_plan")

@@ -56,7 +56,7 @@ def test_two_tabs_merge_and_conflict_at_the_field(
     tab_b = app_page(url, "two_tabs")
     for tab in (tab_a, tab_b):
         tab.page.goto(f"{url}/wizard?plan={plan_id}")
-        expect(tab.page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+        expect(tab.page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
         tab.idle()
     _replace(tab_b, "地域の現状（必須）", "タブBで書いた現状")
     _replace(tab_a, "地域と行政の課題（必須）", "タブAで書いた課題")  # another field: merged

@@ -62,7 +62,7 @@ def test_typing_then_sidebar_link_keeps_every_answer(
     app = app_page(url, "typing", settle_ms=80)
     page, idle, shot = app.page, app.idle, app.shot
     page.goto(f"{url}/wizard?plan={plan_id}")
-    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
     page.locator('[data-testid="stRadio"]').first.get_by_text("第3章", exact=False).click()
     idle()
     box = page.get_by_label("都道府県計画との関係（推奨）", exact=True)
@@ -101,7 +101,7 @@ def _open_kpis(page: Any, url: str, plan_id: int, idle: Callable[[], None]) -> N
     from playwright.sync_api import expect
 
     page.goto(f"{url}/kpis?plan={plan_id}")
-    expect(page.get_by_role("heading", name="指標（KPI）")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="指標（KPI）")).to_be_visible(timeout=60_000)
     idle()
 
 
@@ -140,15 +140,39 @@ def test_kpi_method_then_sidebar_link_keeps_every_field(
     assert (after.unit, after.baseline, after.source) == (before.unit, before.baseline, before.source)
 
 
+def _select_first_target(page: Any, grid: Any) -> None:
+    """Click the first year's 目標値 cell as a person does: move there, click, and look that the
+    cell is selected before typing (a click that only closed the date field's calendar is
+    repeated, as a person would). Waits on the grid's own selection state, never a fixed time."""
+    from playwright.sync_api import expect
+
+    box = grid.bounding_box()
+    assert box is not None
+    cell = (box["x"] + box["width"] * 0.5, box["y"] + 35 + 17)
+    selected = grid.locator('td[aria-selected="true"]')
+    page.mouse.move(*cell, steps=8)
+    for _ in range(3):
+        page.mouse.click(*cell)
+        try:
+            expect(selected).to_have_count(1, timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(selected).to_have_count(1)
+
+
 @pytest.mark.xfail(
-    reason="known residual: the rerun that saves the date can still drop the first keystroke typed "
-    "into the grid's cell editor (Streamlit's data editor redraws); the value is no longer thrown "
-    "away by a new table key, but not every keystroke survives",
+    reason="open (issue 9, seq. 2): with the first year's cell selected after the date was typed, "
+    "4321 + Enter is accepted by the grid (the selection moves down) but the cell shows its old "
+    "value again and no edit reaches the server in some runs; cause not found yet",
     strict=False,
 )
 def test_target_typed_right_after_baseline_date_is_kept(
     planned: tuple[str, str, int], app_page: Callable[..., Any]
 ) -> None:
+    """Issue 9, sequence 2: type the baseline date, click straight into the 目標値 table (the
+    date's save reruns the page meanwhile), type a value, press Enter: both are saved, and the
+    table the user is typing in is not redrawn under them."""
     url, db, plan_id = planned
     before = _stored(db, plan_id).plan.kpis[0]
     app = app_page(url, "typing_target", settle_ms=80)
@@ -159,13 +183,7 @@ def test_target_typed_right_after_baseline_date_is_kept(
     year = page.get_by_role("spinbutton", name="year, 現状値の基準日")
     year.click()
     page.keyboard.type("20240331", delay=40)  # the date field moves on to month and day by itself
-    # Straight into the 目標値 table (a canvas): the first click closes the date field's calendar,
-    # the second selects the first year's target cell; typing replaces its value.
-    box = grid.bounding_box()
-    assert box is not None
-    cell = (box["x"] + box["width"] * 0.5, box["y"] + 35 + 17)
-    page.mouse.click(*cell)
-    page.mouse.click(*cell)
+    _select_first_target(page, grid)
     page.keyboard.type("4321", delay=120)
     page.keyboard.press("Enter")
     idle()
@@ -187,7 +205,7 @@ def test_leaving_with_unsaved_typing_asks_first(
     app = app_page(url, "typing_leave")
     page = app.page
     page.goto(f"{url}/wizard?plan={plan_id}")
-    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
     app.idle()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
@@ -198,7 +216,7 @@ def test_leaving_with_unsaved_typing_asks_first(
     page = app.page
     page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
     page.goto(f"{url}/wizard?plan={plan_id}")
-    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
     app.idle()
     box = page.get_by_label("地域の現状（必須）", exact=True)
     box.click()
