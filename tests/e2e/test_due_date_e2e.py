@@ -9,6 +9,7 @@ the return on the home page. Screenshots go to test-artifacts/due_date/ and due_
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from plan_builder.auth.users import UserAdmin
 from plan_builder.guide import get_guide
 from plan_builder.plan.clock import today_jst
 from plan_builder.plan.fiscal import format_date
-from plan_builder.review import campaigns
+from plan_builder.review import CampaignService
 from plan_builder.store import Store
 from tests.desk_support import REVIEWER, seed_desk
 from tests.e2e.test_desk_e2e import PW, _login
@@ -70,8 +71,9 @@ def test_reviewer_sets_a_due_date_and_the_planner_sees_it(
     form = page.get_by_test_id("stForm")
     expect(form).to_be_visible()
     form.get_by_label("名称").fill(TITLE)
-    # the date field is three spin buttons (year, month, day); typing moves from one to the next
-    form.get_by_role("spinbutton", name="year, 提出期限").click()
+    # the date field is three spin buttons (年, 月, 日 once the app has put them into Japanese);
+    # typing moves from one to the next
+    form.get_by_role("spinbutton", name=re.compile(r"^(年、|year, )提出期限")).click()
     page.keyboard.type(due.strftime("%Y%m%d"))
     form.get_by_label("メモ（任意。計画担当者のホーム画面に表示されます）").fill(NOTE)
     shot("form_filled")
@@ -80,7 +82,7 @@ def test_reviewer_sets_a_due_date_and_the_planner_sees_it(
     expect(page.get_by_text(f"提出期限「{TITLE}」（{format_date(due)}まで）を設定しました。")).to_be_visible()
     store = Store.open(db)
     try:
-        [c] = campaigns.campaigns(store, REVIEWER)
+        [c] = CampaignService(store, REVIEWER).campaigns()
     finally:
         store.engine.dispose()
     assert (c.title, c.due_date, c.pref_code, c.note) == (TITLE, due, "22", NOTE)
