@@ -135,6 +135,8 @@ def test_two_tabs_same_field_conflict_shown_at_the_field(store: Store, plan_id: 
     shown = [t.value for t in tab_a.text]
     assert "タブAの内容" in shown and "タブBの内容" in shown
     assert by_label(tab_a.text_area, "地域の現状（必須）").value == "タブAの内容"  # still on screen
+    # the conflict says what is saved; no 「保存しました」 beside it (walk-through: both were shown)
+    assert not [c.value for c in tab_a.caption if "保存しました" in c.value]
     next(b for b in tab_a.button if b.label == "この入力を残す").click().run()
     assert store.get_plan(plan_id).plan.answers["current.overview"] == "タブAの内容"
     assert not any("同じ欄を同時に変更" in w.value for w in tab_a.warning)

@@ -155,3 +155,13 @@ def _blocks(at: AppTest) -> list:
         out.append(node)
         stack.extend(getattr(node, "children", {}).values())
     return out
+
+
+def test_examples_say_their_figures_are_made_up(store: Store, plan_id: int) -> None:
+    """A 記載例 takes the plan's name but its figures are invented: said where it is shown and
+    after it is inserted, so nobody publishes 「人口は18,214人」 for their own town."""
+    at = open_app(plan_id, WIZARD)
+    note = "記載例の数値や地域の特徴は架空のものです"
+    assert any(note in c.value for c in at.caption)
+    click(at, "記載例を挿入")
+    assert any("記載例を挿入しました。" in c.value and note in c.value for c in at.caption)

@@ -97,6 +97,11 @@ def _on_period(qkey: str, wk_start: str, wk_end: str) -> None:
 
 K_ASK, K_UNDO = "pb_example_ask", "pb_example_undo"  # by widget key: the 記載例 asked about; the undo step
 _INSERTABLE = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+# 記載例 take the plan's own name, but their figures and local features are made up (walk-through:
+# a 市 found 「人口は18,214人」 in its inserted text): said wherever an example is shown or inserted.
+EXAMPLE_FIGURES_NOTE = (
+    "記載例の数値や地域の特徴は架空のものです。本団体の実際の数値や状況に置き換えてください。"
+)
 
 
 def _asks() -> dict[str, int]:
@@ -184,7 +189,7 @@ def _example_buttons(plan: Plan, q: Question, wk: str) -> None:
     step = _undos().get(wk)
     if step is not None and get_answer(plan, q) == step.after:
         row = st.container(horizontal=True, vertical_alignment="center")
-        row.caption("記載例を挿入しました。")
+        row.caption(f"記載例を挿入しました。{EXAMPLE_FIGURES_NOTE}")
         row.button(
             "元に戻す",
             key=f"exundo:{wk}",
@@ -293,11 +298,12 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
     msg = state.error(q.key)
     if msg:  # escaped: the message often quotes what was typed
         st.error(md_escape(msg), icon=":material/error:")
-    version = state.saved_version(q.key)
-    if version is not None and not msg:
-        st.caption(f":material/check: 保存しました（版{version}）")
     path = question_path(q)
-    if path in state.conflicts():
+    conflict = path in state.conflicts()
+    version = state.saved_version(q.key)
+    if version is not None and not msg and not conflict:  # a conflict says what is saved itself
+        st.caption(f":material/check: 保存しました（版{version}）")
+    if conflict:
         keys = [state.wkey(q.key + ":start"), state.wkey(q.key + ":end")] if first != q.key else [wk]
         conflict_box(path, keys, q.key)
 
@@ -417,6 +423,7 @@ def render_guidance(plan: Plan, guide: Guide, q: Question) -> None:
             if insertable:
                 _example_buttons(plan, q, wk)
             with st.expander("記載例を見る"):
+                st.caption(EXAMPLE_FIGURES_NOTE)
                 for i, _ex in enumerate(q.examples):
                     st.markdown(md_escape(edit.example_answer(q, plan, i)))
                     if i and insertable:
