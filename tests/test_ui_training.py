@@ -65,6 +65,9 @@ def test_setup_page_resets_closes_and_deletes(store: Store, guide: Guide) -> Non
     at = _run("setup_page")
     assert list(at.dataframe[0].value["参加者"]) == ["甲"]
     assert at.button(key="tr_reset").disabled  # nothing happens before the confirmation
+    # closing is asked first: the button that closes sits in a 「研修を終了する」 popover
+    assert at.button(key="tr_close").label == "終了する"
+    assert any(p.proto.popover.label == "研修を終了する" for p in at.get("popover"))
     at.button(key="tr_close").click().run()
     assert not at.exception, at.exception
     assert not svc.session(info.id).is_open

@@ -171,10 +171,15 @@ def _seat_actions(svc: TrainingService, info: SessionInfo) -> None:
                 )
                 st.rerun()
     c1, c2, c3 = st.columns(3)
-    if info.is_open and c1.button("研修を終了する（席は閲覧のみになります）", key="tr_close"):
-        svc.close(info.id)
-        st.session_state[K_FLASH] = f"研修「{info.name}」を終了しました。参加者の計画は閲覧だけができます。"
-        st.rerun()
+    if info.is_open:  # asked first: a stray click would freeze thirty people's work mid-session
+        with c1.popover("研修を終了する"):
+            st.caption("終了すると、参加者の計画は閲覧だけになり、新しく参加することもできなくなります。")
+            if st.button("終了する", key="tr_close", type="primary"):
+                svc.close(info.id)
+                st.session_state[K_FLASH] = (
+                    f"研修「{info.name}」を終了しました。参加者の計画は閲覧だけができます。"
+                )
+                st.rerun()
     if seats:
         c2.download_button(
             "全員の計画をWord（zip）で保存",

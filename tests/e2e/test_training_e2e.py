@@ -139,7 +139,8 @@ def test_trainer_session_two_participants_board_and_close(
 
     # The trainer closes the session: both seats become read-only.
     t.get_by_role("link", name="研修の準備").click()
-    t.get_by_role("button", name="研修を終了する（席は閲覧のみになります）").click()
+    t.get_by_role("button", name="研修を終了する").click()  # opens the question first
+    t.get_by_role("button", name="終了する", exact=True).click()
     expect(t.get_by_text("を終了しました").first).to_be_visible(timeout=60_000)
     before = _seat_versions(db)
     for name, app in people.items():
