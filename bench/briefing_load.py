@@ -92,6 +92,7 @@ class Browser:
         self.alerts: list[str] = []  # warnings and errors the last run showed
         self.trace: list[str] = []  # message kinds of the last run (for diagnosing a failure)
         self.finished_at = 0.0
+        self.holding = False  # the last run showed 「サインインしています…」 (the sign-in hold)
 
     async def rerun(self, triggers: tuple[str, ...] = ()) -> bool:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -118,6 +119,7 @@ class Browser:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         self.elements, self.alerts, self.trace = [], [], []
+        self.holding = False
         ok, finished = True, False
         while True:
             try:
@@ -145,6 +147,8 @@ class Browser:
                     print(f"# exception: {el.exception.type}: {el.exception.message[:160]}", file=sys.stderr)
                 elif t == "alert" and el.alert.format in (1, 2):  # ERROR, WARNING
                     self.alerts.append(el.alert.body)
+                elif t == "alert" and "サインインしています" in el.alert.body:
+                    self.holding = True
                 elif t in ("text_input", "text_area", "button"):
                     w = getattr(el, t)
                     self.elements.append((t, w.label, w.id))
@@ -163,6 +167,8 @@ async def participant(
 ) -> None:
     import websockets
 
+    from plan_builder.ui.login_cookie import HOLD_SECONDS
+
     async with websockets.connect(  # no keepalive pings: a busy server answers them late
         ws_url,
         subprotocols=["streamlit"],
@@ -172,22 +178,28 @@ async def participant(
         b = Browser(ws)
         b.query = f"join={code}"
         await b.rerun()
-        for attempt in range(5):  # as a person would press 参加する again when nothing happened
+        # As a person would press 参加する again when nothing happened. After joining, the app holds
+        # 「サインインしています…」 until the browser confirms the cookie; this client has no browser,
+        # so it reruns once a second (as the hold's timer does) until the fallback lets it in.
+        for attempt in range(5 + int(HOLD_SECONDS) * 2):
             if any(e[0] == "text_area" for e in b.elements):
                 break
-            if attempt:
+            if attempt and not b.holding:
                 res.join_retries += 1
                 print(f"# join retried: {[e for e in b.trace if e != 'delta'][:14]}", file=sys.stderr)
+            if attempt:
                 await asyncio.sleep(1)
-            if not any(e[1] == "表示名" for e in b.elements):
+            if b.holding or not any(e[1] == "表示名" for e in b.elements):
                 await b.rerun()
                 if any(e[0] == "text_area" for e in b.elements):
                     break  # the earlier submit went through after all
+                if b.holding:
+                    continue
             b.widgets[b.find("text_input", "参加コード")] = code
             b.widgets[b.find("text_input", "表示名")] = name
             await b.rerun(triggers=(b.find("button", "参加する"),))
             deadline = time.monotonic() + 60  # a busy server may answer with an older run first
-            while not b.alerts and not any(e[0] == "text_area" for e in b.elements):
+            while not b.alerts and not b.holding and not any(e[0] == "text_area" for e in b.elements):
                 if time.monotonic() > deadline:
                     break
                 try:
