@@ -157,9 +157,8 @@ class Store:
         self, text: str = "", *, pref_code: str | None = None, limit: int = 50, include_wards: bool = False
     ) -> list[LocalGovernment]:
         """Match name (漢字), kana (カタカナ or ひらがな) or code; prefixes of codes work too."""
-        needle = fold_search(
-            text
-        )  # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14)  # PostgreSQL refuses NUL in text
+        # NFKC + katakana: 「０３３２２７」「ﾔﾊﾊﾞ」 (issue 14); PostgreSQL refuses NUL in text
+        needle = fold_search(text)
         with self.session() as s:
             q = select(LocalGovernment).where(LocalGovernment.northern_territories == False)  # noqa: E712
             q = q.where(LocalGovernment.pref_code != TRAINING_PREF)

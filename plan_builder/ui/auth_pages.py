@@ -471,9 +471,9 @@ def _page(fn, title: str, icon: str, url: str) -> st.Page:
     return st.Page(fn, title=title, icon=icon, url_path=url)
 
 
-def pages() -> list[st.Page]:
-    """The account section for plan_builder.ui.nav: account (shared mode) and admin pages."""
-    actor = current_actor()
+def pages(actor: Actor) -> list[st.Page]:
+    """The account section for plan_builder.ui.nav: account (shared mode) and admin pages. Given
+    the actor nav already holds, so drawing the sidebar reads no identity of its own."""
     out: list[st.Page] = []
     if shared_mode():
         out.append(_page(account_page, "アカウント", ":material/person:", "account"))

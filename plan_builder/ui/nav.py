@@ -78,8 +78,7 @@ def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
         out["審査"].append(page("followup_review"))
     if actor.role in TRAINING_ROLES:
         out["研修"] = training_pages.pages()
-    # A participant has no account to manage (and asking for one re-read their identity each run).
-    account = auth_pages.pages() if actor.role is not Role.PARTICIPANT else []
+    account = auth_pages.pages(actor) if actor.role is not Role.PARTICIPANT else []  # no account to manage
     if account:
         out["アカウント"] = account
     if not out:  # a role with no section of its own still gets the home page
