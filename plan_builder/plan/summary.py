@@ -4,7 +4,7 @@ The coverage matrix asks which pillars a plan takes up, which of them have measu
 questions are answered and how many KPIs there are; the KPI benchmark asks each KPI's name,
 unit and three numbers. Decoding whole plans (or even a digest with every KPI's targets by
 year) for 5,000 plans was most of those views' time, so the store keeps this summary beside
-every revision (`plan_summary`, written with the revision by `Store.write_many`).
+every revision (table `revision_summary`, written with the revision by `Store.write_many`).
 """
 
 from __future__ import annotations
