@@ -210,14 +210,14 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
     label = _label(q)
     args = (q.key, wk)
     ro = state.read_only()  # a closed briefing session: shown, never changed
+    if q.type not in _NO_WIDGET and q.type is not QuestionType.PLAN_PERIOD:
+        state.on_edit(wk, _on_change, *args)
     opts = {o.value: o.label for o in guide.options_for(q)} if q.options or q.options_from else {}
     match q.type:
         case QuestionType.LONG_TEXT:
             st.text_area(
                 label,
                 key=wk,
-                on_change=_on_change,
-                args=args,
                 height=150,
                 placeholder=q.placeholder,
                 disabled=ro,
@@ -226,38 +226,30 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
             st.text_input(
                 label,
                 key=wk,
-                on_change=_on_change,
-                args=args,
                 placeholder=q.placeholder,
                 max_chars=q.max_length or None,
                 disabled=ro,
             )
         case QuestionType.NUMBER:
-            st.number_input(label, key=wk, on_change=_on_change, args=args, value=None, step=1.0, disabled=ro)
+            st.number_input(label, key=wk, value=None, step=1.0, disabled=ro)
         case QuestionType.FISCAL_YEAR:
             saved = st.session_state.get(wk)
             st.selectbox(
                 label,
                 fy_choices(saved if isinstance(saved, int) else None),
                 key=wk,
-                on_change=_on_change,
-                args=args,
                 index=None,
                 format_func=lambda fy: format_fiscal_year(fy, western=True),
                 placeholder="年度を選んでください",
                 disabled=ro,
             )
         case QuestionType.DATE:
-            st.date_input(
-                label, key=wk, on_change=_on_change, args=args, value=None, format="YYYY/MM/DD", disabled=ro
-            )
+            st.date_input(label, key=wk, value=None, format="YYYY/MM/DD", disabled=ro)
         case QuestionType.SINGLE_CHOICE:
             st.radio(
                 label,
                 list(opts),
                 key=wk,
-                on_change=_on_change,
-                args=args,
                 index=None,
                 format_func=opts.get,
                 disabled=ro,
@@ -267,8 +259,6 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 label,
                 list(opts),
                 key=wk,
-                on_change=_on_change,
-                args=args,
                 format_func=opts.get,
                 placeholder="選んでください（複数可）",
                 disabled=ro,
@@ -282,8 +272,6 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
                 label,
                 offered,
                 key=wk,
-                on_change=_on_change,
-                args=args,
                 format_func=names.get,
                 placeholder="取り組む柱を選んでください",
                 disabled=ro,
@@ -311,6 +299,8 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
 def _render_period(plan: Plan, q: Question, ro: bool) -> None:
     ws = state.bind(q.key + ":start", plan.period.start_fy if plan.period else None)
     we = state.bind(q.key + ":end", plan.period.end_fy if plan.period else None)
+    for wk in (ws, we):
+        state.on_edit(wk, _on_period, q.key, ws, we)
     st.markdown(f"**{md_escape(_label(q))}**")
     a, b = st.columns(2)
     fmt = lambda fy: format_fiscal_year(fy, western=True)  # noqa: E731
@@ -321,8 +311,6 @@ def _render_period(plan: Plan, q: Question, ro: bool) -> None:
         key=ws,
         index=None,
         format_func=fmt,
-        on_change=_on_period,
-        args=(q.key, ws, we),
         placeholder="年度を選んでください",
         disabled=ro,
     )
@@ -332,8 +320,6 @@ def _render_period(plan: Plan, q: Question, ro: bool) -> None:
         key=we,
         index=None,
         format_func=fmt,
-        on_change=_on_period,
-        args=(q.key, ws, we),
         placeholder="年度を選んでください",
         disabled=ro,
     )

@@ -3,7 +3,14 @@
 Why it is built this way (issue 9):
 - A widget writes only what the user changed. `bind` puts the saved value into a widget and
   remembers it (the seed); `edited` returns the widget's value only when the widget was drawn in
-  the previous run and differs from its seed. Streamlit drops the state of widgets a run did not
+  the previous run and differs from its seed.
+- Saves happen in the run, not in Streamlit's `on_change` callbacks. Streamlit aborts a running
+  script, callbacks included, at its next session-state access when the user's next action
+  arrives (a click into the KPI table right after typing a date: the date's save was cut off and
+  never retried, because Streamlit had already taken the new value as seen). `on_edit` names the
+  function that saves a widget's edit; `save_edits`, first thing in every run, calls it for every
+  widget whose value is not yet handled, and marks it handled only when the function returned, so
+  a cut-off save is done again by the next run. Streamlit drops the state of widgets a run did not
   draw (a page switch, another chapter) and the browser may then send a stale or empty value for
   them; such a widget is re-seeded from the saved plan and never writes.
 - `commit` saves against the version this tab read. When another tab saved in between, the two
@@ -16,6 +23,7 @@ The plan id lives in the URL (`?plan=ID`) so a browser refresh reopens the same 
 
 from __future__ import annotations
 
+import copy
 import errno
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +51,7 @@ NOT_FOUND_MESSAGE = (
 
 K_ERRORS, K_NONCE, K_FLASH, K_CHAPTER = "pb_errors", "pb_nonce", "pb_flash", "pb_chapter"
 K_DRAWN, K_LAST, K_SEEDS = "pb_drawn", "pb_last_drawn", "pb_seeds"
+K_EDITORS, K_HANDLED = "pb_editors", "pb_handled"  # by widget key: its save function; the value it saw
 K_UNSAVED, K_CONFLICTS, K_OUTAGE = "pb_unsaved", "pb_conflicts", "pb_outage"
 K_PAGES, K_BOUNCE = "pb_pages", "pb_bounce"
 K_SAVED_FIELD = "pb_saved_field"  # (field name, version) of the last field saved, for its 「保存しました」
@@ -192,6 +201,7 @@ def begin_run() -> None:
     the browser forgets every widget the last run it heard of did not draw, and would show such a
     widget empty unless it is seeded again.
     """
+    save_edits()
     ss = st.session_state
     ss[K_LAST] = ss.get(K_DRAWN, set())
     ss[K_DRAWN] = set()
@@ -222,12 +232,43 @@ def bind(name: str, saved: Any) -> str:
         kept = ss.get(K_UNSAVED, {}).get(name)
         ss[wk] = kept[0] if kept is not None else saved
         seeds[wk] = saved
+        ss.setdefault(K_HANDLED, {})[wk] = copy.deepcopy(ss[wk])  # shown by the app, not typed
     elif seeds[wk] != saved:  # saved by this widget's callback, or merged from another tab
         if ss[wk] == seeds[wk]:
             ss[wk] = saved
         seeds[wk] = saved
     ss.setdefault(K_DRAWN, set()).add(wk)
     return wk
+
+
+def on_edit(wk: str, save: Callable[..., None], *args: Any) -> None:
+    """Name the function that saves an edit of widget `wk` (called as `save(*args)` by `save_edits`).
+
+    Used instead of the widget's `on_change`: see the module docstring for why."""
+    st.session_state.setdefault(K_EDITORS, {})[wk] = (save, args)
+
+
+def save_edits() -> None:
+    """Save every widget edit not yet handled, in the order the widgets were drawn.
+
+    A save function decides itself whether there is an edit (`edited`, `on_screen`); it is called
+    again only when the widget's value changes again, or when it was cut off before returning.
+    Functions of widgets no longer on screen are dropped afterwards."""
+    ss = st.session_state
+    editors: dict[str, tuple[Callable[..., None], tuple[Any, ...]]] = ss.get(K_EDITORS, {})
+    handled: dict[str, Any] = ss.setdefault(K_HANDLED, {})
+    for wk, (save, args) in list(editors.items()):
+        if wk not in ss:
+            continue
+        value = copy.deepcopy(ss[wk])
+        if wk in handled and handled[wk] == value:
+            continue
+        save(*args)
+        handled[wk] = value
+    shown = ss.get(K_DRAWN, set()) | ss.get(K_LAST, set())
+    for wk in [wk for wk in editors if wk not in shown]:
+        editors.pop(wk, None)
+        handled.pop(wk, None)
 
 
 def mark_drawn(wk: str) -> None:

@@ -64,9 +64,10 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
     """A function that starts the app on `database_url` and returns its base URL."""
     running: list[tuple[subprocess.Popen, Any]] = []
 
-    def start(database_url: str, *, mode: str | None = None) -> str:
+    def start(database_url: str, *, mode: str | None = None, extra_env: dict[str, str] | None = None) -> str:
         port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "PLAN_BUILDER_HOME": str(tmp_path)}
+        env.update(extra_env or {})
         if mode is not None:
             env["PLAN_BUILDER_MODE"] = mode
         log_path = tmp_path / f"server-{port}.log"

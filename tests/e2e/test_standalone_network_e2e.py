@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import urllib.request
@@ -52,16 +53,18 @@ def standalone(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
         cmd = ["strace", "-f", "-qq", "-e", "trace=connect,sendto", "-o", str(trace), *cmd]
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             wait_healthy(f"http://127.0.0.1:{port}", proc, log_path, timeout=60)
             yield port, log_path, trace
-        finally:
-            proc.terminate()
+        finally:  # the whole group: strace waits for its tracee, which bash does not signal
+            os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
 
 

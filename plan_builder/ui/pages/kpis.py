@@ -204,23 +204,19 @@ def _bind(kpi: Kpi, fields: tuple[str, ...]) -> dict[str, str]:
         "nature": kpi.nature,
         "pillar": kpi.pillar,
     }
-    return {f: state.bind(f"kpi:{kpi.key}:{f}", values[f]) for f in fields}
+    keys = {f: state.bind(f"kpi:{kpi.key}:{f}", values[f]) for f in fields}
+    for f, wk in keys.items():
+        state.on_edit(wk, _on_field, kpi.key, f, wk)
+    return keys
 
 
-@st.fragment
-def _top_fields(k: str) -> None:
-    """Name to baseline date. A fragment: saving one of these reruns only this part, so the
-    target table below is not redrawn while the user is already typing in it (issue 9, seq. 2)."""
-    op = state.current()
-    if op is None or k not in {x.key for x in op.plan.kpis}:
-        return
-    kpi = op.plan.kpi(k)
+def _top_fields(op, kpi: Kpi) -> None:
+    """Name to baseline date."""
+    k = kpi.key
     w = _bind(kpi, ("name", "unit", "kind", "nature", "pillar", "baseline_value", "baseline_as_of"))
     a, b = st.columns([3, 1])
-    a.text_input(
-        "指標名（必須）", key=w["name"], on_change=_on_field, args=(k, "name", w["name"]), max_chars=200
-    )
-    b.text_input("単位", key=w["unit"], on_change=_on_field, args=(k, "unit", w["unit"]), max_chars=30)
+    a.text_input("指標名（必須）", key=w["name"], max_chars=200)
+    b.text_input("単位", key=w["unit"], max_chars=30)
     _err(f"kpi:{k}:name")
     c, d, e = st.columns(3)
     c.selectbox(
@@ -229,16 +225,12 @@ def _top_fields(k: str) -> None:
         format_func=lambda x: x.label if x else "（選択しない）",
         placeholder="（選択しない）",  # what Streamlit shows for None, instead of its English default
         key=w["kind"],
-        on_change=_on_field,
-        args=(k, "kind", w["kind"]),
     )
     d.selectbox(
         "定量・定性",
         list(KpiNature),
         format_func=lambda x: x.label,
         key=w["nature"],
-        on_change=_on_field,
-        args=(k, "nature", w["nature"]),
     )
     pillars = {x.key: x.short_name for x in op.guide.pillars}
     e.selectbox(
@@ -248,24 +240,18 @@ def _top_fields(k: str) -> None:
         key=w["pillar"],
         index=None,
         placeholder="未設定",
-        on_change=_on_field,
-        args=(k, "pillar", w["pillar"]),
     )
     _err(f"kpi:{k}:nature")
     f, g = st.columns(2)
     f.text_input(
         "現状値",
         key=w["baseline_value"],
-        on_change=_on_field,
-        args=(k, "baseline_value", w["baseline_value"]),
         help="定量の指標は数値で入力します（例：12、74.2）。",
     )
     g.date_input(
         "現状値の基準日",
         key=w["baseline_as_of"],
         format="YYYY/MM/DD",
-        on_change=_on_field,
-        args=(k, "baseline_as_of", w["baseline_as_of"]),
     )
     if kpi.baseline.as_of:
         g.caption(format_date(kpi.baseline.as_of))
@@ -277,7 +263,7 @@ def _editor(op, kpi: Kpi) -> None:
     k = kpi.key
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        _top_fields(k)
+        _top_fields(op, kpi)
         w = _bind(kpi, ("source", "method"))
         years = _years(op.plan, kpi)
         if years:
@@ -290,6 +276,7 @@ def _editor(op, kpi: Kpi) -> None:
             )
             wk = _series_key(op.plan, kpi, years)
             state.mark_drawn(wk)
+            state.on_edit(wk, _on_series, k, wk, years)
             st.data_editor(
                 frame,
                 key=wk,
@@ -300,8 +287,6 @@ def _editor(op, kpi: Kpi) -> None:
                     "target": st.column_config.TextColumn("目標値"),
                     "actual": st.column_config.TextColumn("実績値"),
                 },
-                on_change=_on_series,
-                args=(k, wk, years),
             )
         else:
             st.info("第3章で計画期間を入力すると、年度ごとの目標値を入力できます。")
@@ -309,15 +294,11 @@ def _editor(op, kpi: Kpi) -> None:
         st.text_input(
             "データの出典",
             key=w["source"],
-            on_change=_on_field,
-            args=(k, "source", w["source"]),
             max_chars=500,
         )
         st.text_area(
             "測定方法",
             key=w["method"],
-            on_change=_on_field,
-            args=(k, "method", w["method"]),
             height=80,
             max_chars=1000,
         )

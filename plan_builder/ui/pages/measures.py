@@ -181,6 +181,7 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
         keys = [m.key for m in ms]
         wk = state.wkey(f"mt:{pillar.key}:{op.version}")
         state.mark_drawn(wk)
+        state.on_edit(wk, _on_table, pillar.key, wk, keys)
         kpi_names = {k.key: f"{k.key} {k.name}" for k in plan.kpis}
         config: dict[str, Any] = {
             "key": st.column_config.TextColumn("番号", disabled=True, width="small"),
@@ -205,8 +206,6 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
             column_config=config,
             hide_index=True,
             num_rows="dynamic",
-            on_change=_on_table,
-            args=(pillar.key, wk, keys),
             width="stretch",
         )
     else:
@@ -272,6 +271,7 @@ def _schedule_editor(op, years: list[int]) -> None:
         )
         wk = state.wkey(f"sched:{key}:{op.version}")
         state.mark_drawn(wk)
+        state.on_edit(wk, _on_schedule, key, wk, shown)
         st.data_editor(
             frame,
             key=wk,
@@ -281,8 +281,6 @@ def _schedule_editor(op, years: list[int]) -> None:
                 "year": st.column_config.TextColumn("年度", disabled=True, width="small"),
                 "activity": st.column_config.TextColumn("取組内容", max_chars=200, width="large"),
             },
-            on_change=_on_schedule,
-            args=(key, wk, shown),
         )
         common.show_error(f"schedule:{key}")
 

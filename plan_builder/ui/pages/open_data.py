@@ -11,7 +11,7 @@ from plan_builder.ui.render import md_escape
 
 def _on_toggle(value: str, wk: str) -> None:
     op = state.current()
-    if op is None:
+    if op is None or state.edited(wk) is state.NO_EDIT:
         return
     checked = set(edit.checked_open_data(op.plan, op.guide))
     checked.add(value) if st.session_state.get(wk) else checked.discard(value)
@@ -59,14 +59,11 @@ def render() -> None:
     checked = set(edit.checked_open_data(op.plan, op.guide))
     cols = st.columns(3)
     for i, item in enumerate(ref.items):
-        wk = state.wkey(f"od:{item.value}")
-        if wk not in st.session_state:
-            st.session_state[wk] = item.value in checked
+        wk = state.bind(f"od:{item.value}", item.value in checked)
+        state.on_edit(wk, _on_toggle, item.value, wk)
         cols[i % 3].checkbox(
             f"{item.number} {item.label}",
             key=wk,
-            on_change=_on_toggle,
-            args=(item.value, wk),
             help=item.description or None,
         )
     common.show_error("open_data")
