@@ -201,12 +201,12 @@ def begin_run() -> None:
     the browser forgets every widget the last run it heard of did not draw, and would show such a
     widget empty unless it is seeded again.
     """
-    save_edits()
     ss = st.session_state
+    ctx = get_script_run_ctx()  # first: a run cut off while saving has still switched the page
+    ss[K_PAGES] = (ss.get(K_PAGES, (None, None))[1], ctx.page_script_hash if ctx else None)
+    save_edits()
     ss[K_LAST] = ss.get(K_DRAWN, set())
     ss[K_DRAWN] = set()
-    ctx = get_script_run_ctx()
-    ss[K_PAGES] = (ss.get(K_PAGES, (None, None))[1], ctx.page_script_hash if ctx else None)
 
 
 def bounce_target() -> str | None:

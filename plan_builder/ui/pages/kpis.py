@@ -259,11 +259,28 @@ def _top_fields(op, kpi: Kpi) -> None:
     _err(f"kpi:{k}:baseline_as_of")
 
 
-def _editor(op, kpi: Kpi) -> None:
-    k = kpi.key
+@st.fragment
+def _top(k: str) -> None:
+    """Name to baseline date, with the chart beside them. A fragment: saving one of these reruns
+    only this part, so the target table below is not redrawn while the user is typing in it (a
+    full rerun closes the table's cell editor and drops the keys typed so far)."""
+    state.save_edits()  # a fragment's own run does not pass through app.py's begin_run
+    op = state.current()
+    if op is None or k not in {x.key for x in op.plan.kpis}:
+        return
+    kpi = op.plan.kpi(k)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         _top_fields(op, kpi)
+    with right:
+        charts.kpi_chart(kpi, op.plan, key=f"kpi_chart:{k}")
+
+
+def _editor(op, kpi: Kpi) -> None:
+    k = kpi.key
+    _top(k)
+    left, _ = st.columns([3, 2], gap="medium")
+    with left:
         w = _bind(kpi, ("source", "method"))
         years = _years(op.plan, kpi)
         if years:
@@ -315,8 +332,6 @@ def _editor(op, kpi: Kpi) -> None:
             st.button(
                 "削除する", key=state.wkey(f"kpi:{k}:delete"), on_click=_on_delete, args=(k,), type="primary"
             )
-    with right:
-        charts.kpi_chart(kpi, op.plan, key=f"kpi_chart:{k}")
 
 
 def render() -> None:
