@@ -16,7 +16,9 @@ cores shared with the user's own browser, so an import running beside a page's s
 that page down (measured: a first visit of 3.4 s while the warm-up imported). It therefore does
 one step at a time, each only after no session's script has run for QUIET_SECONDS (the browser
 is usually still drawing what the last run sent), and starts the chart browser, the heaviest
-step, only after BROWSER_QUIET_SECONDS. app.py marks every script run with `page_run()`.
+step (several seconds of both cores on a busy PC), only after BROWSER_QUIET_SECONDS, e.g. while
+the user types an answer. (The export page starts it too when opened, and it closes after a
+minute unused: charts.KEEP_WARM_SECONDS.) app.py marks every script run with `page_run()`.
 
 Only in a real server: under AppTest (no Streamlit runtime) nothing is started, so the page
 tests neither import everything nor open a browser.
@@ -56,7 +58,7 @@ MODULES = (
     "plan_builder.followup.bulk",
 )
 QUIET_SECONDS = 1.0
-BROWSER_QUIET_SECONDS = 3.0
+BROWSER_QUIET_SECONDS = 10.0
 
 # Process-wide and never touched by Streamlit: how many script runs are going on, and when the
 # last one ended (time.monotonic()).
