@@ -42,7 +42,12 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
     return out
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (the wheels do): the three guides load in 0.03 s of CPU
+# instead of 0.2 s, on the first page of every server process (issue 13). Same safe constructor.
+_SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeBase):
     """SafeLoader that rejects a mapping key given twice (PyYAML silently keeps the last one)."""
 
 

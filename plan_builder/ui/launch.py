@@ -7,6 +7,9 @@ trigger that, and on a closed network it is traffic that must not happen. The ap
 to the names in server.allowedHosts, so the look-ups add nothing: their cached answers are set
 here, before the server starts. (host_guard does the same on the first page run, for a server
 started with plain `streamlit run`.) scripts/run_app.sh starts the app this way.
+
+It also starts loading what the first page needs (`warmup.preload`) while the server starts and
+the browser loads Streamlit's scripts, so the first page does not wait for it (issue 13).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import sys
 
 from streamlit import net_util
 from streamlit.web import cli
+
+from plan_builder.ui import warmup
 
 
 def quiet_address_lookups() -> None:
@@ -25,6 +30,8 @@ def quiet_address_lookups() -> None:
 
 def main() -> None:
     quiet_address_lookups()
+    if sys.argv[1:2] == ["run"]:
+        warmup.preload()
     sys.exit(cli.main(prog_name="streamlit"))
 
 
