@@ -18,6 +18,7 @@ from plan_builder.ui.render import md_escape
 
 FOCUS = "pb_focus"
 RADIO = "pb_chapter_radio"
+CHAPTERS = "pb_chapters"  # the chapter selector's container (its CSS class is st-key-pb_chapters)
 QP_CHAPTER = "chapter"  # in the URL too, so a reload reopens the chapter the user was in
 
 
@@ -110,11 +111,14 @@ def render() -> None:
         for ch in guide.chapters:
             done = rep.chapter_completeness(ch.key)
             mark = "✓" if done >= 1 else ("◐" if done > 0 else "○")
-            labels[ch.key] = f"{mark} 第{ch.number}章 {ch.title}（{progress.pct(done)}）"
+            # a zero-width space lets the share go to the next line as a whole (chrome_ja's CSS
+            # breaks the title only between phrases: 「現状及び／課題」, never 「現状及／び課題」)
+            labels[ch.key] = f"{mark} 第{ch.number}章 {ch.title}\u200b（{progress.pct(done)}）"
             if counts.get(ch.key):
                 labels[ch.key] += f"　:orange-badge[指摘{counts[ch.key]}件]"
         st.session_state[RADIO] = current
-        st.radio("章を選ぶ", keys, key=RADIO, format_func=labels.get, on_change=_picked)
+        with st.container(key=CHAPTERS):  # chrome_ja's CSS: phrase wrapping; above the chapter when narrow
+            st.radio("章を選ぶ", keys, key=RADIO, format_func=labels.get, on_change=_picked)
     chapter = guide.chapter(current)
     idx = keys.index(current)
     with main:
