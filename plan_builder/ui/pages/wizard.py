@@ -6,8 +6,6 @@ chapter for a comment on the chapter as a whole; the chapter list counts them pe
 
 from __future__ import annotations
 
-import contextlib
-
 import streamlit as st
 
 from plan_builder.guide import Guide
@@ -131,13 +129,7 @@ def render() -> None:
             st.markdown("**この章全体へのコメント**")
             review_pages.comments_at_question(svc, op.id, chapter.key, comments=placed[chapter.key])
         focus = st.session_state.get(FOCUS)
-        if focus and focus.startswith(chapter.key + "."):
-            with contextlib.suppress(KeyError):
-                st.info(
-                    f"点検で指摘された設問：{md_escape(guide.question(focus).label)}",
-                    icon=":material/search:",
-                )
-        if focus:
+        if focus:  # the question is scrolled to and carries the badge: said once, there
             scroll.highlight_style()
         for q in chapter.questions:
             focused = q.key == focus
