@@ -79,7 +79,7 @@ _SCRIPT = """<script>
   const part = /^(year|month|day), (.*)$/, PARTS = {year: "年", month: "月", day: "日"};
   // the calendar's title (its month comes in the page's language, see below) and a month's name
   const choose = /^Choose date( range)?, (.*)$/;
-  const monthName = /^(\d{1,2}) – [A-Z][a-z]+$/;
+  const monthName = /^(\\d{1,2}) – [A-Z][a-z]+$/;
   const chooseJa = (_, range, rest) => (range ? "期間を選ぶ、" : "日付を選ぶ、") + rest;
   const fixText = (n) => {
     const v = n.nodeValue, t = v.trim(), up = n.parentElement;
@@ -119,7 +119,7 @@ _SCRIPT = """<script>
   // Streamlit gives its date picker the browser's language (month names, weekdays, the days'
   // screen-reader labels): a Japanese app gets Japanese dates in any browser. Streamlit reads it
   // again at its next redraw (this runs while the first page is still being drawn).
-  if (!/^ja\b/.test(navigator.language)) {
+  if (!/^ja\\b/.test(navigator.language)) {
     Object.defineProperty(Navigator.prototype, "language", {get: () => "ja-JP", configurable: true});
   }
   walk(document.body);
