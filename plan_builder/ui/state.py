@@ -346,8 +346,8 @@ def current() -> OpenPlan | None:
         except PlanBuilderError as exc:
             st.query_params.pop(QP, None)
             flash(str(exc))
-    seat = actor().seat_plan_id  # a briefing participant: their seat whenever no plan is open
-    if ss.get(K_ID) is None and seat is not None and str(seat) != wanted:
+    # a briefing participant: their seat whenever no plan is open (e.g. the address named another)
+    if ss.get(K_ID) is None and (seat := actor().seat_plan_id) is not None and str(seat) != wanted:
         with contextlib.suppress(PlanBuilderError):  # the page then says to ask the trainer
             open_plan(seat)
     if ss.get(K_ID) is None:
