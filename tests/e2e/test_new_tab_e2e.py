@@ -72,3 +72,39 @@ def test_sidebar_link_in_a_new_tab_keeps_the_plan(app_server, app_page, plan_db)
     ap.shot("same_tab")
     expect(page.get_by_text(title, exact=False).first).to_be_visible(timeout=WAIT)
     assert len(page.context.pages) == pages_before
+
+
+def test_shared_mode_new_tab_is_signed_in_on_the_same_plan(app_server, app_page, tmp_path: Path) -> None:
+    """Shared mode: the new tab signs in from the cookie and opens the plan the link names, with
+    the planner's own permissions (another organisation's plan would be refused as in any address)."""
+    from playwright.sync_api import expect
+
+    from plan_builder.auth.actor import Role
+    from plan_builder.auth.users import UserAdmin
+    from tests.e2e.test_desk_e2e import PW, _login
+
+    db = f"sqlite:///{tmp_path / 'shared_tabs.db'}"
+    store = Store.open(db)
+    guide = get_guide("kanmin-2019-municipality")
+    UserAdmin(store, Actor("root", Role.ADMIN)).add("yahaba", role="planner", org_code="033227", password=PW)
+    planner = Actor("yahaba", Role.PLANNER, org_code="033227")
+    plan = sample_plan(guide, lg_code="033227", lg_name="矢巾町").model_copy(update={"title": "矢巾町の計画"})
+    pid = PlanService(store, planner).create(plan).id
+    store.engine.dispose()
+    base = app_server(db, mode="shared")
+    ap = app_page(base, "new_tab_shared", width=1366, height=768, timeout_ms=WAIT)
+    page = ap.page
+    page.goto(f"{base}/wizard?plan={pid}")
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=WAIT)
+    _login(page, "yahaba")
+    expect(page.get_by_text("矢巾町の計画", exact=False).first).to_be_visible(timeout=WAIT)
+    page.wait_for_function("document.cookie.includes('pb_session=')", timeout=WAIT)
+    ap.idle()
+    with page.context.expect_page(timeout=WAIT) as opened:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="点検").click(button="middle")
+    tab = opened.value
+    tab.wait_for_selector(IDLE, timeout=WAIT)
+    expect(tab.get_by_role("heading", name="点検").first).to_be_visible(timeout=WAIT)
+    expect(tab.get_by_text("矢巾町の計画", exact=False).first).to_be_visible(timeout=WAIT)
+    expect(tab.get_by_label("パスワード")).to_have_count(0)
+    tab.screenshot(path=str(ap.artifacts / "shared_new_tab.png"))
