@@ -69,7 +69,9 @@ def test_calendar_is_japanese_in_an_english_browser(app_server, chromium, plan_d
         calendar = page.get_by_test_id("stDateInputCalendar")
         expect(calendar).to_be_visible(timeout=WAIT)
         expect(calendar.locator("thead")).to_have_text("日月火水木金土")
-        expect(calendar.locator('header h2[aria-hidden="true"]')).to_have_text(re.compile(r"^\d{4}年\d{1,2}月$"))
+        expect(calendar.locator('header h2[aria-hidden="true"]')).to_have_text(
+            re.compile(r"^\d{4}年\d{1,2}月$")
+        )
         page.screenshot(path=str(folder / "01_calendar.png"))
         found = ENGLISH.findall(calendar.evaluate(_SEEN))
         assert not found, found
