@@ -137,3 +137,19 @@ def test_planner_sees_comments_and_resubmits(app_store) -> None:
     assert not at.exception
     assert store.plan_meta(pid).status == "resubmitted"
     assert [s.round for s in rs.submissions(pid)] == [1, 2]
+
+
+def test_returning_a_plan_is_asked_first(app_store) -> None:
+    """差し戻す sits in a popover with a confirming button: one stray click sends nothing back."""
+    store, ids = app_store
+    ReviewService(store, ADMIN).start_review(ids[1])
+    at = _run("queue_page")
+    at.selectbox(key="rvq_pick").set_value(ids[1]).run()
+    assert any(p.proto.popover.label == "差し戻す" for p in at.get("popover"))
+    assert [b for b in at.button if b.label == "差し戻す"] == []  # no button that acts at once
+    assert store.plan_meta(ids[1]).status == "in_review"
+    at.text_input(key=f"rv_note_{ids[1]}_reviewer_").input("第3章を見直してください。").run()
+    assert any("第3章を見直してください。" in c.value for c in at.caption)  # the memo it will send
+    next(b for b in at.button if b.label == "差し戻す（確定）").click().run()
+    assert not at.exception
+    assert store.plan_meta(ids[1]).status == "returned"

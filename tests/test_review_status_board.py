@@ -135,3 +135,32 @@ def test_board_page_renders(store: Store, guide: Guide, db_url: str, monkeypatch
     assert "None" not in df.astype(str).to_string()
     assert len(df) == 36 and set(EXPECTED.values()) <= set(df["状況"])
     assert at.get("plotly_chart")  # the progress grid of the prefecture
+
+
+def test_closing_a_due_date_is_asked_first(
+    store: Store, guide: Guide, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board's 「終了する」 for a due date sits in a popover with a confirming button."""
+    from streamlit.testing.v1 import AppTest
+
+    from plan_builder.review import CampaignService
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the page tests run once, on SQLite")
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    seed_desk(store, guide)
+    admin = Actor("admin", Role.ADMIN)
+    c = CampaignService(store, admin).create(title="令和8年度 計画の提出", due_date=date(2030, 1, 1))
+
+    def app() -> None:
+        from plan_builder.ui.status_board_page import board_page
+
+        board_page()
+
+    at = AppTest.from_function(app, default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert any(p.proto.popover.label == "終了する" for p in at.get("popover"))
+    assert [b for b in at.button if b.label == "終了する"] == []  # nothing closes on one click
+    next(b for b in at.button if b.label == "終了する（確定）").click().run()
+    assert not at.exception, at.exception
+    assert CampaignService(store, admin).campaigns() == [] and c.id

@@ -144,6 +144,10 @@ def test_fix_from_check_opens_the_question_highlighted(plan_id: int, guide: Guid
     assert drawn[-1] == scroll.FOCUSED
     badges = [m.value for m in at.markdown if "点検で指摘された設問" in m.value]
     assert len(badges) == 1  # one question is highlighted
+    said = [
+        e.value for kind in (at.info, at.caption, at.warning) for e in kind if "点検で指摘" in str(e.value)
+    ]
+    assert said == []  # and said once, at the question (not again above the chapter)
     keys = {getattr(b, "key", None) for b in _blocks(at)}
     assert scroll.FOCUSED in keys
 

@@ -2,11 +2,13 @@
 
 Streamlit 1.67 has no setting for the language of its built-in chrome: the uploader's 「Upload」
 button and 「5MB per file • JSON」 line, 「Clear value」 on selects, the 「Skip to main content」
-link, 「Download as CSV」 on tables, the date picker's buttons. A small fixed script (the same kind
+link, 「Download as CSV」 on tables, the date picker's buttons and calendar. A small fixed script (the same kind
 as plan_builder.ui.leave_guard: drawn through st.html, nothing loaded from outside) replaces
 exactly those strings, by a table, in text and in the labels screen readers read, and keeps doing
 so as Streamlit redraws. It never reads or writes user text: a text node or label is changed only
-when its whole value is one of the table's English strings (or the one 「… per file」 pattern).
+when its whole value is one of the table's English strings (or one of a few fixed patterns:
+「… per file」, the calendar's 「Choose date, …」). The calendar's month names, weekdays and days
+come from the browser's language, which the script reports as Japanese (navigator.language).
 
 The style sheet is fixed too (never built from user text): a narrower sidebar, room for the long
 Japanese labels of selects, and the skip link visible when it has the keyboard focus.
@@ -36,6 +38,8 @@ _SCRIPT = """<script>
     "Press Enter to apply": "Enterキーで確定",
     "Press Enter to submit form": "Enterキーで送信",
     "Running...": "処理中…",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.":
+      "矢印キーで日付を移動し、Enterキーで選び、Escキーで閉じます。",
   };
   // Labels read by screen readers and shown as tooltips.
   const LABELS = {
@@ -68,10 +72,15 @@ _SCRIPT = """<script>
     "YYYY/MM/DD": "例：2026/04/01",
     "Choose an option": "選んでください",
     "Empty": "未入力",
+    "Choose date range": "期間を選ぶ",
   };
   const ATTRS = ["aria-label", "title", "placeholder", "aria-valuetext"];
   const perFile = /^(\\d[\\d.,]*\\s*[KMG]?B) per file$/;
   const part = /^(year|month|day), (.*)$/, PARTS = {year: "年", month: "月", day: "日"};
+  // the calendar's title (its month comes in the page's language, see below) and a month's name
+  const choose = /^Choose date( range)?, (.*)$/;
+  const monthName = /^(\\d{1,2}) – [A-Z][a-z]+$/;
+  const chooseJa = (_, range, rest) => (range ? "期間を選ぶ、" : "日付を選ぶ、") + rest;
   const fixText = (n) => {
     const v = n.nodeValue, t = v.trim(), up = n.parentElement;
     // the app's own text is Markdown; Streamlit's button labels are Markdown too
@@ -80,6 +89,7 @@ _SCRIPT = """<script>
       if (t !== PARTS[up.dataset.type]) n.nodeValue = PARTS[up.dataset.type];  // yyyy/mm/dd
     } else if (Object.hasOwn(TEXT, t)) n.nodeValue = v.replace(t, TEXT[t]);
     else if (perFile.test(t)) n.nodeValue = v.replace(perFile, "1ファイル$1まで");
+    else if (choose.test(t)) n.nodeValue = v.replace(choose, chooseJa);
   };
   const fixAttrs = (el) => {
     for (const a of ATTRS) {
@@ -87,6 +97,8 @@ _SCRIPT = """<script>
       if (v === null) continue;
       if (Object.hasOwn(LABELS, v)) el.setAttribute(a, LABELS[v]);
       else if (part.test(v)) el.setAttribute(a, v.replace(part, (_, p, rest) => PARTS[p] + "、" + rest));
+      else if (choose.test(v)) el.setAttribute(a, v.replace(choose, chooseJa));
+      else if (monthName.test(v)) el.setAttribute(a, v.replace(monthName, (_, m) => Number(m) + "月"));
     }
   };
   const walk = (root) => {
@@ -104,6 +116,12 @@ _SCRIPT = """<script>
     }
   });
   document.documentElement.lang = "ja";
+  // Streamlit gives its date picker the browser's language (month names, weekdays, the days'
+  // screen-reader labels): a Japanese app gets Japanese dates in any browser. Streamlit reads it
+  // again at its next redraw (this runs while the first page is still being drawn).
+  if (!/^ja\\b/.test(navigator.language)) {
+    Object.defineProperty(Navigator.prototype, "language", {get: () => "ja-JP", configurable: true});
+  }
   walk(document.body);
   seen.observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS,
@@ -115,6 +133,8 @@ _SCRIPT = """<script>
 # A row of columns holding selects wraps rather than squeeze a select below 16 rem (a select's
 # value cannot wrap, so 「活動指標（アウトプット）」 was cut to 「活動指標」) or a text area below
 # 24 rem (at 1024 px the wizard's answers were 100 px wide); the skip link shows on focus.
+# The wizard's chapter list: titles break between phrases only (Chromium's auto-phrase, for
+# lang=ja), never inside a word; below about 1100 px it goes above the chapter, full width.
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 3rem;}
 [class*="st-key-guide_"] p, [class*="st-key-guide_"] li {font-size: 0.9rem; line-height: 1.6;}
@@ -128,6 +148,11 @@ section[data-testid="stSidebar"] {width: 240px !important; min-width: 240px !imp
   [data-testid="stTextArea"])) {flex-wrap: wrap;}
 [data-testid="stColumn"]:has([data-testid="stSelectbox"]) {min-width: min(100%, 16rem);}
 [data-testid="stColumn"]:has([data-testid="stTextArea"]) {min-width: min(100%, 24rem);}
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-pb_chapters) {flex-wrap: wrap;}
+[data-testid="stColumn"]:has(.st-key-pb_chapters) {min-width: 12.5rem;}
+[data-testid="stColumn"]:has(.st-key-pb_chapters) + [data-testid="stColumn"] {min-width: min(100%, 30rem);}
+.st-key-pb_chapters [data-testid="stMarkdownContainer"] p {word-break: auto-phrase; overflow-wrap: anywhere;}
+.st-key-pb_chapters [data-testid="stRadioOption"] > div {align-items: flex-start;}
 </style>"""
 
 

@@ -13,6 +13,7 @@ STALE_MESSAGE = (
     "（同じ欄が変更されていた場合は、その欄で両方の内容を示して選んでいただきます）。"
     "最新の内容を表示するには「最新の内容を表示する」を押してください。入力中の内容は失われません。"
 )
+SEAT_MISSING = "練習用の計画を開けませんでした。画面を再読み込みしても開けない場合は、講師にお尋ねください。"
 
 
 def show_flash() -> None:
@@ -58,7 +59,8 @@ def header(op: OpenPlan, title: str) -> None:
 
 
 def require_plan() -> OpenPlan | None:
-    """The open plan, or a hint to open one on the home page. Saves text kept during an outage."""
+    """The open plan, or a hint: open one on the home page (a briefing participant, whose seat
+    opens by itself, is told to ask the trainer). Saves text kept during an outage."""
     state.check_fresh()
     op = state.current()
     if op is not None and state.has_unsaved():
@@ -66,6 +68,9 @@ def require_plan() -> OpenPlan | None:
         op = state.current()
     if op is None:
         show_flash()
+        if state.actor().seat_plan_id is not None:  # a briefing participant creates no plans
+            st.info(SEAT_MISSING)
+            return None
         st.info("計画が開かれていません。ホームで計画を作成するか、一覧から開いてください。")
         from plan_builder.ui import nav
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from plan_builder.auth import Actor, Role, shared_mode
-from plan_builder.ui import auth_pages, state
+from plan_builder.ui import auth_pages, plan_links, state
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -89,6 +89,7 @@ def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
 def run(actor: Actor) -> None:
     found = sections(actor, shared=shared_mode())
     chosen = st.navigation(found, position="sidebar", expanded=True)
+    plan_links.install()  # a link opened in a new tab keeps this tab's plan
     target = state.bounce_target()
     if target is not None:  # a field's late blur undid a sidebar click: finish the page switch
         for p in (p for pages in found.values() for p in pages):

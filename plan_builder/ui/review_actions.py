@@ -2,7 +2,9 @@
 
 Submitting and approving open a confirmation box first: the plan's 要対応 findings, unresolved
 comments and copy flags (plan_builder.review.GuardService.brief), a 「確認しました」 check and a memo,
-which approving with open 要対応 findings requires. Every change ends with a message.
+which approving with open 要対応 findings requires. Returning a plan is asked in a popover with a
+confirming button. Starting a review acts on one click: it loses nothing and only tells the
+planner the review has begun. Every change ends with a message.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ from plan_builder.ui import state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.review_common import flash
 
+# Changes that cannot be taken back and need no brief: asked first in a popover (as the training
+# page asks before closing a session), so a stray click does not send a plan back.
+ASKED = {
+    PlanStatus.RETURNED: (
+        "計画を計画担当者に差し戻します。差し戻した後は取り消せません。"
+        "計画担当者が修正して再提出するまで、この計画は承認できません。"
+    ),
+}
 STALE = "計画がほかの画面で更新されています。最新の内容を読み込み直してから、もう一度操作してください。"
 
 
@@ -35,7 +45,16 @@ def actions(
     note = st.text_input("メモ（任意）", key=f"rv_note_{plan_id}_{side}_{where}")
     cols = st.columns(len(allowed))
     for col, to in zip(cols, allowed, strict=True):
-        if col.button(ACTION_LABELS[to], key=f"rv_do_{plan_id}_{to.value}_{where}", type="primary"):
+        key = f"rv_do_{plan_id}_{to.value}_{where}"
+        if to in ASKED:
+            with col.popover(ACTION_LABELS[to], type="primary"):
+                st.caption(ASKED[to])
+                if note.strip():
+                    st.caption(f"メモ：{md_escape(note.strip())}")
+                go = st.button(f"{ACTION_LABELS[to]}（確定）", key=key, type="primary")
+        else:
+            go = col.button(ACTION_LABELS[to], key=key, type="primary")
+        if go:
             if to in GUARDED:
                 st.session_state[k_pending] = to.value
                 st.rerun()

@@ -23,6 +23,7 @@ The plan id lives in the URL (`?plan=ID`) so a browser refresh reopens the same 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import errno
 from collections.abc import Callable
@@ -386,6 +387,10 @@ def current() -> OpenPlan | None:
         except PlanBuilderError as exc:
             st.query_params.pop(QP, None)
             flash(str(exc))
+    # a briefing participant: their seat whenever no plan is open (e.g. the address named another)
+    if ss.get(K_ID) is None and (seat := actor().seat_plan_id) is not None and str(seat) != wanted:
+        with contextlib.suppress(PlanBuilderError):  # the page then says to ask the trainer
+            open_plan(seat)
     if ss.get(K_ID) is None:
         return None
     if st.query_params.get(QP) != str(ss[K_ID]):

@@ -150,7 +150,12 @@ def _campaign_box() -> None:
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             area = c.pref_code or "全国"
             c1.markdown(f"**{md_escape(c.title)}**　期限 {format_date(c.due_date)}　対象 {md_escape(area)}")
-            if c2.button("終了する", key=f"rvb_close_{c.id}"):
+            with c2.popover("終了する"):  # asked first: closing cannot be taken back
+                st.caption(
+                    "この提出期限を終了します。計画担当者のホーム画面に表示されなくなり、元に戻せません。"
+                )
+                close = st.button("終了する（確定）", key=f"rvb_close_{c.id}", type="primary")
+            if close:
                 try:
                     desk.close(c.id)
                 except PlanBuilderError as exc:

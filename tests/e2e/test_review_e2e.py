@@ -101,7 +101,10 @@ def test_return_comment_fix_resubmit_diff_approve(
     click("コメントを追加")
     expect(page.get_by_text("コメントを追加しました。")).to_be_visible()
     shot("commented")
-    click("差し戻す")
+    click("差し戻す")  # asked first, in a popover
+    assert status() == "in_review"
+    shot("return_asked")
+    click("差し戻す（確定）")
     expect(page.get_by_text("矢巾町の計画を「差戻し」にしました。")).to_be_visible()
     assert status() == "returned"
     shot("returned")

@@ -190,11 +190,16 @@ def render() -> None:
         f"利用者：{md_escape(state.actor().label)}　手引の章に沿って入力すると、計画書（Word など）を作成できます。入力は自動で保存されます。"
     )
     common.show_flash()
-    if state.read_only():  # a closed briefing session: the seat can be read, nothing else done
-        op = state.current()
-        if op is not None:
-            st.markdown(f"練習用の計画：**{md_escape(op.plan.title)}**（{md_escape(op.plan.lg_name)}）")
+    if state.actor().seat_plan_id is not None:  # a briefing participant: their seat, nothing else
+        op = state.current()  # (they create, import and copy no plans; closed: read only)
+        if op is None:
+            st.info(common.SEAT_MISSING)
+            return
+        st.markdown(f"練習用の計画：**{md_escape(op.plan.title)}**（{md_escape(op.plan.lg_name)}）")
+        if state.read_only():
             st.page_link(nav.page("wizard"), label="内容を見る", icon=":material/visibility:")
+        else:
+            st.page_link(nav.page("wizard"), label="入力を続ける", icon=":material/edit_note:")
         return
     planner_desk.render(state.service())  # issue 14: deadline and notices
     op = state.current()

@@ -6,8 +6,6 @@ chapter for a comment on the chapter as a whole; the chapter list counts them pe
 
 from __future__ import annotations
 
-import contextlib
-
 import streamlit as st
 
 from plan_builder.guide import Guide
@@ -18,6 +16,7 @@ from plan_builder.ui.render import md_escape
 
 FOCUS = "pb_focus"
 RADIO = "pb_chapter_radio"
+CHAPTERS = "pb_chapters"  # the chapter selector's container (its CSS class is st-key-pb_chapters)
 QP_CHAPTER = "chapter"  # in the URL too, so a reload reopens the chapter the user was in
 
 
@@ -110,11 +109,14 @@ def render() -> None:
         for ch in guide.chapters:
             done = rep.chapter_completeness(ch.key)
             mark = "✓" if done >= 1 else ("◐" if done > 0 else "○")
-            labels[ch.key] = f"{mark} 第{ch.number}章 {ch.title}（{progress.pct(done)}）"
+            # a zero-width space lets the share go to the next line as a whole (chrome_ja's CSS
+            # breaks the title only between phrases: 「現状及び／課題」, never 「現状及／び課題」)
+            labels[ch.key] = f"{mark} 第{ch.number}章 {ch.title}\u200b（{progress.pct(done)}）"
             if counts.get(ch.key):
                 labels[ch.key] += f"　:orange-badge[指摘{counts[ch.key]}件]"
         st.session_state[RADIO] = current
-        st.radio("章を選ぶ", keys, key=RADIO, format_func=labels.get, on_change=_picked)
+        with st.container(key=CHAPTERS):  # chrome_ja's CSS: phrase wrapping; above the chapter when narrow
+            st.radio("章を選ぶ", keys, key=RADIO, format_func=labels.get, on_change=_picked)
     chapter = guide.chapter(current)
     idx = keys.index(current)
     with main:
@@ -127,13 +129,7 @@ def render() -> None:
             st.markdown("**この章全体へのコメント**")
             review_pages.comments_at_question(svc, op.id, chapter.key, comments=placed[chapter.key])
         focus = st.session_state.get(FOCUS)
-        if focus and focus.startswith(chapter.key + "."):
-            with contextlib.suppress(KeyError):
-                st.info(
-                    f"点検で指摘された設問：{md_escape(guide.question(focus).label)}",
-                    icon=":material/search:",
-                )
-        if focus:
+        if focus:  # the question is scrolled to and carries the badge: said once, there
             scroll.highlight_style()
         for q in chapter.questions:
             focused = q.key == focus

@@ -1,0 +1,82 @@
+"""What a briefing participant is told when no plan is open (issue 13 walk-through).
+
+A participant's seat opens by itself (join_page puts `?plan=<seat>` in the address when it has
+none), so a page without a plan is seen only when the address names another plan: a link or
+bookmark from the trainer's screen, an address typed by hand. The seat must then open as usual;
+and if it cannot, the participant is not told to create a plan on the home page (they cannot),
+but to ask the trainer.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from ui_support import APP, texts
+
+from plan_builder.auth.actor import Actor, Role
+from plan_builder.guide import Guide
+from plan_builder.samples import sample_plan
+from plan_builder.service import PlanService
+from plan_builder.store import Store
+from plan_builder.training import TrainingService, join
+
+WIZARD = "plan_builder/ui/pages/wizard.py"
+TRAINER = Actor("koshi", Role.TRAINER)
+
+
+@pytest.fixture(autouse=True)
+def _shared(db_url: str, monkeypatch: pytest.MonkeyPatch, app_env: str) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the page tests run once, on SQLite")
+    monkeypatch.setenv("PLAN_BUILDER_MODE", "shared")
+
+
+def _as_participant(token: str, plan: str | None, page: str = WIZARD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["pb_participant_token"] = token
+    if plan is not None:
+        at.query_params["plan"] = plan
+    at.switch_page(page).run()  # the address opened directly, as a link or a bookmark does
+    assert not at.exception, at.exception
+    return at
+
+
+def test_another_plans_address_shows_the_participants_own_seat(store: Store, guide: Guide) -> None:
+    other = PlanService(store, Actor("root", Role.ADMIN)).create(sample_plan(guide)).id
+    info = TrainingService(store, TRAINER).create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "甲")
+    at = _as_participant(token, str(other))
+    shown = texts(at)
+    assert "ホームで計画を作成" not in shown
+    assert "#### 計画の入力" in shown  # the seat is open
+    assert at.query_params["plan"] == str(actor.seat_plan_id)
+    assert store.get_plan(other).plan.title not in shown  # nothing of the other plan
+
+
+def test_a_seat_that_cannot_be_opened_says_ask_the_trainer(
+    store: Store, guide: Guide, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plan_builder.errors import NotFoundError
+    from plan_builder.ui import state
+
+    info = TrainingService(store, TRAINER).create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "甲")
+
+    def gone(plan_id: int) -> None:
+        raise NotFoundError("計画が見つかりません")
+
+    monkeypatch.setattr(state, "open_plan", gone)
+    at = _as_participant(token, None)
+    shown = texts(at)
+    assert "ホームで計画を作成" not in shown
+    assert "講師" in shown and any("練習用の計画" in i.value for i in at.info)
+
+
+def test_the_home_page_offers_a_participant_their_seat_only(store: Store, guide: Guide) -> None:
+    info = TrainingService(store, TRAINER).create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "甲")
+    at = _as_participant(token, None, "plan_builder/ui/pages/home.py")
+    assert "練習用の計画" in texts(at)
+    assert [link.label for link in at.get("page_link")] == ["入力を続ける"]
+    assert not at.get("file_uploader")  # no import
+    assert not [b for b in at.button if b.label in ("作成して入力を始める", "複製", "開く")]
