@@ -153,12 +153,13 @@ def main() -> int:
                 page.wait_for_timeout(args.read_first * 1000)
                 print(f"read_first: {args.read_first:.1f} s")
             for rounds, label in ((1, "first_visit"), (2, "revisit")):
-                for href in hrefs:
+                for index, href in enumerate(hrefs):
                     path = urlsplit(href).path or "/"
                     if page.evaluate("p => location.pathname === p", path):
                         continue  # already here (the first page)
                     before = page.text_content(HEADING)
-                    link = page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]')
+                    # by position: the app adds the open plan (?plan=) to a link's address on hover
+                    link = page.locator('[data-testid="stSidebarNav"] a').nth(index)
                     t = time.perf_counter()
                     link.click()
                     _idle(page, path, before)
