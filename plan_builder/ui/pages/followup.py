@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from plan_builder.errors import PlanBuilderError
@@ -25,14 +24,10 @@ from plan_builder.followup import (
     fmt,
     followup_years,
     gap_text,
-    import_actuals,
     kpi_progress,
     progress_figure,
-    report_bytes,
     set_actual,
     set_status,
-    template_csv,
-    template_xlsx,
 )
 from plan_builder.plan import PROGRESS_LABELS, Progress, format_fiscal_year
 from plan_builder.ui import charts, common, state
@@ -216,6 +211,11 @@ def _measures(op: state.OpenPlan, fy: int) -> None:
 
 
 def _bulk(op: state.OpenPlan, fy: int) -> None:
+    # Here, not at the top: openpyxl and pandas would slow every visit of the first tab.
+    import pandas as pd
+
+    from plan_builder.followup import import_actuals, template_csv, template_xlsx
+
     st.markdown(
         "1行に1つの指標と年度を書いたExcelブック（.xlsx）かCSVファイルから、実績値をまとめて取り込みます。"
     )
@@ -266,6 +266,8 @@ def _bulk(op: state.OpenPlan, fy: int) -> None:
 
 
 def _report(op: state.OpenPlan, fy: int) -> None:
+    from plan_builder.followup import report_bytes  # here: python-docx and Jinja2 load on use
+
     st.markdown(
         "施策の進捗、指標の目標値と実績値（年度ごと）、グラフと期間の総括をまとめた年次報告を、計画と同じ様式で作成します。"
     )
