@@ -70,7 +70,8 @@ def _field(name: str, saved: Any) -> str:
     typed against the same saved value, else with the saved value. The key carries the saved
     value, so a save (or an upload) that changes it shows the new value."""
     ss = st.session_state
-    wk = state.wkey(f"{name}={saved!r}")
+    name = state.wkey(name)  # drafts belong to the open plan
+    wk = f"{name}={saved!r}"
     if wk not in ss:
         draft = ss.get(DRAFTS, {}).get(name)
         ss[wk] = draft[1] if draft is not None and draft[0] == saved else saved
@@ -96,7 +97,7 @@ def _forget(*names: str) -> None:
     """Drop the drafts of saved fields."""
     drafts = st.session_state.get(DRAFTS, {})
     for name in names:
-        drafts.pop(name, None)
+        drafts.pop(state.wkey(name), None)
 
 
 def _save(new, note: str) -> None:
