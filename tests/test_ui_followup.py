@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from ui_support import open_app, texts
 
 from plan_builder.auth.actor import Actor
@@ -13,6 +14,14 @@ from plan_builder.service import PlanService
 from plan_builder.store import Store
 
 pytestmark = pytest.mark.usefixtures("app_env")
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Click a tab of the page, as a user does (the tabs rerun the app and draw only the open one)."""
+    at.session_state["fu_tabs"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 @pytest.fixture
@@ -46,7 +55,7 @@ def test_revise_page_lists_carried_baselines(plan_id: int) -> None:
 
 
 def test_report_is_offered_for_download(plan_id: int) -> None:
-    at = open_app(plan_id, "plan_builder/ui/pages/followup.py")
+    at = open_tab(open_app(plan_id, "plan_builder/ui/pages/followup.py"), "年次報告")
     [b for b in at.button if b.label == "年次報告（Word）を作成"][0].click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
@@ -89,3 +98,54 @@ def test_followup_shows_five_kpis_at_a_time(store: Store, guide: Guide) -> None:
     assert not at.exception, at.exception
     last = shown()
     assert len(last) == 5 and not set(first) & set(last)
+
+
+def test_only_the_open_tab_is_drawn(plan_id: int) -> None:
+    """Issue 13: the four tabs were 5 charts and ~70 widgets on every run; now only the open one."""
+    at = open_app(plan_id, "plan_builder/ui/pages/followup.py")
+    labels = [b.label for b in at.button]
+    assert len(at.get("plotly_chart")) >= 1 and "年次報告（Word）を作成" not in labels
+    assert "施策の進捗を保存" not in labels and not at.get("file_uploader")
+    open_tab(at, "年次報告")
+    assert not at.get("plotly_chart") and not [t for t in at.text_input if t.label.startswith("実績値")]
+    assert "年次報告（Word）を作成" in [b.label for b in at.button]
+    open_tab(at, "施策の進捗")
+    assert not at.get("plotly_chart") and "施策の進捗を保存" in [b.label for b in at.button]
+
+
+def test_typed_actual_is_kept_across_a_tab_switch_and_saved_later(store: Store, plan_id: int) -> None:
+    """Text typed but not saved survives hiding its tab (the switch carries it) and is saved by
+    保存 afterwards; nothing is saved by the switch itself."""
+    at = open_app(plan_id, "plan_builder/ui/pages/followup.py")
+    [t for t in at.text_input if t.label.startswith("実績値")][0].set_value("27")
+    [t for t in at.text_input if t.label == "備考"][0].set_value("速報値")
+    open_tab(at, "一括入力")  # the typed values travel with the tab switch
+    open_tab(at, "指標の実績")
+    assert [t for t in at.text_input if t.label.startswith("実績値")][0].value == "27"
+    assert [t for t in at.text_input if t.label == "備考"][0].value == "速報値"
+    assert PlanService(store, Actor.local()).get(plan_id).version == 1
+    [b for b in at.button if b.label == "保存"][0].click().run()
+    assert not at.exception, at.exception
+    saved = PlanService(store, Actor.local()).get(plan_id)
+    assert saved.plan.kpi("K01").actuals[2024] == 27 and saved.version == 2
+    assert [t for t in at.text_input if t.label.startswith("実績値")][0].value == "27"
+
+
+def test_measure_statuses_are_kept_across_a_tab_switch(store: Store, plan_id: int) -> None:
+    """A status and a comment chosen but not saved survive a look at another tab, then save."""
+    from plan_builder.plan import Progress
+
+    at = open_tab(open_app(plan_id, "plan_builder/ui/pages/followup.py"), "施策の進捗")
+    assert [t for t in at.text_input if t.label == "コメント"][0].value == "調達の遅れ"  # M01, saved
+    [s for s in at.selectbox if s.label == "進捗状況"][1].set_value(Progress.ON_TRACK)
+    [t for t in at.text_input if t.label == "コメント"][1].set_value("順調に進んでいる")
+    open_tab(at, "年次報告")
+    open_tab(at, "施策の進捗")
+    assert [s for s in at.selectbox if s.label == "進捗状況"][1].value is Progress.ON_TRACK
+    assert [t for t in at.text_input if t.label == "コメント"][1].value == "順調に進んでいる"
+    assert PlanService(store, Actor.local()).get(plan_id).version == 1
+    [b for b in at.button if b.label == "施策の進捗を保存"][0].click().run()
+    assert not at.exception, at.exception
+    saved = PlanService(store, Actor.local()).get(plan_id).plan.followup[2024].measures
+    assert saved["M02"].status is Progress.ON_TRACK and saved["M02"].comment == "順調に進んでいる"
+    assert saved["M01"].comment == "調達の遅れ"

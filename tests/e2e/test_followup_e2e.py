@@ -67,6 +67,14 @@ def test_planner_uploads_actuals_sees_charts_change_and_downloads_report(
     expect(page.get_by_text("1行は取り込めません", exact=False)).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("1行を取り込めます", exact=False)).to_be_visible(timeout=WAIT)
     shot("bulk_preview")
+    # A look at another tab keeps the checked file (the uploader itself forgets it).
+    page.get_by_role("tab", name="年次報告").click()
+    idle()
+    page.get_by_role("tab", name="一括入力").click()
+    idle()
+    expect(page.get_by_text("前に選んだファイル「actuals.csv」の確認結果です", exact=False)).to_be_visible(
+        timeout=WAIT
+    )
     page.get_by_role("button", name="1行を取り込む").click()
     idle()
 
@@ -96,3 +104,28 @@ def test_planner_uploads_actuals_sees_charts_change_and_downloads_report(
     rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
     assert ["令和6年度", "30手続", "12手続", "令和7年3月31日", "年度末集計"] in rows
     assert any("進捗状況報告（令和6年度）" in p.text for p in doc.paragraphs)
+
+
+def test_text_typed_in_a_tab_survives_a_switch_to_another_tab(
+    server: tuple[str, str, int], app_page: Callable[..., Any]
+) -> None:
+    """Only the open tab is drawn (issue 13): a note typed but not saved, then a click on another
+    tab straight from the field, is still in the field when the tab opens again."""
+    from playwright.sync_api import expect
+
+    url, _, plan_id = server
+    app = app_page(url, "followup_tabs", height=900, settle_ms=100, timeout_ms=30000)
+    page, idle = app.page, app.idle
+    page.goto(f"{url}/followup?plan={plan_id}")
+    k01 = page.locator(".st-key-kpi_K01")
+    expect(k01.get_by_label("備考")).to_be_visible(timeout=WAIT)
+    idle()
+    assert page.locator(".js-plotly-plot").count() <= 5
+    k01.get_by_label("備考").fill("速報値で集計中")
+    page.get_by_role("tab", name="施策の進捗").click()  # straight from the field, no Enter
+    idle()
+    expect(page.get_by_role("button", name="施策の進捗を保存")).to_be_visible(timeout=WAIT)
+    assert page.locator(".js-plotly-plot").count() == 0
+    page.get_by_role("tab", name="指標の実績").click()
+    idle()
+    expect(k01.get_by_label("備考")).to_have_value("速報値で集計中", timeout=WAIT)
