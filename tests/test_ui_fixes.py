@@ -8,7 +8,7 @@ import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from ui_support import open_app
+from ui_support import by_label, open_app
 
 from plan_builder.auth.actor import Actor
 from plan_builder.guide import Guide
@@ -155,3 +155,20 @@ def test_save_of_a_deleted_plan_shows_a_message(store: Store, guide: Guide, monk
     next(t for t in at.text_input if t.label == "単位").input("件数").run()
     assert not at.exception, at.exception
     assert any(state.NOT_FOUND_MESSAGE in w.value for w in at.warning)
+
+
+def test_kpi_baseline_date_is_typed_in_either_calendar(store: Store, guide: Guide) -> None:
+    """現状値の基準日 is a text field (no calendar over the target table): 和暦 is saved as a
+    date; unreadable text gets a Japanese message naming the field, and the saved date stays."""
+    from datetime import date
+
+    pid = PlanService(store, Actor.local()).create(sample_plan(guide, n_measures=1, n_kpis=1)).id
+    at = open_app(pid, PAGES.format("kpis"))
+    field = by_label(at.text_input, "現状値の基準日")
+    field.input("令和6年3月31日").run()
+    assert store.get_plan(pid).plan.kpis[0].baseline.as_of == date(2024, 3, 31)
+    by_label(at.text_input, "現状値の基準日").input("3月末").run()
+    assert not at.exception
+    assert any("現状値の基準日" in e.value and "2024/03/31" in e.value for e in at.error)
+    assert store.get_plan(pid).plan.kpis[0].baseline.as_of == date(2024, 3, 31)
+    assert by_label(at.text_input, "現状値の基準日").value == "3月末"  # the typed text stays

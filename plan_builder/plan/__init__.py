@@ -12,7 +12,7 @@ from plan_builder.plan.answers import (
 )
 from plan_builder.plan.clock import JST, now_jst, to_jst, today_jst
 from plan_builder.plan.edit import Change, EditError, answer_question, diff_plans, normalise_answer
-from plan_builder.plan.fiscal import format_date, format_fiscal_year, parse_fiscal_year
+from plan_builder.plan.fiscal import DATE_HINT, format_date, format_fiscal_year, parse_date, parse_fiscal_year
 from plan_builder.plan.limits import MAX_ANSWER_CHARS, MAX_PLAN_BYTES, PlanLimitError, check_limits, too_long
 from plan_builder.plan.model import (
     SCHEMA_VERSION,
@@ -30,6 +30,7 @@ from plan_builder.plan.text import clean_text, first_forbidden, is_web_url, stri
 from plan_builder.plan.validation import describe_validation_error
 
 __all__ = [
+    "DATE_HINT",
     "JST",
     "MAX_ANSWER_CHARS",
     "MAX_PLAN_BYTES",
@@ -61,6 +62,7 @@ __all__ = [
     "is_web_url",
     "normalise_answer",
     "now_jst",
+    "parse_date",
     "parse_fiscal_year",
     "raw_answer",
     "set_answer",

@@ -77,6 +77,37 @@ def format_date(day: date) -> str:
     return f"{era.name}{_year_label(day.year - era.first_year + 1)}年{day.month}月{day.day}日"
 
 
+_DATE_WAREKI = re.compile(
+    r"^(令和|平成|昭和|大正|明治|[RHSTM])\.?\s*(元|\d{1,3})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?$"
+)
+_DATE_WESTERN = re.compile(r"^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?$")
+_DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+DATE_HINT = "「2024/03/31」または「令和6年3月31日」の形で入力してください"
+
+
+def parse_date(text: str) -> date:
+    """Parse 2024/03/31, 2024-3-31, 20240331, 2024年3月31日, 令和6年3月31日 or R6.3.31 (full-width
+    digits too). Raises ValueError with a Japanese message; a 和暦 date must lie in its era."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().upper()
+    try:
+        if m := _DATE_WAREKI.match(s):
+            era = _ERA_BY_NAME[_ERA_INITIALS.get(m.group(1), m.group(1))]
+            n = 1 if m.group(2) == "元" else int(m.group(2))
+            day = date(era.first_year + n - 1, int(m.group(3)), int(m.group(4)))
+            nxt = _next_era(era)
+            if n < 1 or day < era.start or (nxt is not None and day >= nxt.start):
+                raise ValueError
+            return day
+        if m := _DATE_WESTERN.match(s) or _DATE_DIGITS.match(s):
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if not MIN_FY <= day.year <= MAX_FY:
+                raise ValueError
+            return day
+    except ValueError:
+        raise ValueError(f"「{text}」は存在しない日付です。{DATE_HINT}。") from None
+    raise ValueError(f"「{text}」は日付として読めません。{DATE_HINT}。")
+
+
 _FY_WAREKI = re.compile(r"^(令和|平成|昭和|大正|明治|[RHSTM])\.?\s*(元|\d{1,3})\s*(?:年度?)?$")
 _FY_WESTERN = re.compile(r"^(\d{4})\s*(?:年度|年|fy)?$", re.IGNORECASE)
 _FY_PREFIXED = re.compile(r"^fy\s*(\d{4})$", re.IGNORECASE)

@@ -210,10 +210,11 @@ def _date_then_target(app_page: Callable[..., Any], planned: tuple[str, str, int
     _open_kpis(page, url, plan_id, idle)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
-    year = page.get_by_role("spinbutton", name=re.compile(r"^(年、|year, )現状値の基準日"))
-    year.click()
-    page.keyboard.type("20240331", delay=40)  # the date field moves on to month and day by itself
-    _select_first_target(page, grid)
+    day = page.get_by_label("現状値の基準日", exact=True)
+    day.click()
+    day.press("Control+a")
+    page.keyboard.type("2024/03/31", delay=40)
+    _select_first_target(page, grid)  # straight from the field (no calendar lies over the table)
     page.keyboard.type("4321", delay=120)
     # what the browser's cell editor holds before Enter: keys a starved browser dropped are not
     # the app's loss, and are told apart from it here

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from plan_builder.plan import Kpi, KpiKind, KpiNature, Plan, edit, format_date, format_fiscal_year
+from plan_builder.plan import Kpi, KpiKind, KpiNature, Plan, edit, format_date, format_fiscal_year, parse_date
 from plan_builder.ui import charts, common, state
 from plan_builder.ui.render import md_escape
 
@@ -53,6 +53,14 @@ def _on_field(kpi_key: str, field: str, wk: str) -> None:
     raw = value
     if field == "baseline_value" and isinstance(value, str):
         value = value.strip() or None
+    if field == "baseline_as_of":  # typed, not picked: no calendar over the target table
+        try:
+            value = parse_date(value) if str(value or "").strip() else None
+        except ValueError as exc:
+            name = f"kpi:{kpi_key}:{field}"
+            state.set_error(name, f"現状値の基準日：{exc}")
+            state.keep_unsaved(name, raw, None)
+            return
     _save(kpi_key, field, raw, **{field: value})
 
 
@@ -197,7 +205,7 @@ def _bind(kpi: Kpi, fields: tuple[str, ...]) -> dict[str, str]:
         "name": kpi.name,
         "unit": kpi.unit,
         "baseline_value": _num(kpi.baseline.value),
-        "baseline_as_of": kpi.baseline.as_of,
+        "baseline_as_of": kpi.baseline.as_of.strftime("%Y/%m/%d") if kpi.baseline.as_of else "",
         "source": kpi.source,
         "method": kpi.method,
         "kind": kpi.kind,
@@ -248,10 +256,12 @@ def _top_fields(op, kpi: Kpi) -> None:
         key=w["baseline_value"],
         help="定量の指標は数値で入力します（例：12、74.2）。",
     )
-    g.date_input(
+    g.text_input(
         "現状値の基準日",
         key=w["baseline_as_of"],
-        format="YYYY/MM/DD",
+        max_chars=20,
+        placeholder="例：2024/03/31、令和6年3月31日",
+        help="西暦（2024/03/31）でも和暦（令和6年3月31日、R6.3.31）でも入力できます。",
     )
     if kpi.baseline.as_of:
         g.caption(format_date(kpi.baseline.as_of))
@@ -259,28 +269,11 @@ def _top_fields(op, kpi: Kpi) -> None:
     _err(f"kpi:{k}:baseline_as_of")
 
 
-@st.fragment
-def _top(k: str) -> None:
-    """Name to baseline date, with the chart beside them. A fragment: saving one of these reruns
-    only this part, so the target table below is not redrawn while the user is typing in it (a
-    full rerun closes the table's cell editor and drops the keys typed so far)."""
-    state.save_edits()  # a fragment's own run does not pass through app.py's begin_run
-    op = state.current()
-    if op is None or k not in {x.key for x in op.plan.kpis}:
-        return
-    kpi = op.plan.kpi(k)
+def _editor(op, kpi: Kpi) -> None:
+    k = kpi.key
     left, right = st.columns([3, 2], gap="medium")
     with left:
         _top_fields(op, kpi)
-    with right:
-        charts.kpi_chart(kpi, op.plan, key=f"kpi_chart:{k}")
-
-
-def _editor(op, kpi: Kpi) -> None:
-    k = kpi.key
-    _top(k)
-    left, _ = st.columns([3, 2], gap="medium")
-    with left:
         w = _bind(kpi, ("source", "method"))
         years = _years(op.plan, kpi)
         if years:
@@ -332,6 +325,8 @@ def _editor(op, kpi: Kpi) -> None:
             st.button(
                 "削除する", key=state.wkey(f"kpi:{k}:delete"), on_click=_on_delete, args=(k,), type="primary"
             )
+    with right:
+        charts.kpi_chart(kpi, op.plan, key=f"kpi_chart:{k}")
 
 
 def render() -> None:
