@@ -118,11 +118,11 @@ def render() -> None:
         "Word・PDF・HTML・テキスト（.md）は計画書です。計画ファイル（.json）は、この計画を他の端末に移したり保管したりするためのデータで、「ホーム」で取り込めます。"
     )
     ref, refused = _reference_upload()
-    cols = st.columns(len(FORMATS))
+    row = st.container(horizontal=True)  # wraps on a narrow screen: no label is cut (1024 px)
     chosen = None
-    for col, (fmt, (label, _)) in zip(cols, FORMATS.items(), strict=True):
+    for fmt, (label, _) in FORMATS.items():
         blocked = refused and fmt in STYLED
-        if col.button(f"{label}を作成", key=f"export:{fmt}", width="stretch", disabled=blocked):
+        if row.button(f"{label}を作成", key=f"export:{fmt}", disabled=blocked):
             chosen = fmt
     if chosen:
         _build(op, chosen, ref)
