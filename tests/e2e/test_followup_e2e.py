@@ -42,7 +42,7 @@ def test_planner_uploads_actuals_sees_charts_change_and_downloads_report(
     from playwright.sync_api import expect
 
     url, db, plan_id = server
-    app = app_page(url, "followup", height=900, settle_ms=100, timeout_ms=30000)
+    app = app_page(url, "followup", height=900, settle_ms=100)
     page, idle, shot = app.page, app.idle, app.shot
 
     page.goto(f"{url}/followup?plan={plan_id}")
@@ -114,7 +114,7 @@ def test_text_typed_in_a_tab_survives_a_switch_to_another_tab(
     from playwright.sync_api import expect
 
     url, _, plan_id = server
-    app = app_page(url, "followup_tabs", height=900, settle_ms=100, timeout_ms=30000)
+    app = app_page(url, "followup_tabs", height=900, settle_ms=100)
     page, idle = app.page, app.idle
     page.goto(f"{url}/followup?plan={plan_id}")
     k01 = page.locator(".st-key-kpi_K01")

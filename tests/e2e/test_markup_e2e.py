@@ -49,7 +49,7 @@ def test_math_and_links_are_plain_text(
     from playwright.sync_api import expect
 
     url, plan_id = server
-    app = app_page(url, "markup", height=900, settle_ms=80, timeout_ms=20000)
+    app = app_page(url, "markup", height=900, settle_ms=80)
     page = app.page
     page.goto(f"{url}/{page_name}?plan={plan_id}")
     app.idle()
