@@ -96,6 +96,27 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
             log.close()
 
 
+@pytest.fixture
+def sample_db(tmp_path: Path) -> Callable[..., tuple[str, int]]:
+    """A function that stores one sample plan in a fresh SQLite file: (database URL, plan id)."""
+
+    def make(*, n_measures: int, n_kpis: int) -> tuple[str, int]:
+        from plan_builder.auth.actor import Actor
+        from plan_builder.guide import get_guide
+        from plan_builder.samples import sample_plan
+        from plan_builder.service import PlanService
+        from plan_builder.store import Store
+
+        url = f"sqlite:///{tmp_path / 'sample.db'}"
+        store = Store.open(url)
+        plan = sample_plan(get_guide("kanmin-2019-municipality"), n_measures=n_measures, n_kpis=n_kpis)
+        pid = PlanService(store, Actor.local()).create(plan).id
+        store.engine.dispose()
+        return url, pid
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """One headless Chromium for the session (each test gets its own browser context)."""

@@ -11,15 +11,9 @@ weekday name in the calendar's text or labels. Screenshots go to test-artifacts/
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from plan_builder.auth.actor import Actor
-from plan_builder.guide import get_guide
-from plan_builder.samples import sample_plan
-from plan_builder.service import PlanService
-from plan_builder.store import Store
 from tests.e2e.conftest import ARTIFACTS, IDLE, IN_BROWSER
 
 pytestmark = pytest.mark.browser
@@ -36,13 +30,8 @@ _SEEN = """el => [el.innerText, ...[el, ...el.querySelectorAll('*')].flatMap(
 
 
 @pytest.fixture
-def plan_db(tmp_path: Path) -> tuple[str, int]:
-    url = f"sqlite:///{tmp_path / 'calendar.db'}"
-    store = Store.open(url)
-    guide = get_guide("kanmin-2019-municipality")
-    pid = PlanService(store, Actor.local()).create(sample_plan(guide, n_measures=2, n_kpis=1)).id
-    store.engine.dispose()
-    return url, pid
+def plan_db(sample_db) -> tuple[str, int]:
+    return sample_db(n_measures=2, n_kpis=1)
 
 
 def test_calendar_is_japanese_in_an_english_browser(app_server, chromium, plan_db) -> None:

@@ -9,15 +9,7 @@ Screenshots go to test-artifacts/chapter_list/.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from plan_builder.auth.actor import Actor
-from plan_builder.guide import get_guide
-from plan_builder.samples import sample_plan
-from plan_builder.service import PlanService
-from plan_builder.store import Store
 
 pytestmark = pytest.mark.browser
 SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
@@ -58,13 +50,8 @@ def _fits(before: str, after: str) -> bool:
 
 
 @pytest.fixture
-def plan_db(tmp_path: Path) -> tuple[str, int]:
-    url = f"sqlite:///{tmp_path / 'chapters.db'}"
-    store = Store.open(url)
-    guide = get_guide("kanmin-2019-municipality")
-    pid = PlanService(store, Actor.local()).create(sample_plan(guide, n_measures=3, n_kpis=2)).id
-    store.engine.dispose()
-    return url, pid
+def plan_db(sample_db) -> tuple[str, int]:
+    return sample_db(n_measures=3, n_kpis=2)
 
 
 def test_chapter_labels_break_between_words_only(app_server, app_page, plan_db) -> None:
