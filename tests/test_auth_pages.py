@@ -15,7 +15,7 @@ from plan_builder.auth.users import UserAdmin
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
-from plan_builder.ui import login_cookie
+from plan_builder.ui import auth_pages, login_cookie
 
 ROOT = Path(__file__).resolve().parents[1]
 PW = "harukaze-2026"
@@ -146,6 +146,33 @@ def test_sign_in_continues_with_a_note_when_the_browser_never_answers(shared) ->
     assert "再読み込みすると、もう一度ログインが必要" in _texts(at)
     at.run()  # the note is shown once; the user simply works on
     assert "再読み込みすると" not in _texts(at) and "サインインしています" not in _texts(at)
+
+
+def test_sign_in_continues_at_once_when_the_browser_cannot_store_the_cookie(shared) -> None:
+    """The browser's script answers either way; a refused cookie ends the wait without a timer."""
+    at = _fresh_login(_app().run())
+    ticket, _ = at.session_state["pb_auth_hold"]
+    at.session_state["pb_auth_cookie_written"] = login_cookie.FAILED + "an-older-ticket"
+    at.run()
+    assert "サインインしています" in _texts(at)  # an answer about another sign-in does not count
+    at.session_state["pb_auth_cookie_written"] = login_cookie.FAILED + ticket
+    at.run()
+    assert not at.exception
+    assert "計画の一覧" in _texts(at) or "新しい計画" in _texts(at)
+    assert "再読み込みすると、もう一度ログインが必要" in _texts(at)
+
+
+def test_hold_screen_has_no_timer_and_a_button_that_continues(shared) -> None:
+    """Issue 9: the wait ran a 1-second timer (a fragment's run_every) whose reruns, arriving while
+    the next page was drawn, left participants on a blank page or the wrong one. The screen now
+    waits for the browser's answer, with a button for a person who is tired of waiting."""
+    at = _fresh_login(_app().run())
+    assert "サインインしています" in _texts(at)
+    at.button(key=auth_pages.HOLD_CONTINUE).click()
+    at.run()
+    assert not at.exception
+    assert "サインインしています" not in _texts(at)
+    assert "計画の一覧" in _texts(at) or "新しい計画" in _texts(at)
 
 
 def test_other_organisations_plan_by_url_is_not_found(shared) -> None:

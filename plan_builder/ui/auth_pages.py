@@ -41,6 +41,7 @@ K_NEXT = "pb_auth_next"  # the query parameters asked for before the login scree
 K_TOKEN = "pb_auth_token"  # the signed sign-in cookie this session writes (login_cookie)
 K_WRITTEN = "pb_auth_cookie_written"  # the ticket the browser reported after writing the cookies
 WRITER_KEY = "pb_login_cookie_writer"
+HOLD_CONTINUE = "pb_auth_hold_continue"  # the hold screen's 続ける button
 K_LOGGED_OUT = "auth_logged_out"  # not pb_: survives logout(), which clears every pb_ key
 SESSION_FAIL_DELAY = 1.0  # seconds per earlier failure in this browser session, on top of the account lock
 
@@ -141,7 +142,8 @@ _COOKIE_JS = """export default function (component) {
       const pair = String(c).split(";")[0];
       return pair.endsWith("=") || have.includes(pair);
     });
-    if (stored) component.setStateValue("written", data.ticket);
+    // Report either way: the page waits for this answer (no timer on the server, see remember()).
+    component.setStateValue("written", (stored ? "" : "failed:") + data.ticket);  // login_cookie.FAILED
   }
 }"""
 
@@ -192,7 +194,9 @@ def remember() -> None:
     _write_cookies(cookies, hold[0] if hold else None)
     if not hold:
         return
-    step = login_cookie.hold_step(hold[1], ss.get(K_WRITTEN) == hold[0], time.monotonic())
+    step = login_cookie.hold_step(hold[0], hold[1], ss.get(K_WRITTEN), time.monotonic())
+    if step == "wait" and ss.get(HOLD_CONTINUE):
+        step = "give_up"  # the user pressed 続ける: never stuck on this screen
     if step == "wait":
         _hold_screen()
         st.stop()
@@ -206,18 +210,15 @@ def remember() -> None:
 
 def _hold_screen() -> None:
     """A calm page while the browser writes the cookie; the pages stay registered (hidden), so
-    the address asked for survives, and a timer ends the wait if the browser never answers."""
+    the address asked for survives. No timer: a fragment's `run_every` rerun that arrives while
+    the page after the wait is being drawn left that page blank or on the wrong page (30 briefing
+    participants joining at once: 5 of 30). The browser's script answers either way; a run after
+    HOLD_SECONDS (e.g. the button below) continues without it."""
     _register_pages()
     st.title("官民データ活用推進計画 作成支援")
     st.info("サインインしています…", icon=":material/hourglass_top:")
-    _hold_tick()
-
-
-@st.fragment(run_every=1.0)
-def _hold_tick() -> None:
-    hold = st.session_state.get(login_cookie.K_HOLD)
-    if hold and login_cookie.hold_step(hold[1], False, time.monotonic()) == "give_up":
-        st.rerun(scope="app")
+    st.caption("画面が切り替わらないときは、次のボタンを押してください。")
+    st.button("続ける", key=HOLD_CONTINUE)
 
 
 def _register_pages() -> None:

@@ -32,7 +32,8 @@ COOKIE = "pb_session"
 PARTICIPANT_COOKIE = "pb_participant"
 USER, PARTICIPANT = "user", "participant"  # what a token names
 K_HOLD = "pb_auth_hold"  # session key: (ticket, monotonic start) of a fresh sign-in's wait
-HOLD_SECONDS = 6.0  # longest wait for the browser to confirm the cookie after a fresh sign-in
+HOLD_SECONDS = 6.0  # after this, any run continues without the browser's confirmation
+FAILED = "failed:"  # the browser's answer, before the ticket, when it could not store the cookie
 SECRET_ENV = "PLAN_BUILDER_SESSION_SECRET"
 HOURS_ENV = "PLAN_BUILDER_SESSION_HOURS"
 SECRET_FILE = "session_secret"
@@ -123,10 +124,13 @@ def start_hold(session: MutableMapping[str, Any]) -> None:
     session[K_HOLD] = (secrets.token_hex(8), time.monotonic())
 
 
-def hold_step(started: float, confirmed: bool, now: float, limit: float | None = None) -> str:
+def hold_step(ticket: str, started: float, answer: str | None, now: float, limit: float | None = None) -> str:
     """What a fresh sign-in does while the browser writes its cookie: "go" once the browser has
-    confirmed it, "wait" until then, "give_up" after `limit` seconds (continue with a note: the
-    user is never stuck, only a reload in that moment would ask for the password again)."""
-    if confirmed:
+    confirmed it, "give_up" when the browser could not store it or after `limit` seconds
+    (continue with a note: the user is never stuck, only a reload would ask for the password
+    again), "wait" until then. Answers about an earlier sign-in's ticket do not count."""
+    if answer == ticket:
         return "go"
+    if answer == FAILED + ticket:
+        return "give_up"
     return "wait" if now - started < (HOLD_SECONDS if limit is None else limit) else "give_up"

@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/training/ (gitignored).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -200,3 +201,44 @@ def test_closed_session_seat_is_read_only_everywhere_with_one_notice(
     expect(p.get_by_text("この研修は終了しました")).to_have_count(1)
     assert _seat_versions(db) == before
     store.engine.dispose()
+
+
+SLOW_PAGES = Path(__file__).parent / "slow_pages"
+
+
+def test_joining_on_a_busy_server_lands_on_the_drawn_seat(
+    tmp_path: Path, app_server: Callable[..., str], app_page: Callable[..., Any]
+) -> None:
+    """Issue 9, seen with 30 participants joining at once: 5 of 30 ended on a blank page (the
+    sidebar marked 計画の入力, nothing drawn) or on the home page instead of their seat. The wait for
+    the cookie ran a timer (a fragment's `run_every`) whose rerun arrived while the seat's page
+    was being drawn. Here every plan page takes 2.5 s to draw, so that timer fires mid-page."""
+    from playwright.sync_api import expect
+
+    from plan_builder.training import TrainingService
+
+    db = f"sqlite:///{tmp_path / 'slow.db'}"
+    store = Store.open(db)
+    info = TrainingService(store, Actor("koshi", Role.TRAINER)).create_session(
+        "混雑時の参加", "kanmin-2019-municipality"
+    )
+    store.engine.dispose()
+    path = os.pathsep.join([str(SLOW_PAGES), str(Path(__file__).resolve().parents[2])])
+    url = app_server(db, mode="shared", extra_env={"PYTHONPATH": path})
+    app = app_page(url, "training", width=1366, height=900, timeout_ms=90_000)
+    p = app.page
+    p.goto(f"{url}/?join={info.join_code}")
+    expect(p.get_by_label("参加コード（6桁）")).to_have_value(info.join_code, timeout=60_000)
+    app.idle()
+    p.get_by_label("表示名").fill("伊藤")
+    cdp = p.context.new_cdp_session(p)  # and a browser as starved as one of 30 on two cores
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 20})
+    p.get_by_role("button", name="参加する").click()
+    box = p.get_by_label(FIELD, exact=True)
+    expect(box).to_be_visible(timeout=60_000)
+    app.idle()
+    p.wait_for_timeout(3_000)  # a late timer's rerun would blank the page after it was drawn
+    app.idle()
+    expect(box).to_be_visible()
+    expect(p.get_by_role("heading", name="計画の入力")).to_be_visible()
+    app.shot("joined_on_busy_server")
