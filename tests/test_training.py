@@ -242,3 +242,31 @@ def test_a_closed_seat_refuses_every_writer_with_a_japanese_message(
     stored = store.get_plan(a.seat_plan_id)
     assert stored.version == 2 and stored.plan.answers["current.overview"] == "終了前の入力"
     assert PlanService(store, closed).get(a.seat_plan_id).version == 2  # still readable
+
+
+def test_author_names_show_a_participant_by_name_marked_as_participant(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
+    from plan_builder.auth.users import UserAdmin
+    from plan_builder.training import author_names
+
+    info = svc.create_session("説明会", guide.id)
+    _, a = join(store, info.join_code, "山田")
+    UserAdmin(store, Actor("admin", Role.ADMIN)).add(
+        "fujieda", role=Role.REVIEWER, password=None, scope="22", display_name="静岡県 審査担当"
+    )
+    UserAdmin(store, Actor("admin", Role.ADMIN)).add("noname", role=Role.REVIEWER, password=None, scope="22")
+    names = author_names(
+        store, [a.username, "fujieda", "noname", "local", "participant:999", "participant:x", ""]
+    )
+    assert names == {
+        a.username: "山田（研修参加者）",
+        "fujieda": "静岡県 審査担当",
+        "noname": "noname",
+        "local": "local",
+        "participant:999": "participant:999",  # a deleted session's participant
+        "participant:x": "participant:x",
+    }
+    _edit(store, a, "current.overview", "参加者が書いた文")
+    [latest, *_] = PlanService(store, TRAINER).revisions(a.seat_plan_id)
+    assert author_names(store, [latest.actor])[latest.actor] == "山田（研修参加者）"

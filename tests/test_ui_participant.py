@@ -80,3 +80,18 @@ def test_the_home_page_offers_a_participant_their_seat_only(store: Store, guide:
     assert [link.label for link in at.get("page_link")] == ["入力を続ける"]
     assert not at.get("file_uploader")  # no import
     assert not [b for b in at.button if b.label in ("作成して入力を始める", "複製", "開く")]
+
+
+def test_history_names_the_participant_not_their_internal_user_name(store: Store, guide: Guide) -> None:
+    from plan_builder.plan.answers import set_answer
+
+    info = TrainingService(store, TRAINER).create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "山田")
+    svc = PlanService(store, actor)
+    stored = svc.get(actor.seat_plan_id)
+    plan = set_answer(stored.plan, guide.question("current.overview"), "参加者が書いた文")
+    svc.save(actor.seat_plan_id, plan, expected_version=stored.version, name="参加者の版")
+    at = _as_participant(token, str(actor.seat_plan_id), "plan_builder/ui/pages/history.py")
+    authors = list(at.dataframe[0].value["保存した人"])
+    assert "山田（研修参加者）" in authors
+    assert not any(str(a).startswith("participant:") for a in authors)

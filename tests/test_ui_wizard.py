@@ -170,3 +170,18 @@ def test_stale_is_noticed_before_typing(store: Store, plan_id: int, guide: Guide
 def test_without_a_plan_the_page_points_home(store: Store) -> None:
     at = open_app(None, WIZARD)  # fails on any exception
     assert any("計画が開かれていません" in i.value for i in at.info)
+
+
+def test_chapter_titles_break_only_after_a_phrase() -> None:
+    from plan_builder.ui.pages.wizard import ZWSP, phrased
+
+    assert phrased("施策の基本的な方針").split(ZWSP) == ["施策の", "基本的な", "方針"]
+    assert phrased("セキュリティ及び個人情報の適正な取扱いの確保").split(ZWSP) == [
+        "セキュリティ及び",
+        "個人情報の",
+        "適正な",
+        "取扱いの",
+        "確保",
+    ]
+    assert phrased("位置付け") == "位置付け" and phrased("推進体制") == "推進体制"
+    assert phrased("はじめに（DX推進の意義）") == f"はじめに（DX推進の{ZWSP}意義）"

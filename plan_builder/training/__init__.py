@@ -10,6 +10,7 @@ from plan_builder import lazy
 
 _WHERE = {
     "register": "cli_commands",
+    "author_names": "authors",
     "Board": "board",
     "NotReached": "board",
     "SeatStatus": "board",

@@ -32,6 +32,7 @@ from plan_builder.plan import PlanPeriod, clean_text
 from plan_builder.samples import END_FY, START_FY, sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import PlanRecord, RevisionWrite, Store, StoredPlan, training_org_code, utcnow
+from plan_builder.training.authors import PARTICIPANT_PREFIX
 from plan_builder.training.tables import TrainingParticipantRecord, TrainingSeatRecord, TrainingSessionRecord
 from plan_builder.uploads import safe_filename
 
@@ -134,7 +135,7 @@ def participant_actor(store: Store, token: str | None) -> Actor | None:
         return None
     p, plan_id, status = row
     return Actor(
-        username=f"participant:{p.id}",
+        username=f"{PARTICIPANT_PREFIX}{p.id}",
         role=Role.PARTICIPANT,
         display_name=p.display_name,
         seat_plan_id=plan_id,
@@ -188,7 +189,7 @@ def join(store: Store, code: str, display_name: str) -> tuple[str, Actor]:
         pid = part.id
     audit.record(
         store.engine,
-        f"participant:{pid}",
+        f"{PARTICIPANT_PREFIX}{pid}",
         "training.join",
         f"training:{rec.id}",
         seat=number + 1,

@@ -31,6 +31,7 @@ from plan_builder.auth import (
 from plan_builder.errors import PlanBuilderError
 from plan_builder.plan import to_jst
 from plan_builder.store import Store
+from plan_builder.training import author_names
 from plan_builder.ui import join_page, login_cookie
 from plan_builder.ui.render import md_escape
 
@@ -451,11 +452,13 @@ def audit_page() -> None:
     except PlanBuilderError as exc:
         st.error(md_escape(str(exc)))
         return
+    names = author_names(_store(), [e.actor for e in entries])  # 「山田（研修参加者）」, not participant:4
     st.dataframe(
         [
             {
                 "日時（日本時間）": to_jst(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                "利用者": e.actor,
+                "利用者": e.actor,  # the name the filter above takes
+                "表示名": names.get(e.actor, e.actor),
                 "操作": e.action_label,
                 "対象": e.target,
                 "内容": ", ".join(f"{k}={v}" for k, v in e.detail.items()),

@@ -133,8 +133,8 @@ _SCRIPT = """<script>
 # A row of columns holding selects wraps rather than squeeze a select below 16 rem (a select's
 # value cannot wrap, so 「活動指標（アウトプット）」 was cut to 「活動指標」) or a text area below
 # 24 rem (at 1024 px the wizard's answers were 100 px wide); the skip link shows on focus.
-# The wizard's chapter list: titles break between phrases only (Chromium's auto-phrase, for
-# lang=ja), never inside a word; below about 1100 px it goes above the chapter, full width.
+# The wizard's chapter list: titles break between phrases only (at the zero-width spaces the
+# wizard puts there; Chromium's auto-phrase broke 「方／針」 at 1280 px), never inside a word; below about 1100 px it goes above the chapter, full width.
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 3rem;}
 [class*="st-key-guide_"] p, [class*="st-key-guide_"] li {font-size: 0.9rem; line-height: 1.6;}
@@ -151,7 +151,7 @@ section[data-testid="stSidebar"] {width: 240px !important; min-width: 240px !imp
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-pb_chapters) {flex-wrap: wrap;}
 [data-testid="stColumn"]:has(.st-key-pb_chapters) {min-width: 12.5rem;}
 [data-testid="stColumn"]:has(.st-key-pb_chapters) + [data-testid="stColumn"] {min-width: min(100%, 30rem);}
-.st-key-pb_chapters [data-testid="stMarkdownContainer"] p {word-break: auto-phrase; overflow-wrap: anywhere;}
+.st-key-pb_chapters [data-testid="stMarkdownContainer"] p {word-break: keep-all; overflow-wrap: anywhere;}
 .st-key-pb_chapters [data-testid="stRadioOption"] > div {align-items: flex-start;}
 </style>"""
 

@@ -76,3 +76,18 @@ def require_plan() -> OpenPlan | None:
 
         st.page_link(nav.page("home"), label="ホームへ", icon=":material/home:")
     return op
+
+
+def url_pick(session_key: str, param: str, options: list[str], default: str) -> str:
+    """The item a page edits (a KPI, a measure), also kept in the URL (?param=key) so a reload or
+    the page's address opened again reopens it; a key that names no option is ignored."""
+    ss = st.session_state
+    current = ss.get(session_key)
+    if current not in options:
+        current = st.query_params.get(param)
+    if current not in options:
+        current = default
+    ss[session_key] = current
+    if st.query_params.get(param) != current:
+        st.query_params[param] = current
+    return current

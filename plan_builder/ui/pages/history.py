@@ -7,6 +7,7 @@ import streamlit as st
 
 from plan_builder.errors import PlanBuilderError, StaleVersionError
 from plan_builder.plan import edit
+from plan_builder.training import author_names
 from plan_builder.ui import common, preview_text, state
 from plan_builder.ui.render import md_escape
 
@@ -34,13 +35,14 @@ def render() -> None:
     common.header(op, "変更履歴")
     svc = state.service()
     revs = svc.revisions(op.id)
+    names = author_names(svc.store, [r.actor for r in revs])  # 「山田（研修参加者）」, not participant:4
     st.dataframe(
         pd.DataFrame(
             [
                 {
                     "版": r.version,
                     "保存日時": state.saved_label(r.created_at),
-                    "保存した人": r.actor,
+                    "保存した人": names.get(r.actor, r.actor),
                     "内容": r.note,
                 }
                 for r in revs

@@ -13,6 +13,7 @@ from plan_builder.ui import charts, common, state
 from plan_builder.ui.render import md_escape
 
 SELECTED = "pb_kpi_selected"
+QP_KPI = "kpi"  # in the URL too, so a reload reopens the KPI being edited
 
 
 def _num(v: Any) -> str:
@@ -340,8 +341,7 @@ def render() -> None:
         st.caption("KPIはまだありません。施策の成果を測る指標を追加してください。")
         return
     names = {k.key: f"{k.key} {k.name}" for k in plan.kpis}
-    if st.session_state.get(SELECTED) not in names:
-        st.session_state[SELECTED] = plan.kpis[0].key
+    common.url_pick(SELECTED, QP_KPI, list(names), plan.kpis[0].key)
     st.selectbox("編集するKPI", list(names), format_func=names.get, key=SELECTED)
     with st.container(border=True):
         _editor(op, plan.kpi(st.session_state[SELECTED]))

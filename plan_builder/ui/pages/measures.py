@@ -18,6 +18,7 @@ ORIGIN_LABELS = {o.label: o for o in MeasureOrigin}
 # 工程 (the status only) right after the name, where it stays on screen
 COLUMNS = ["key", "name", "schedule", "origin", "national_ref", "department", "summary", "kpi_keys"]
 SCHEDULE_PICK = "pb_schedule_measure"  # the measure whose 工程 the schedule editor shows
+QP_MEASURE = "measure"  # in the URL too, so a reload reopens the measure whose 工程 is edited
 
 
 def open_schedule(measure_key: str) -> None:
@@ -256,8 +257,8 @@ def _schedule_editor(op, years: list[int]) -> None:
         # no 工程 status in the labels: changed labels make a new widget, which forgets the pick
         names = {m.key: f"{m.key} {m.name}" for m in plan.measures}
         ss = st.session_state
-        if ss.get(SCHEDULE_PICK) not in names:
-            ss[SCHEDULE_PICK] = next((m.key for m in plan.measures if not m.schedule), plan.measures[0].key)
+        first_open = next((m.key for m in plan.measures if not m.schedule), plan.measures[0].key)
+        common.url_pick(SCHEDULE_PICK, QP_MEASURE, list(names), first_open)
         st.selectbox("工程を入力する施策", list(names), format_func=names.get, key=SCHEDULE_PICK)
         key = ss[SCHEDULE_PICK]
         st.caption(f"入力済み：{_schedule_label(plan, key, years)}")

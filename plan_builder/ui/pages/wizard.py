@@ -18,6 +18,23 @@ FOCUS = "pb_focus"
 RADIO = "pb_chapter_radio"
 CHAPTERS = "pb_chapters"  # the chapter selector's container (its CSS class is st-key-pb_chapters)
 QP_CHAPTER = "chapter"  # in the URL too, so a reload reopens the chapter the user was in
+ZWSP = "\u200b"
+
+
+def _is_kana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def phrased(title: str) -> str:
+    """The title with a zero-width space after each phrase (a hiragana particle or ending before
+    a kanji or katakana word: 「施策の／基本的な／方針」). chrome_ja's CSS lets the chapter list break
+    lines only there and at spaces; Chromium's own auto-phrase broke 「方／針」 at 1280 px."""
+    out = []
+    for ch, nxt in zip(title, title[1:] + " ", strict=True):
+        out.append(ch)
+        if _is_kana(ch) and not _is_kana(nxt) and not nxt.isspace() and nxt.isalnum():
+            out.append(ZWSP)
+    return "".join(out)
 
 
 def _goto(chapter_key: str) -> None:
@@ -109,9 +126,9 @@ def render() -> None:
         for ch in guide.chapters:
             done = rep.chapter_completeness(ch.key)
             mark = "✓" if done >= 1 else ("◐" if done > 0 else "○")
-            # a zero-width space lets the share go to the next line as a whole (chrome_ja's CSS
-            # breaks the title only between phrases: 「現状及び／課題」, never 「現状及／び課題」)
-            labels[ch.key] = f"{mark} 第{ch.number}章 {ch.title}\u200b（{progress.pct(done)}）"
+            # zero-width spaces let the title break between phrases only (「現状及び／課題」, never
+            # 「現状及／び課題」: chrome_ja's CSS keeps the rest together) and the share go as a whole
+            labels[ch.key] = f"{mark} 第{ch.number}章 {phrased(ch.title)}{ZWSP}（{progress.pct(done)}）"
             if counts.get(ch.key):
                 labels[ch.key] += f"　:orange-badge[指摘{counts[ch.key]}件]"
         st.session_state[RADIO] = current
