@@ -180,7 +180,7 @@ async def participant(
         await b.rerun()
         # As a person would press 参加する again when nothing happened. After joining, the app holds
         # 「サインインしています…」 until the browser confirms the cookie; this client has no browser,
-        # so it reruns once a second (as the hold's timer does) until the fallback lets it in.
+        # so it reruns once a second (as a person pressing 続ける would) until the fallback lets it in.
         for attempt in range(5 + int(HOLD_SECONDS) * 2):
             if any(e[0] == "text_area" for e in b.elements):
                 break
