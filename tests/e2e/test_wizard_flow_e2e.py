@@ -140,8 +140,8 @@ def test_examples_undo_navigation_highlight_and_schedule(
         cell = page.locator("textarea.gdg-input")
         for _ in range(6):  # the saved table is redrawn under a new key; a double click that
             bb = None  # lands while it is laid out again is lost: a person clicks again
-            while bb is None:
-                expect(grid).to_be_visible(timeout=WAIT)
+            while bb is None:  # while it is redrawn the old table can still be shown beside it
+                expect(grid).to_have_count(1, timeout=WAIT)
                 bb = grid.bounding_box()
             page.mouse.dblclick(bb["x"] + bb["width"] * 0.6, bb["y"] + 35 * (row + 1) + 17)
             try:
