@@ -12,6 +12,7 @@ from ui_support import by_label, open_app
 
 from plan_builder.auth.actor import Actor
 from plan_builder.guide import Guide
+from plan_builder.plan import format_fiscal_year
 from plan_builder.review.workflow import ReviewService
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
@@ -162,13 +163,47 @@ def test_kpi_baseline_date_is_typed_in_either_calendar(store: Store, guide: Guid
     date; unreadable text gets a Japanese message naming the field, and the saved date stays."""
     from datetime import date
 
-    pid = PlanService(store, Actor.local()).create(sample_plan(guide, n_measures=1, n_kpis=1)).id
+    plan = sample_plan(guide, n_measures=1, n_kpis=1)
+    kpi = plan.kpis[0]
+    kpi = kpi.model_copy(update={"baseline": kpi.baseline.model_copy(update={"as_of": None})})
+    pid = PlanService(store, Actor.local()).create(plan.model_copy(update={"kpis": [kpi]})).id
     at = open_app(pid, PAGES.format("kpis"))
+    lines = [c.value for c in at.caption]
+    # the 和暦 line is there before any date (the walk-through: once it appeared, it moved the
+    # target table down under the user's click)
+    assert "和暦：基準日を入力すると表示します" in lines
     field = by_label(at.text_input, "現状値の基準日")
     field.input("令和6年3月31日").run()
     assert store.get_plan(pid).plan.kpis[0].baseline.as_of == date(2024, 3, 31)
+    assert len(at.caption) == len(lines) and "令和6年3月31日" in [c.value for c in at.caption]
     by_label(at.text_input, "現状値の基準日").input("3月末").run()
     assert not at.exception
     assert any("現状値の基準日" in e.value and "2024/03/31" in e.value for e in at.error)
     assert store.get_plan(pid).plan.kpis[0].baseline.as_of == date(2024, 3, 31)
     assert by_label(at.text_input, "現状値の基準日").value == "3月末"  # the typed text stays
+
+
+def test_kpi_targets_and_actuals_are_plain_fields_per_year(store: Store, guide: Guide) -> None:
+    """Issue 9, sequence 2: each year's 目標値 and 実績値 is its own field (the canvas table dropped
+    the first keys typed after a click). Each saves alone; a bad value gets a message naming the
+    year and column, and keeps the typed text; other years are untouched."""
+    plan = sample_plan(guide, n_measures=1, n_kpis=1)
+    pid = PlanService(store, Actor.local()).create(plan).id
+    before = plan.kpis[0]
+    first, second = sorted(plan.period.years)[:2]
+    label = f"{format_fiscal_year(first)}の目標値"
+    at = open_app(pid, PAGES.format("kpis"))
+    by_label(at.text_input, label).input("4321").run()
+    by_label(at.text_input, f"{format_fiscal_year(second)}の実績値").input("12.5").run()
+    stored = store.get_plan(pid).plan.kpis[0]
+    assert stored.targets[first] == 4321 and stored.actuals[second] == 12.5
+    assert {fy: v for fy, v in stored.targets.items() if fy != first} == {
+        fy: v for fy, v in before.targets.items() if fy != first
+    }
+    by_label(at.text_input, label).input("たくさん").run()
+    assert not at.exception
+    assert any(e.value.startswith(f"{label}：") for e in at.error)
+    assert by_label(at.text_input, label).value == "たくさん"  # the typed text stays
+    assert store.get_plan(pid).plan.kpis[0].targets[first] == 4321
+    by_label(at.text_input, label).input("").run()  # emptied: the year has no target any more
+    assert first not in store.get_plan(pid).plan.kpis[0].targets

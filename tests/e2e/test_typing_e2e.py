@@ -18,6 +18,7 @@ import pytest
 
 from plan_builder.auth.actor import Actor
 from plan_builder.guide import get_guide
+from plan_builder.plan import format_fiscal_year
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
@@ -175,52 +176,31 @@ def test_kpi_method_then_sidebar_link_keeps_every_field(
     assert (after.unit, after.baseline, after.source) == (before.unit, before.baseline, before.source)
 
 
-def _select_first_target(page: Any, grid: Any) -> None:
-    """Click the first year's 目標値 cell as a person does: move there, click, and look that the
-    cell is selected before typing (a click that only closed the date field's calendar is
-    repeated, as a person would). Waits on the grid's own selection state, never a fixed time."""
-    from playwright.sync_api import expect
-
-    box = grid.bounding_box()
-    assert box is not None
-    cell = (box["x"] + box["width"] * 0.5, box["y"] + 35 + 17)
-    selected = grid.locator('td[aria-selected="true"]')
-    page.mouse.move(*cell, steps=8)
-    focused = "el => el.contains(document.activeElement)"  # keys go to the grid, not the date
-    for _ in range(3):
-        page.mouse.click(*cell)
-        try:
-            expect(selected).to_have_count(1, timeout=5_000)
-            page.wait_for_function(f"() => ({focused})(document.querySelector('[data-testid=stDataFrame]'))")
-            return
-        except AssertionError:
-            continue
-    expect(selected).to_have_count(1)
-
-
 def _date_then_target(app_page: Callable[..., Any], planned: tuple[str, str, int], name: str) -> None:
     """Type the baseline date, click straight into the first year's 目標値, type, Enter; then both
     must be stored (polled until they are, or 60 s), the other years untouched."""
-    from playwright.sync_api import expect
 
     url, db, plan_id = planned
     before = _stored(db, plan_id).plan.kpis[0]
     app = app_page(url, name, settle_ms=80)
     page, idle, shot = app.page, app.idle, app.shot
     _open_kpis(page, url, plan_id, idle)
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
+    first_year = min(before.targets)
+    target = page.get_by_label(f"{format_fiscal_year(first_year)}の目標値", exact=True)
+    target.scroll_into_view_if_needed()
     day = page.get_by_label("現状値の基準日", exact=True)
     day.click()
     day.press("Control+a")
     page.keyboard.type("2024/03/31", delay=40)
-    _select_first_target(page, grid)  # straight from the field (no calendar lies over the table)
-    page.keyboard.type("4321", delay=120)
-    # what the browser's cell editor holds before Enter: keys a starved browser dropped are not
-    # the app's loss, and are told apart from it here
-    expect(page.locator("textarea.gdg-input")).to_have_value("4321", timeout=10_000)
+    # straight from the field to the target, as a person does: move there, click, type at once
+    # (the canvas table this replaced dropped the first keys: 500 was stored as 0)
+    box = target.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.press("Control+a")  # the year has a target already: replace it
+    page.keyboard.type("4321", delay=60)
     page.keyboard.press("Enter")
-    first_year = min(before.targets)
 
     def both_stored() -> bool:
         kpi = _stored(db, plan_id).plan.kpis[0]

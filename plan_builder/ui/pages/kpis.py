@@ -65,41 +65,13 @@ def _on_field(kpi_key: str, field: str, wk: str) -> None:
     _save(kpi_key, field, raw, **{field: value})
 
 
-def _series_shown_key(kpi_key: str) -> str:
-    return f"pb_series_shown:{st.session_state.get(state.K_ID)}:{kpi_key}"
+SERIES_LABELS = {"targets": "目標値", "actuals": "実績値"}
 
 
-def _series_key(plan: Plan, kpi: Kpi, years: list[int]) -> str:
-    """The table's widget key: kept while the saved series is what the table shows (its own edits
-    included), so a save of another field never redraws the table under the user's typing."""
-    ss = st.session_state
-    shown = (years, dict(kpi.targets), dict(kpi.actuals))
-    gen_key = _series_shown_key(kpi.key)
-    gen, before = ss.get(gen_key, (0, None))
-    if before != shown:
-        gen, before = gen + 1, shown
-    ss[gen_key] = (gen, before)
-    return state.wkey(f"kpi_series:{kpi.key}:{gen}")
-
-
-def _on_series(kpi_key: str, wk: str, years: list[int]) -> None:
-    if not state.on_screen(wk):
-        return
-    gen_key = _series_shown_key(kpi_key)
-    gen, shown = st.session_state.get(gen_key, (0, None))
-    if shown is None:
-        return
-    _, targets, actuals = shown
-    new_t, new_a = dict(targets), dict(actuals)
-    for idx, changes in (st.session_state.get(wk) or {}).get("edited_rows", {}).items():
-        fy = years[int(idx)]
-        if "target" in changes:
-            new_t[fy] = changes["target"]
-        if "actual" in changes:
-            new_a[fy] = changes["actual"]
-    changed_t = {fy: v for fy, v in new_t.items() if targets.get(fy) != v}
-    changed_a = {fy: v for fy, v in new_a.items() if actuals.get(fy) != v}
-    if not changed_t and not changed_a:
+def _on_year(kpi_key: str, series: str, fy: int, wk: str) -> None:
+    """One fiscal year's 目標値 or 実績値, saved on its own against the plan as it is at save time."""
+    value = state.edited(wk)
+    if value is state.NO_EDIT:
         return
     op = state.current()
     if op is None:
@@ -107,20 +79,44 @@ def _on_series(kpi_key: str, wk: str, years: list[int]) -> None:
 
     def change(plan: Plan) -> Plan:
         kpi = plan.kpi(kpi_key)
-        return edit.update_kpi(
-            plan, kpi_key, targets={**kpi.targets, **changed_t}, actuals={**kpi.actuals, **changed_a}
-        )
+        return edit.update_kpi(plan, kpi_key, **{series: {**getattr(kpi, series), fy: value}})
 
-    name = f"kpi:{kpi_key}:series"
+    label = f"{format_fiscal_year(fy)}の{SERIES_LABELS[series]}"
+    name = f"kpi:{kpi_key}:{series}:{fy}"
     try:
         change(op.plan)
     except edit.EditError as exc:
-        state.set_error(name, str(exc))
+        state.set_error(name, f"{label}：{exc}")
+        state.keep_unsaved(name, value, None)
         return
     state.set_error(name, None)
-    if state.save_field(name, None, change, f"KPI {kpi_key} の目標値・実績値を変更"):
-        kpi = st.session_state[state.K_PLAN].kpi(kpi_key)
-        st.session_state[gen_key] = (gen, (years, dict(kpi.targets), dict(kpi.actuals)))
+    state.save_field(name, value, change, f"KPI {kpi_key} の{label}を変更")
+
+
+def _year_rows(kpi: Kpi, years: list[int]) -> None:
+    """年度・目標値・実績値 as plain fields, one row per fiscal year. Not a table editor: Streamlit's
+    canvas table dropped the first keys typed right after a click (walk-through and
+    scripts/repro_kpi_target_after_click.py: 500 stored as 0, 502 as 2), a browser's own text
+    field keeps every key."""
+    widths = [2, 3, 3]
+    head = st.columns(widths)
+    for col, text in zip(head, ("年度", *SERIES_LABELS.values()), strict=True):
+        col.markdown(f"**{text}**")
+    for fy in years:
+        cols = st.columns(widths, vertical_alignment="center")
+        cols[0].markdown(format_fiscal_year(fy))
+        for col, series in zip(cols[1:], SERIES_LABELS, strict=True):
+            name = f"kpi:{kpi.key}:{series}:{fy}"
+            wk = state.bind(name, _num(getattr(kpi, series).get(fy)))
+            state.on_edit(wk, _on_year, kpi.key, series, fy, wk)
+            col.text_input(
+                f"{format_fiscal_year(fy)}の{SERIES_LABELS[series]}",
+                key=wk,
+                max_chars=30,
+                label_visibility="collapsed",
+            )
+        for series in SERIES_LABELS:
+            _err(f"kpi:{kpi.key}:{series}:{fy}")
 
 
 def _on_add() -> None:
@@ -264,8 +260,9 @@ def _top_fields(op, kpi: Kpi) -> None:
         placeholder="例：2024/03/31、令和6年3月31日",
         help="西暦（2024/03/31）でも和暦（令和6年3月31日、R6.3.31）でも入力できます。",
     )
-    if kpi.baseline.as_of:
-        g.caption(format_date(kpi.baseline.as_of))
+    # always one line here: a 和暦 line that appeared only once the first date was saved moved the
+    # target table down under the user's click and typing (walk-through: the target lost 6 of 7)
+    g.caption(format_date(kpi.baseline.as_of) if kpi.baseline.as_of else "和暦：基準日を入力すると表示します")
     _err(f"kpi:{k}:baseline_value")
     _err(f"kpi:{k}:baseline_as_of")
 
@@ -278,30 +275,9 @@ def _editor(op, kpi: Kpi) -> None:
         w = _bind(kpi, ("source", "method"))
         years = _years(op.plan, kpi)
         if years:
-            frame = pd.DataFrame(
-                {
-                    "year": [format_fiscal_year(fy) for fy in years],
-                    "target": [_num(kpi.targets.get(fy)) for fy in years],
-                    "actual": [_num(kpi.actuals.get(fy)) for fy in years],
-                }
-            )
-            wk = _series_key(op.plan, kpi, years)
-            state.mark_drawn(wk)
-            state.on_edit(wk, _on_series, k, wk, years)
-            st.data_editor(
-                frame,
-                key=wk,
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "year": st.column_config.TextColumn("年度", disabled=True),
-                    "target": st.column_config.TextColumn("目標値"),
-                    "actual": st.column_config.TextColumn("実績値"),
-                },
-            )
+            _year_rows(kpi, years)
         else:
             st.info("第3章で計画期間を入力すると、年度ごとの目標値を入力できます。")
-        _err(f"kpi:{k}:series")
         st.text_input(
             "データの出典",
             key=w["source"],
