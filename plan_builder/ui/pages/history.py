@@ -35,7 +35,9 @@ def render() -> None:
     common.header(op, "変更履歴")
     svc = state.service()
     revs = svc.revisions(op.id)
-    names = author_names(svc.store, [r.actor for r in revs])  # 「山田（研修参加者）」, not participant:4
+    names = author_names(
+        svc.store, [r.actor for r in revs], plan_id=op.id
+    )  # 「山田（研修参加者）」, not participant:4
     st.dataframe(
         pd.DataFrame(
             [
