@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from ui_support import APP, texts
+from ui_support import APP, by_label, texts
 
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import Guide
@@ -95,3 +95,29 @@ def test_history_names_the_participant_not_their_internal_user_name(store: Store
     authors = list(at.dataframe[0].value["保存した人"])
     assert "山田（研修参加者）" in authors
     assert not any(str(a).startswith("participant:") for a in authors)
+
+
+def _typed_then_closed(store: Store, guide: Guide, page: str, label: str, typed: str) -> tuple[AppTest, int]:
+    """A participant types into `label` on `page`; the trainer closes the session before the field
+    is left; the next run (the field's blur) tries to save it."""
+    trainer = TrainingService(store, TRAINER)
+    info = trainer.create_session("回", guide.id)
+    token, actor = join(store, info.join_code, "山田")
+    at = _as_participant(token, str(actor.seat_plan_id), page)
+    by_label(at.text_area, label).input(typed)  # typed, not yet sent
+    trainer.close(info.id)
+    at.run()
+    assert not at.exception, at.exception
+    return at, actor.seat_plan_id
+
+
+def test_text_typed_when_the_session_closes_stays_on_the_page_unsaved(store: Store, guide: Guide) -> None:
+    """Issue 9: the save is refused (the seat became read-only), and the typed text must still be
+    on the page, with a note that it was not saved, to copy."""
+    typed = "駅前の商店街では空き店舗が増えている。"
+    at, seat = _typed_then_closed(store, guide, WIZARD, "地域の現状（必須）", typed)
+    assert store.get_plan(seat).version == 1  # nothing saved
+    assert by_label(at.text_area, "地域の現状（必須）").disabled
+    kept = [e for e in at.code if e.value == typed]
+    assert kept, texts(at)
+    assert "保存されなかった入力" in texts(at) and "コピー" in texts(at)
