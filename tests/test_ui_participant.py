@@ -21,6 +21,7 @@ from plan_builder.store import Store
 from plan_builder.training import TrainingService, join
 
 WIZARD = "plan_builder/ui/pages/wizard.py"
+KPIS = "plan_builder/ui/pages/kpis.py"
 TRAINER = Actor("koshi", Role.TRAINER)
 
 
@@ -97,14 +98,16 @@ def test_history_names_the_participant_not_their_internal_user_name(store: Store
     assert not any(str(a).startswith("participant:") for a in authors)
 
 
-def _typed_then_closed(store: Store, guide: Guide, page: str, label: str, typed: str) -> tuple[AppTest, int]:
+def _typed_then_closed(
+    store: Store, guide: Guide, page: str, label: str, typed: str, *, start: str = "blank"
+) -> tuple[AppTest, int]:
     """A participant types into `label` on `page`; the trainer closes the session before the field
     is left; the next run (the field's blur) tries to save it."""
     trainer = TrainingService(store, TRAINER)
-    info = trainer.create_session("回", guide.id)
+    info = trainer.create_session("回", guide.id, start=start)  # type: ignore[arg-type]
     token, actor = join(store, info.join_code, "山田")
     at = _as_participant(token, str(actor.seat_plan_id), page)
-    by_label(at.text_area, label).input(typed)  # typed, not yet sent
+    by_label([*at.text_area, *at.text_input], label).input(typed)  # typed, not yet sent
     trainer.close(info.id)
     at.run()
     assert not at.exception, at.exception
@@ -121,3 +124,29 @@ def test_text_typed_when_the_session_closes_stays_on_the_page_unsaved(store: Sto
     kept = [e for e in at.code if e.value == typed]
     assert kept, texts(at)
     assert "保存されなかった入力" in texts(at) and "コピー" in texts(at)
+
+
+def test_text_typed_on_the_kpi_page_when_the_session_closes_is_shown_there_unsaved(
+    store: Store, guide: Guide
+) -> None:
+    """The KPI page is not offered once the session closed: its address says so in Japanese, and
+    the text whose save was refused is shown there to copy."""
+    at, seat = _typed_then_closed(store, guide, KPIS, "測定方法", "窓口で毎月数える", start="sample")
+    assert store.get_plan(seat).version == 1  # nothing saved
+    assert "この研修は終了したため、この画面は使えません。" in texts(at)
+    assert [e.value for e in at.code] == ["窓口で毎月数える"]
+    assert "KPI K01：保存されなかった入力" in texts(at)
+
+
+def test_a_closed_seats_participant_opening_another_page_is_told_in_japanese(
+    store: Store, guide: Guide
+) -> None:
+    trainer = TrainingService(store, TRAINER)
+    info = trainer.create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "山田")
+    trainer.close(info.id)
+    for page in (KPIS, "plan_builder/ui/pages/measures.py", "plan_builder/ui/pages/check.py"):
+        at = _as_participant(token, str(actor.seat_plan_id), page)
+        assert "この研修は終了したため、この画面は使えません。" in texts(at)
+        assert [link.label for link in at.get("page_link")] == ["計画の入力"]
+        assert not at.text_input and not at.text_area  # nothing of the page itself
