@@ -199,6 +199,16 @@ def test_closed_session_seat_is_read_only_everywhere_with_one_notice(
         if i == 0:
             app.shot("closed_chapter_1")
     expect(p.get_by_text("この研修は終了しました")).to_have_count(1)
+    # a page no longer offered, opened by its address: said in Japanese, with the way back
+    seat = re.search(r"plan=(\d+)", p.url)
+    assert seat, p.url
+    p.goto(f"{url}/kpis?plan={seat[1]}")
+    expect(p.get_by_text("この研修は終了したため、この画面は使えません。")).to_be_visible(timeout=60_000)
+    app.idle()
+    expect(p.get_by_text("Page not found")).to_have_count(0)
+    app.shot("closed_kpis_address")
+    p.get_by_role("main").get_by_role("link", name="計画の入力").click()
+    expect(p.get_by_label(FIELD, exact=True)).to_be_disabled(timeout=60_000)
     assert _seat_versions(db) == before
     store.engine.dispose()
 
