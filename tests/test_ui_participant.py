@@ -150,3 +150,26 @@ def test_a_closed_seats_participant_opening_another_page_is_told_in_japanese(
         assert "この研修は終了したため、この画面は使えません。" in texts(at)
         assert [link.label for link in at.get("page_link")] == ["計画の入力"]
         assert not at.text_input and not at.text_area  # nothing of the page itself
+
+
+def test_a_measure_cell_typed_when_the_session_closes_is_shown_unsaved(store: Store, guide: Guide) -> None:
+    """The measures table saves through `state.commit`, not `save_field`: its refused edit must
+    be kept and shown too (the page is replaced by the closed page, which shows it to copy)."""
+    trainer = TrainingService(store, TRAINER)
+    info = trainer.create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "山田")
+    at = _as_participant(token, str(actor.seat_plan_id), "plan_builder/ui/pages/measures.py")
+    table = at.data_editor[0]
+    typed = "庁内の申請を電子化する"
+    at.session_state[table.key] = {
+        "edited_rows": {0: {"summary": typed}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    trainer.close(info.id)
+    at.run()
+    assert not at.exception, at.exception
+    assert store.get_plan(actor.seat_plan_id).version == 1  # nothing saved
+    assert "この研修は終了したため、この画面は使えません。" in texts(at)
+    assert [e.value for e in at.code] == [typed]
+    assert "個別施策：保存されなかった入力" in texts(at)

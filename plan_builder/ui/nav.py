@@ -73,10 +73,12 @@ def _closed_page() -> None:
 
 
 def _field_label(name: str) -> str:
-    """A kept field's name as the user knows it: 「KPI K01」 for `kpi:K01:unit`, the question's label."""
+    """A kept field's name as the user knows it: 「KPI K01」 for `kpi:K01:unit`, 「個別施策」 for a
+    measures table, else the question's label."""
     parts = name.split(":")
-    if parts[0] == "kpi" and len(parts) > 1:
-        return f"KPI {parts[1]}"
+    tables = {"kpi": "KPI {}", "measures": "個別施策", "schedule": "工程表 {}"}
+    if parts[0] in tables and len(parts) > 1:
+        return tables[parts[0]].format(parts[1])
     op = state.current()
     try:
         return op.guide.question(name).label if op is not None else name
