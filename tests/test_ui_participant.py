@@ -95,7 +95,8 @@ def test_history_names_the_participant_not_their_internal_user_name(store: Store
     at = _as_participant(token, str(actor.seat_plan_id), "plan_builder/ui/pages/history.py")
     authors = list(at.dataframe[0].value["保存した人"])
     assert "山田（研修参加者）" in authors
-    assert not any(str(a).startswith("participant:") for a in authors)
+    assert not any(str(a).startswith(("participant:", "join:")) for a in authors)
+    assert authors[-1] == "山田（研修参加者）"  # the first version, written while joining
 
 
 def _typed_then_closed(

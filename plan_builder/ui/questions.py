@@ -348,7 +348,7 @@ def show_value(value: Any) -> str:
         return "（空欄）"
     if isinstance(value, dict) and {"start_fy", "end_fy"} <= set(value):
         return f"{format_fiscal_year(value['start_fy'])}〜{format_fiscal_year(value['end_fy'])}"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):  # a tuple: the period's two years, kept unsaved
         return "、".join(str(v) for v in value)
     return str(value)
 
