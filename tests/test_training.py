@@ -270,3 +270,23 @@ def test_author_names_show_a_participant_by_name_marked_as_participant(
     _edit(store, a, "current.overview", "参加者が書いた文")
     [latest, *_] = PlanService(store, TRAINER).revisions(a.seat_plan_id)
     assert author_names(store, [latest.actor])[latest.actor] == "山田（研修参加者）"
+
+
+def test_a_seats_first_version_names_the_participant_who_joined(
+    svc: TrainingService, store: Store, guide: Guide
+) -> None:
+    """The seat's first revision is written while joining (before the participant row exists);
+    変更履歴 must still show the participant, not 「join:<id>」, and each seat its own person."""
+    from plan_builder.training import author_names
+
+    info = svc.create_session("説明会", guide.id)
+    _, a = join(store, info.join_code, "山田")
+    _, b = join(store, info.join_code, "佐藤")
+    for actor, name in ((a, "山田"), (b, "佐藤")):
+        [first] = PlanService(store, TRAINER).revisions(actor.seat_plan_id)
+        assert first.actor.startswith("join:")
+        shown = author_names(store, [first.actor], plan_id=actor.seat_plan_id)
+        assert shown == {first.actor: f"{name}（研修参加者）"}
+    # another session's id: not a participant of that seat; no plan given: a participant, unnamed
+    assert author_names(store, ["join:999"], plan_id=a.seat_plan_id) == {"join:999": "join:999"}
+    assert author_names(store, [first.actor])[first.actor] == "研修参加者"

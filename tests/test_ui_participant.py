@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from ui_support import APP, texts
+from ui_support import APP, by_label, texts
 
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import Guide
@@ -21,6 +21,7 @@ from plan_builder.store import Store
 from plan_builder.training import TrainingService, join
 
 WIZARD = "plan_builder/ui/pages/wizard.py"
+KPIS = "plan_builder/ui/pages/kpis.py"
 TRAINER = Actor("koshi", Role.TRAINER)
 
 
@@ -94,4 +95,82 @@ def test_history_names_the_participant_not_their_internal_user_name(store: Store
     at = _as_participant(token, str(actor.seat_plan_id), "plan_builder/ui/pages/history.py")
     authors = list(at.dataframe[0].value["保存した人"])
     assert "山田（研修参加者）" in authors
-    assert not any(str(a).startswith("participant:") for a in authors)
+    assert not any(str(a).startswith(("participant:", "join:")) for a in authors)
+    assert authors[-1] == "山田（研修参加者）"  # the first version, written while joining
+
+
+def _typed_then_closed(
+    store: Store, guide: Guide, page: str, label: str, typed: str, *, start: str = "blank"
+) -> tuple[AppTest, int]:
+    """A participant types into `label` on `page`; the trainer closes the session before the field
+    is left; the next run (the field's blur) tries to save it."""
+    trainer = TrainingService(store, TRAINER)
+    info = trainer.create_session("回", guide.id, start=start)  # type: ignore[arg-type]
+    token, actor = join(store, info.join_code, "山田")
+    at = _as_participant(token, str(actor.seat_plan_id), page)
+    by_label([*at.text_area, *at.text_input], label).input(typed)  # typed, not yet sent
+    trainer.close(info.id)
+    at.run()
+    assert not at.exception, at.exception
+    return at, actor.seat_plan_id
+
+
+def test_text_typed_when_the_session_closes_stays_on_the_page_unsaved(store: Store, guide: Guide) -> None:
+    """Issue 9: the save is refused (the seat became read-only), and the typed text must still be
+    on the page, with a note that it was not saved, to copy."""
+    typed = "駅前の商店街では空き店舗が増えている。"
+    at, seat = _typed_then_closed(store, guide, WIZARD, "地域の現状（必須）", typed)
+    assert store.get_plan(seat).version == 1  # nothing saved
+    assert by_label(at.text_area, "地域の現状（必須）").disabled
+    kept = [e for e in at.code if e.value == typed]
+    assert kept, texts(at)
+    assert "保存されなかった入力" in texts(at) and "コピー" in texts(at)
+
+
+def test_text_typed_on_the_kpi_page_when_the_session_closes_is_shown_there_unsaved(
+    store: Store, guide: Guide
+) -> None:
+    """The KPI page is not offered once the session closed: its address says so in Japanese, and
+    the text whose save was refused is shown there to copy."""
+    at, seat = _typed_then_closed(store, guide, KPIS, "測定方法", "窓口で毎月数える", start="sample")
+    assert store.get_plan(seat).version == 1  # nothing saved
+    assert "この研修は終了したため、この画面は使えません。" in texts(at)
+    assert [e.value for e in at.code] == ["窓口で毎月数える"]
+    assert "KPI K01：保存されなかった入力" in texts(at)
+
+
+def test_a_closed_seats_participant_opening_another_page_is_told_in_japanese(
+    store: Store, guide: Guide
+) -> None:
+    trainer = TrainingService(store, TRAINER)
+    info = trainer.create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "山田")
+    trainer.close(info.id)
+    for page in (KPIS, "plan_builder/ui/pages/measures.py", "plan_builder/ui/pages/check.py"):
+        at = _as_participant(token, str(actor.seat_plan_id), page)
+        assert "この研修は終了したため、この画面は使えません。" in texts(at)
+        assert [link.label for link in at.get("page_link")] == ["計画の入力"]
+        assert not at.text_input and not at.text_area  # nothing of the page itself
+
+
+def test_a_measure_cell_typed_when_the_session_closes_is_shown_unsaved(store: Store, guide: Guide) -> None:
+    """The measures table saves through `state.commit`, not `save_field`: its refused edit must
+    be kept and shown too (the page is replaced by the closed page, which shows it to copy)."""
+    trainer = TrainingService(store, TRAINER)
+    info = trainer.create_session("回", guide.id, start="sample")
+    token, actor = join(store, info.join_code, "山田")
+    at = _as_participant(token, str(actor.seat_plan_id), "plan_builder/ui/pages/measures.py")
+    table = at.data_editor[0]
+    typed = "庁内の申請を電子化する"
+    at.session_state[table.key] = {
+        "edited_rows": {0: {"summary": typed}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    trainer.close(info.id)
+    at.run()
+    assert not at.exception, at.exception
+    assert store.get_plan(actor.seat_plan_id).version == 1  # nothing saved
+    assert "この研修は終了したため、この画面は使えません。" in texts(at)
+    assert [e.value for e in at.code] == [typed]
+    assert "個別施策：保存されなかった入力" in texts(at)

@@ -32,7 +32,7 @@ from plan_builder.plan import PlanPeriod, clean_text
 from plan_builder.samples import END_FY, START_FY, sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import PlanRecord, RevisionWrite, Store, StoredPlan, training_org_code, utcnow
-from plan_builder.training.authors import PARTICIPANT_PREFIX
+from plan_builder.training.authors import JOIN_PREFIX, PARTICIPANT_PREFIX
 from plan_builder.training.tables import TrainingParticipantRecord, TrainingSeatRecord, TrainingSessionRecord
 from plan_builder.uploads import safe_filename
 
@@ -170,7 +170,7 @@ def join(store: Store, code: str, display_name: str) -> tuple[str, Actor]:
     if len(taken) >= MAX_SEATS:
         raise TrainingInputError(f"この研修の席は{MAX_SEATS}席までです。講師に連絡してください")
     token = secrets.token_urlsafe(24)
-    joining = Actor(username=f"join:{rec.id}", role=Role.PARTICIPANT, display_name=name)
+    joining = Actor(username=f"{JOIN_PREFIX}{rec.id}", role=Role.PARTICIPANT, display_name=name)
     stored = PlanService(store, joining).create(
         _seat_plan(store, rec.guide_id, rec.start, f"【研修】{name}さんの練習用計画")
     )

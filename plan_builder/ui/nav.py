@@ -57,6 +57,43 @@ def planner_pages() -> list[st.Page]:
 # A participant of a closed session only reads their seat: the pages that show the plan (home stays
 # the default page, so the addresses of the others do not change when the session closes).
 READ_ONLY_SECTIONS: dict[str, list[str]] = {"計画": ["home", "wizard", "preview", "export"]}
+CLOSED_PAGE_MESSAGE = "この研修は終了したため、この画面は使えません。"
+
+
+def _closed_page() -> None:
+    """Another planner page's address opened by a closed session's participant (a bookmark, or the
+    page they were typing on when the session closed): said in Japanese with the way back, instead
+    of Streamlit's English 「Page not found」, and any text typed there whose save was refused."""
+    from plan_builder.ui import questions
+
+    st.warning(CLOSED_PAGE_MESSAGE, icon=":material/lock:")
+    st.page_link(page("wizard"), label=PLANNER_PAGES["wizard"][0], icon=":material/arrow_forward:")
+    for name in list(st.session_state.get(state.K_UNSAVED, {})):
+        questions.refused_box(name, _field_label(name))
+
+
+def _field_label(name: str) -> str:
+    """A kept field's name as the user knows it: 「KPI K01」 for `kpi:K01:unit`, 「個別施策」 for a
+    measures table, else the question's label."""
+    parts = name.split(":")
+    tables = {"kpi": "KPI {}", "measures": "個別施策", "schedule": "工程表 {}"}
+    if parts[0] in tables and len(parts) > 1:
+        return tables[parts[0]].format(parts[1])
+    op = state.current()
+    try:
+        return op.guide.question(name).label if op is not None else name
+    except KeyError:
+        return name
+
+
+def closed_pages() -> list[st.Page]:
+    """The planner pages a closed seat does not offer, hidden from the menu, each saying so."""
+    shown = {k for keys in READ_ONLY_SECTIONS.values() for k in keys}
+    return [
+        st.Page(_closed_page, title=title, icon=icon, url_path=url, visibility="hidden")
+        for key, (title, icon, url) in PLANNER_PAGES.items()
+        if key not in shown
+    ]
 
 
 def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
@@ -65,7 +102,9 @@ def sections(actor: Actor, *, shared: bool) -> dict[str, list[st.Page]]:
     accounts on a single PC, and a section with nothing to do is noise (issue 13)."""
     out: dict[str, list[st.Page]] = {}
     if actor.read_only:
-        return {name: [page(k) for k in keys] for name, keys in READ_ONLY_SECTIONS.items()}
+        out = {name: [page(k) for k in keys] for name, keys in READ_ONLY_SECTIONS.items()}
+        out[next(iter(out))] += closed_pages()
+        return out
     if actor.role in PLANNING_ROLES or not shared:
         out = {name: [page(k) for k in keys] for name, keys in SECTIONS.items()}
     if not shared:

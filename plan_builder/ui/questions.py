@@ -283,6 +283,8 @@ def render_input(plan: Plan, guide: Guide, q: Question) -> None:
             _render_summary(plan, "measures", f"{_label(q)}：{len(plan.measures)}件登録済み")
         case QuestionType.KPIS:
             _render_summary(plan, "kpis", f"{_label(q)}：{len(plan.kpis)}件登録済み")
+    if ro:  # typed just before the session closed: its save was refused, the text is shown here
+        refused_box(q.key)
     msg = state.error(q.key)
     if msg:  # escaped: the message often quotes what was typed
         st.error(md_escape(msg), icon=":material/error:")
@@ -346,9 +348,25 @@ def show_value(value: Any) -> str:
         return "（空欄）"
     if isinstance(value, dict) and {"start_fy", "end_fy"} <= set(value):
         return f"{format_fiscal_year(value['start_fy'])}〜{format_fiscal_year(value['end_fy'])}"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):  # a tuple: the period's two years, kept unsaved
         return "、".join(str(v) for v in value)
     return str(value)
+
+
+REFUSED_CLOSED = "保存されなかった入力（研修が終了したため保存されませんでした。必要ならコピーしてください）"
+
+
+def refused_box(name: str, label: str = "") -> bool:
+    """The text kept for `name` after its save was refused (state.save_field keeps it), shown
+    read-only with a copy button, since a disabled field cannot show it: the redrawn widget
+    shows the saved value. True when there was such text."""
+    kept = st.session_state.get(state.K_UNSAVED, {}).get(name)
+    if kept is None or kept[0] in (None, "", [], {}):
+        return False
+    note = f"{label}：{REFUSED_CLOSED}" if label else REFUSED_CLOSED
+    st.warning(md_escape(note), icon=":material/content_copy:")
+    st.code(show_value(kept[0]), language=None, wrap_lines=True)
+    return True
 
 
 def _keep_mine(path: str, name: str) -> None:

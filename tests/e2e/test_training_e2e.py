@@ -176,8 +176,17 @@ def test_closed_session_seat_is_read_only_everywhere_with_one_notice(
     p.get_by_role("button", name="参加する").click()
     expect(p.get_by_label(FIELD, exact=True)).to_be_enabled(timeout=60_000)
     app.idle()
-    trainer.close(info.id)
     before = _seat_versions(db)
+    typed = "閉じる直前に書いた文"
+    p.get_by_label(FIELD, exact=True).fill(typed)  # typed, the field not yet left
+    trainer.close(info.id)
+    p.keyboard.press("Tab")  # leaving it sends the text: refused, and kept on the page to copy
+    kept = p.get_by_test_id("stCode").filter(has_text=typed)
+    expect(kept).to_be_visible(timeout=60_000)
+    expect(p.get_by_text("保存されなかった入力").first).to_be_visible()
+    expect(p.get_by_label(FIELD, exact=True)).to_be_disabled()
+    app.shot("closed_while_typing")
+    assert _seat_versions(db) == before
     p.reload()
     expect(p.get_by_text("この研修は終了しました").first).to_be_visible(timeout=60_000)
     app.idle()
@@ -199,6 +208,16 @@ def test_closed_session_seat_is_read_only_everywhere_with_one_notice(
         if i == 0:
             app.shot("closed_chapter_1")
     expect(p.get_by_text("この研修は終了しました")).to_have_count(1)
+    # a page no longer offered, opened by its address: said in Japanese, with the way back
+    seat = re.search(r"plan=(\d+)", p.url)
+    assert seat, p.url
+    p.goto(f"{url}/kpis?plan={seat[1]}")
+    expect(p.get_by_text("この研修は終了したため、この画面は使えません。")).to_be_visible(timeout=60_000)
+    app.idle()
+    expect(p.get_by_text("Page not found")).to_have_count(0)
+    app.shot("closed_kpis_address")
+    p.get_by_role("main").get_by_role("link", name="計画の入力").click()
+    expect(p.get_by_label(FIELD, exact=True)).to_be_disabled(timeout=60_000)
     assert _seat_versions(db) == before
     store.engine.dispose()
 

@@ -35,7 +35,8 @@ def render() -> None:
     common.header(op, "変更履歴")
     svc = state.service()
     revs = svc.revisions(op.id)
-    names = author_names(svc.store, [r.actor for r in revs])  # 「山田（研修参加者）」, not participant:4
+    # 「山田（研修参加者）」, not participant:4 (nor join:1 for the version made while joining)
+    names = author_names(svc.store, [r.actor for r in revs], plan_id=op.id)
     st.dataframe(
         pd.DataFrame(
             [

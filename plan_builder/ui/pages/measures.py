@@ -74,6 +74,12 @@ def _apply_row(plan: Plan, guide: Guide, key: str, changes: dict[str, Any]) -> P
     return plan
 
 
+def _typed(delta: dict[str, Any]) -> str:
+    """The texts typed into a table edit, one a line: kept when the edit could not be saved."""
+    rows = [*(delta.get("edited_rows") or {}).values(), *(delta.get("added_rows") or [])]
+    return "\n".join(v for row in rows for v in row.values() if isinstance(v, str) and v.strip())
+
+
 def _on_table(pillar: str, wk: str, keys: list[str]) -> None:
     op = state.current()
     if op is None or not state.on_screen(wk):  # a table the browser no longer shows never writes
@@ -100,7 +106,8 @@ def _on_table(pillar: str, wk: str, keys: list[str]) -> None:
         state.set_error(field, f"{exc}（この変更は保存されていません）")
         return
     state.set_error(field, None)
-    state.commit(plan, note="施策を変更")
+    if not state.commit(plan, note="施策を変更") and state.outage() is None:
+        state.keep_unsaved(field, _typed(delta), None)  # refused (a closed session): shown to copy
 
 
 def _on_add(pillar: str, prefix: str) -> None:
@@ -239,7 +246,8 @@ def _on_schedule(measure_key: str, wk: str, years: list[int]) -> None:
         state.set_error(field, f"{exc}（この変更は保存されていません）")
         return
     state.set_error(field, None)
-    state.commit(plan, note=f"施策 {measure_key} の工程を変更")
+    if not state.commit(plan, note=f"施策 {measure_key} の工程を変更") and state.outage() is None:
+        state.keep_unsaved(field, _typed({"edited_rows": edited}), None)  # refused: shown to copy
 
 
 def _schedule_editor(op, years: list[int]) -> None:
