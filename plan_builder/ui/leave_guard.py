@@ -1,7 +1,8 @@
 """A browser warning before leaving the page while a field holds typing not yet saved (issue 9).
 
-Streamlit shows its "Press Enter to apply" hint (`data-testid="InputInstructions"`) exactly while a
-text field holds typing that has not reached the server, and the app marks text it kept during a
+Streamlit shows its "Press Enter to apply" hint (`data-testid="InputInstructions"`, also in
+chrome_ja's Japanese 「Enterキーで確定」) exactly while a text field holds typing that has not reached
+the server (the same element shows a field's character count 「4/30」 at other times: not typing), and the app marks text it kept during a
 storage failure with `#pb-unsaved`; while either is on the page, `beforeunload` asks the browser to
 confirm. A few lines of script through st.html (not iframed, nothing loaded from outside).
 """
@@ -14,7 +15,10 @@ _SCRIPT = """<script>
 if (!window.__pbLeaveGuard) {
   window.__pbLeaveGuard = true;
   window.addEventListener("beforeunload", (event) => {
-    if (document.querySelector('[data-testid="InputInstructions"], #pb-unsaved')) {
+    // the hint says "Enter" only while typing is unsaved; with max_chars it also holds a count
+    const hints = document.querySelectorAll('[data-testid="InputInstructions"]');
+    const typing = Array.from(hints).some((hint) => hint.textContent.includes("Enter"));
+    if (typing || document.querySelector("#pb-unsaved")) {
       event.preventDefault();
       event.returnValue = "";
     }

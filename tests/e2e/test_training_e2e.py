@@ -260,4 +260,5 @@ def test_joining_on_a_busy_server_lands_on_the_drawn_seat(
     app.idle()
     expect(box).to_be_visible()
     expect(p.get_by_role("heading", name="計画の入力")).to_be_visible()
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})  # a 20x slower screenshot timed out
     app.shot("joined_on_busy_server")

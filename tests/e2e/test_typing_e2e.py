@@ -239,7 +239,7 @@ def test_leaving_with_unsaved_typing_asks_first(
 ) -> None:
     from playwright.sync_api import expect
 
-    url, _, plan_id = planned
+    url, db, plan_id = planned
     app = app_page(url, "typing_leave")
     page = app.page
     page.goto(f"{url}/wizard?plan={plan_id}")
@@ -262,3 +262,21 @@ def test_leaving_with_unsaved_typing_asks_first(
     page.close(run_before_unload=True)
     page.wait_for_event("dialog", timeout=5_000) if not dialogs else None
     assert dialogs == ["beforeunload"]
+
+    # Saved with Enter, the cursor still in the field: its character count (「4/30」) is not
+    # unsaved typing (the walk-through got the warning after every saved KPI value, 4 of 4).
+    app = app_page(url, "typing_leave")
+    page = app.page
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    _open_kpis(page, url, plan_id, app.idle)
+    kpi = _stored(db, plan_id).plan.kpis[0]
+    field = page.get_by_label(f"{format_fiscal_year(min(kpi.targets))}の目標値", exact=True)
+    field.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("4321", delay=30)
+    page.keyboard.press("Enter")
+    app.idle()
+    expect(page.get_by_test_id("InputInstructions")).not_to_have_count(0)  # the count is shown
+    with page.expect_event("close", timeout=10_000):  # a question (dismissed) would keep it open
+        page.close(run_before_unload=True)
+    assert dialogs == ["beforeunload"]  # no second question
