@@ -25,11 +25,7 @@ def author_names(store: Store, usernames: Iterable[str], *, plan_id: int | None 
     for u in [u for u in wanted if _id_after(u, JOIN_PREFIX) is not None]:
         wanted.discard(u)
         names[u] = _joiner(store, _id_after(u, JOIN_PREFIX), plan_id)
-    pids = {}
-    for u in wanted:
-        rest = u.removeprefix(PARTICIPANT_PREFIX)
-        if rest != u and rest.isascii() and rest.isdigit():
-            pids[int(rest)] = u
+    pids = {pid: u for u in wanted if (pid := _id_after(u, PARTICIPANT_PREFIX)) is not None}
     accounts = wanted - set(pids.values())
     with store.session() as s:
         if accounts:

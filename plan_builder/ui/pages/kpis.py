@@ -86,7 +86,7 @@ def _on_year(kpi_key: str, series: str, fy: int, wk: str) -> None:
     try:
         change(op.plan)
     except edit.EditError as exc:
-        state.set_error(name, f"{label}：{exc}")
+        state.set_error(name, str(exc))  # it names the KPI, the column and the year
         state.keep_unsaved(name, value, None)
         return
     state.set_error(name, None)
@@ -95,9 +95,8 @@ def _on_year(kpi_key: str, series: str, fy: int, wk: str) -> None:
 
 def _year_rows(kpi: Kpi, years: list[int]) -> None:
     """年度・目標値・実績値 as plain fields, one row per fiscal year. Not a table editor: Streamlit's
-    canvas table dropped the first keys typed right after a click (walk-through and
-    scripts/repro_kpi_target_after_click.py: 500 stored as 0, 502 as 2), a browser's own text
-    field keeps every key."""
+    canvas table dropped the first keys typed right after a click (walk-through: 500 stored as 0,
+    502 as 2), a browser's own text field keeps every key."""
     widths = [2, 3, 3]
     head = st.columns(widths)
     for col, text in zip(head, ("年度", *SERIES_LABELS.values()), strict=True):

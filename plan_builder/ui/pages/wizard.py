@@ -106,14 +106,7 @@ def render() -> None:
     common.header(op, "計画の入力")
     rep = progress.report(op)
     keys = [c.key for c in guide.chapters]
-    current = st.session_state.get(state.K_CHAPTER)
-    if current not in keys:
-        current = st.query_params.get(QP_CHAPTER)
-    if current not in keys:
-        current = keys[0]
-    st.session_state[state.K_CHAPTER] = current
-    if st.query_params.get(QP_CHAPTER) != current:
-        st.query_params[QP_CHAPTER] = current
+    current = common.url_pick(state.K_CHAPTER, QP_CHAPTER, keys, keys[0])
     st.progress(rep.completeness, text=f"全体の記入率（必須・推奨の設問）：{progress.pct(rep.completeness)}")
     svc = state.service()
     placed = place_comments(guide, review_pages.open_comments(svc, op.id))
