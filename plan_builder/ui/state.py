@@ -10,7 +10,9 @@ Why it is built this way (issue 9):
   never retried, because Streamlit had already taken the new value as seen). `on_edit` names the
   function that saves a widget's edit; `save_edits`, first thing in every run, calls it for every
   widget whose value is not yet handled, and marks it handled only when the function returned, so
-  a cut-off save is done again by the next run. Streamlit drops the state of widgets a run did not
+  a cut-off save is done again by the next run. Runs never overlap (fast reruns are off,
+  host_guard): with them the next run started beside the stopped one, both changing these
+  records at once. Streamlit drops the state of widgets a run did not
   draw (a page switch, another chapter) and the browser may then send a stale or empty value for
   them; such a widget is re-seeded from the saved plan and never writes.
 - `commit` saves against the version this tab read. When another tab saved in between, the two
