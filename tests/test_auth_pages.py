@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -99,6 +100,21 @@ def test_shared_mode_shows_login_and_nothing_else(shared) -> None:
     assert [t.label for t in at.text_input] == LOGIN_FIELDS
     assert "ログイン" in _texts(at)
     assert "計画の一覧" not in _texts(at)  # no page ran without a user
+
+
+def test_busy_script_targets_the_sign_in_button(shared) -> None:
+    """The script that disables the button and labels it 「確認しています…」 while the password is
+    checked finds the button by its key: the form's ログイン button must carry that key, and the
+    script must be drawn on the sign-in screen (tests/e2e/test_signin_e2e.py runs it)."""
+    at = _app().run()
+    submit = [b for b in at.button if b.label == "ログイン"]
+    assert len(submit) == 1 and submit[0].key == auth_pages.SUBMIT_KEY
+    scripts = [h.proto.body for h in at.get("html") if "__pbLoginBusy" in h.proto.body]
+    assert scripts == [auth_pages._BUSY_SCRIPT]
+    selector = re.search(r'const BUTTON = "([^"]+)";', scripts[0])
+    assert selector is not None and selector.group(1) == f".st-key-{submit[0].key} button"
+    assert f'const BUSY = "{auth_pages.BUSY_LABEL}";' in scripts[0]
+    assert ".st-key-pb_login_busy {display: none;}" in scripts[0]  # the container it is drawn in
 
 
 def test_wrong_password_refused_then_login_works(shared) -> None:

@@ -45,6 +45,105 @@ WRITER_KEY = "pb_login_cookie_writer"
 HOLD_CONTINUE = "pb_auth_hold_continue"  # the hold screen's 続ける button
 K_LOGGED_OUT = "auth_logged_out"  # not pb_: survives logout(), which clears every pb_ key
 SESSION_FAIL_DELAY = 1.0  # seconds per earlier failure in this browser session, on top of the account lock
+SUBMIT_KEY = "pb_login_submit"  # the sign-in form's button, the one _BUSY_SCRIPT marks
+BUSY_LABEL = "確認しています…"  # its label while the password is checked (written in _BUSY_SCRIPT)
+
+# The password check takes seconds (a slow hash, the delay after failed tries) and Streamlit cannot
+# change a button during a run: the moment the form is sent (a click on ログイン, or Enter in one of
+# its fields) this fixed script disables the button and labels it 「確認しています…」 until the run
+# has ended (the app's `data-test-script-state` back at "notRunning" after a run was seen; a short
+# grace covers the rerun after a successful sign-in). Enter is ignored meanwhile, so the form is not
+# sent twice. A constant, as every st.html in the UI (tests/hostile checks it): no user text, nothing
+# loaded; it changes only the button's own label text and its disabled state, and restores both.
+_BUSY_SCRIPT = """<style>.st-key-pb_login_busy {display: none;}</style>
+<script>
+(() => {
+  if (window.__pbLoginBusy) return;
+  window.__pbLoginBusy = true;
+  const BUTTON = ".st-key-pb_login_submit button";
+  const FORM = '[data-testid="stForm"]';
+  const BUSY = "確認しています…";
+  const GRACE_MS = 300;  // a run that ends in st.rerun() is followed at once by the next one
+  const NO_RUN_MS = 20000;  // the form never started a run (a lost message): usable again
+  const app = () => document.querySelector('[data-testid="stApp"]');
+  const runState = () => app()?.dataset.testScriptState;
+  let busy = false, sawRun = false, label = null, wasDisabled = false, restoreTimer = 0, lostTimer = 0;
+  const textOf = (button) => {
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeValue.trim()) return node;
+    }
+    return null;
+  };
+  const apply = () => {  // idempotent: Streamlit may redraw the button during the run
+    const button = document.querySelector(BUTTON);
+    if (!button) return;
+    const text = textOf(button);
+    if (text && text.nodeValue !== BUSY) {
+      if (label === null) label = text.nodeValue;
+      text.nodeValue = BUSY;
+    }
+    if (!button.disabled) button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+  };
+  const finish = () => {
+    busy = false;
+    observer.disconnect();
+    clearTimeout(restoreTimer);
+    clearTimeout(lostTimer);
+    const button = document.querySelector(BUTTON);
+    if (!button) return;  // signed in: the page was replaced
+    const text = textOf(button);
+    if (text && text.nodeValue === BUSY && label !== null) text.nodeValue = label;
+    button.disabled = wasDisabled;
+    button.removeAttribute("aria-busy");
+  };
+  const observer = new MutationObserver((records) => {
+    if (!busy) return;
+    for (const r of records) {
+      if (r.type !== "attributes" || r.attributeName !== "data-test-script-state") continue;
+      if (r.oldValue !== "notRunning" || r.target.dataset.testScriptState !== "notRunning") sawRun = true;
+    }
+    if (sawRun && runState() === "notRunning") {
+      clearTimeout(restoreTimer);
+      restoreTimer = setTimeout(() => { if (busy && runState() === "notRunning") finish(); }, GRACE_MS);
+    } else {
+      if (sawRun) clearTimeout(restoreTimer);
+      apply();
+    }
+  });
+  const start = () => {
+    const button = document.querySelector(BUTTON);
+    if (busy || !button) return;
+    busy = true;
+    sawRun = runState() !== "notRunning";  // sent while a run was going: wait for it to end
+    label = null;
+    wasDisabled = button.disabled;
+    apply();
+    observer.observe(document.body, {
+      subtree: true, childList: true, attributes: true,
+      attributeFilter: ["data-test-script-state"], attributeOldValue: true,
+    });
+    lostTimer = setTimeout(() => { if (busy && !sawRun) finish(); }, NO_RUN_MS);
+  };
+  // after Streamlit's own handlers have sent the form (a disabled button takes no click)
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (target?.closest(BUTTON) && !target.closest(BUTTON).disabled) setTimeout(start, 0);
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;  // IME
+    const form = event.target instanceof Element ? event.target.closest(FORM) : null;
+    if (!form || !form.querySelector(BUTTON) || event.target.tagName !== "INPUT") return;
+    if (busy) {  // already being checked: not a second time
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    setTimeout(start, 0);
+  }, true);
+})();
+</script>"""
 
 
 def _store() -> Store:
@@ -260,7 +359,8 @@ def _password_login(store: Store) -> None:
         password = st.text_input(
             "パスワード", type="password", max_chars=256, autocomplete="current-password"
         )
-        submitted = st.form_submit_button("ログイン", type="primary")
+        submitted = st.form_submit_button("ログイン", type="primary", key=SUBMIT_KEY)
+    _busy_sign()
     if not submitted:
         st.caption("利用者名とパスワードは、管理者から通知されたものを入力してください。")
         return
@@ -275,6 +375,12 @@ def _password_login(store: Store) -> None:
         return
     st.session_state.pop(K_FAILS, None)
     _signed_in(actor.username)
+
+
+def _busy_sign() -> None:
+    """Draw _BUSY_SCRIPT (hidden; the browser runs it once per page load)."""
+    with st.container(key="pb_login_busy"):
+        st.html(_BUSY_SCRIPT, unsafe_allow_javascript=True, width="content")
 
 
 def _oidc_login(store: Store) -> None:

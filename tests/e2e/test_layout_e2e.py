@@ -1,4 +1,5 @@
-"""Every planner page at 1024×768, 1366×768 and 1920×1080 in a real browser (issue 13).
+"""Every planner page at 1024×768, 1366×768 and 1920×1080 in a real browser (issue 13), and the
+home page's plan list buttons at 1024, 1280 and 1920 px.
 
 For each size the test opens a sample plan (25 measures, 15 KPIs) in standalone mode, visits
 every page of the sidebar, saves a full-page screenshot to
@@ -115,3 +116,56 @@ def test_every_page_at_three_sizes(app_server, app_page, plan_db, width: int, he
         for cut in page.evaluate(_CUT_SELECTS):
             problems.append(f"{name}: select value cut 「{cut}」")
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+# Each list button's label: how many lines its text takes, whether it is cut (an ellipsis), its
+# box; for the plan list on ホーム.
+_LIST_BUTTONS = """(names) => [...document.querySelectorAll('[data-testid="stMain"] button')]
+  .filter((b) => b.offsetParent !== null && names.includes(b.innerText.trim()))
+  .map((b) => {
+    const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+    const tops = new Set();
+    let cut = false;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.nodeValue.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+      // cut: the text reaches outside an element between it and the button that clips it
+      const t = range.getBoundingClientRect();
+      for (let el = node.parentElement; el && b.contains(el); el = el.parentElement) {
+        const box = el.getBoundingClientRect();
+        const clips = getComputedStyle(el).overflowX !== "visible" || el === b;
+        if (clips && (t.left < box.left - 0.5 || t.right > box.right + 0.5)) cut = true;
+        if (el.scrollWidth > el.clientWidth + 1) cut = true;
+      }
+    }
+    const r = b.getBoundingClientRect();
+    return {text: b.innerText.trim(), lines: tops.size, cut, top: Math.round(r.top),
+            height: Math.round(r.height), left: Math.round(r.left), right: Math.round(r.right)};
+  })"""
+
+LIST_WIDTHS = [(1024, 768), (1280, 800), (1920, 1080)]
+
+
+@pytest.mark.parametrize(("width", "height"), LIST_WIDTHS, ids=[f"{w}x{h}" for w, h in LIST_WIDTHS])
+def test_plan_list_buttons_on_one_line(app_server, app_page, plan_db, width: int, height: int) -> None:
+    """ホーム's plan list: 「開く」 and 「複製」 each read on one line and whole (not cut with an
+    ellipsis), side by side in the row; at 1024 px they wrapped onto two lines."""
+    from playwright.sync_api import expect
+
+    url, pid, _ = plan_db
+    base = app_server(url)
+    ap = app_page(base, f"plan_list/{width}x{height}", width=width, height=height)
+    page = ap.page
+    page.goto(f"{base}/?plan={pid}")
+    expect(page.get_by_text("計画の一覧")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("button", name="複製", exact=True).first).to_be_visible(timeout=60_000)
+    page.get_by_text("計画の一覧").scroll_into_view_if_needed()
+    ap.shot("plan_list")
+    buttons = page.evaluate(_LIST_BUTTONS, ["開く", "複製"])
+    assert sorted(b["text"] for b in buttons) == ["複製", "開く"], buttons
+    for b in buttons:
+        assert b["lines"] == 1 and not b["cut"], f"{width}px: 「{b['text']}」 {b}"
+    open_, dup = sorted(buttons, key=lambda b: b["left"])
+    assert open_["text"] == "開く" and open_["top"] == dup["top"] and open_["right"] <= dup["left"], buttons

@@ -5,6 +5,7 @@ reopens at the chapter they were in. Screenshots go to test-artifacts/signin/ (g
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,28 @@ from plan_builder.store import Store
 pytestmark = pytest.mark.browser
 PW = "harukaze-2026"
 NAV = '[data-testid="stSidebarNav"]'
+ROOT = Path(__file__).resolve().parents[2]
+SLOW_LOGIN = Path(__file__).resolve().parent / "slow_login"
+SUBMIT = ".st-key-pb_login_submit button"
+REFUSED = "利用者名またはパスワードが正しくありません"
 
 
 @pytest.fixture
 def shared(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, int]:
+    db, plan_id = _accounts(tmp_path)
+    return app_server(db, mode="shared"), plan_id
+
+
+@pytest.fixture
+def slow_login(tmp_path: Path, app_server: Callable[..., str]) -> str:
+    """A shared-mode server whose password check takes 3 s more (tests/e2e/slow_login)."""
+    db, _ = _accounts(tmp_path)
+    env = {"PYTHONPATH": os.pathsep.join([str(SLOW_LOGIN), str(ROOT)]), "PB_TEST_LOGIN_DELAY": "3"}
+    return app_server(db, mode="shared", extra_env=env)
+
+
+def _accounts(tmp_path: Path) -> tuple[str, int]:
+    """A database with a reviewer, a planner (with one plan) and an admin: (URL, plan id)."""
     db = f"sqlite:///{tmp_path / 'signin.db'}"
     store = Store.open(db)
     admin = UserAdmin(store, Actor("root", Role.ADMIN))
@@ -36,7 +55,7 @@ def shared(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, int]:
         sample_plan(get_guide("kanmin-2019-municipality"), lg_code="033227", lg_name="矢巾町")
     ).id
     store.engine.dispose()
-    return app_server(db, mode="shared"), plan_id
+    return db, plan_id
 
 
 def _login(app: Any, url: str, username: str) -> None:
@@ -136,3 +155,53 @@ def test_reload_right_after_sign_in_stays_signed_in(
         app.idle()
         assert page.get_by_label("パスワード").count() == 0, f"signed out by a reload (attempt {attempt + 1})"
         expect(page.locator(NAV)).to_be_visible()
+
+
+def _snap(app: Any, name: str) -> None:
+    """A numbered screenshot now, without waiting for the run to end (AppPage.shot waits)."""
+    app.step += 1
+    app.page.screenshot(path=str(app.artifacts / f"{app.step:02d}_{name}.png"))
+
+
+def test_sign_in_button_says_the_password_is_being_checked(
+    slow_login: str, app_page: Callable[..., Any]
+) -> None:
+    """The password check takes seconds on a loaded server and the ログイン button showed nothing
+    meanwhile (testers clicked again or reloaded, which cancels the sign-in). Now, within a second
+    of the click or Enter, the button is disabled and reads 「確認しています…」 until the run ends:
+    after a wrong password it is usable again next to the error, and a right one signs in."""
+    from playwright.sync_api import expect
+
+    url = slow_login
+    app = app_page(url, "signin_busy", settle_ms=0)
+    page = app.page
+    page.goto(url)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
+    app.idle()
+    button = page.locator(SUBMIT)
+    expect(button).to_have_text("ログイン")
+    expect(button).to_be_enabled()
+
+    page.get_by_label("利用者名").fill("planner-a")
+    page.get_by_label("パスワード").fill("not-the-password-1")
+    button.click()
+    expect(button).to_be_disabled(timeout=1_000)
+    expect(button).to_have_text("確認しています…", timeout=1_000)
+    _snap(app, "checking_wrong")
+    expect(button).to_be_enabled(timeout=60_000)  # the run has ended: the error is already there
+    expect(page.get_by_text(REFUSED)).to_be_visible(timeout=1_000)
+    expect(button).to_have_text("ログイン")
+    app.shot("wrong_password")
+    expect(button).to_be_enabled()
+    expect(button).to_have_text("ログイン")
+
+    page.get_by_label("パスワード").fill(PW)
+    page.get_by_label("パスワード").press("Enter")
+    expect(button).to_be_disabled(timeout=1_000)
+    expect(button).to_have_text("確認しています…", timeout=1_000)
+    _snap(app, "checking_right")
+    expect(page.locator(NAV)).to_be_visible(timeout=60_000)
+    app.idle()
+    expect(page.get_by_label("パスワード")).to_have_count(0)
+    expect(page.get_by_text("計画の入力").first).to_be_visible()
+    app.shot("signed_in")

@@ -16,6 +16,10 @@ from plan_builder.uploads import MAX_JSON_BYTES
 _COMPLETENESS = "pb_home_completeness"
 _JSON_MB = MAX_JSON_BYTES // (1024 * 1024)
 _IMPORTED = "pb_imported_uploads"  # file_id -> ImportOutcome: a rerun never imports twice
+# The plan list's columns (header and rows): name, organisation, status, completeness, last saved,
+# and 開く and 複製 side by side in one column wide enough for both on one line at 1024 px (in
+# columns of their own they wrapped; tests/e2e/test_layout_e2e.py measures it).
+_LIST_COLUMNS = [3, 1.6, 1.3, 1.1, 2, 2.6]
 
 
 def _completeness(plan_id: int, version: int) -> float | None:
@@ -64,11 +68,11 @@ def _plan_list() -> None:
         return
     # the ids come from list_plans, which only lists what the actor may read
     n_open = CommentService(state.get_store(), state.actor()).open_counts([s.id for s in plans])
-    head = st.columns([4, 2, 1.5, 1, 2, 1, 1])
-    for col, text in zip(head, ["計画の名称", "団体", "状態", "記入率", "最終保存", "", ""], strict=True):
+    head = st.columns(_LIST_COLUMNS)
+    for col, text in zip(head, ["計画の名称", "団体", "状態", "記入率", "最終保存", ""], strict=True):
         col.caption(text)
     for s in plans:
-        row = st.columns([4, 2, 1.5, 1, 2, 1, 1], vertical_alignment="center")
+        row = st.columns(_LIST_COLUMNS, vertical_alignment="center")
         row[0].markdown(md_escape(s.title) + ("　（研修用）" if s.is_training else ""))
         row[1].markdown(md_escape(s.lg_name))
         row[2].markdown(
@@ -77,20 +81,21 @@ def _plan_list() -> None:
         c = _completeness(s.id, s.version)
         row[3].markdown("－" if c is None else f"{round(c * 100)}%")
         row[4].markdown(state.saved_label(s.updated_at))
-        row[5].button(
-            "開く",
-            key=f"open:{s.id}",
-            on_click=_open,
-            args=(s.id,),
-            help=f"「{md_escape(s.title)}」を開きます",
-        )
-        row[6].button(
-            "複製",
-            key=f"dup:{s.id}",
-            on_click=_duplicate,
-            args=(s.id,),
-            help="この計画を写して新しい計画を作ります",
-        )
+        with row[5], st.container(horizontal=True, gap="xsmall"):
+            st.button(
+                "開く",
+                key=f"open:{s.id}",
+                on_click=_open,
+                args=(s.id,),
+                help=f"「{md_escape(s.title)}」を開きます",
+            )
+            st.button(
+                "複製",
+                key=f"dup:{s.id}",
+                on_click=_duplicate,
+                args=(s.id,),
+                help="この計画を写して新しい計画を作ります",
+            )
 
 
 def _lg_label(lg) -> str:
