@@ -189,6 +189,30 @@ def test_a_stale_tab_merges_fields_and_years(store: Store, svc: PlanService, gui
     assert widget(at, "measure:M01:department").value == "企画課"
 
 
+def test_the_same_year_changed_in_two_tabs_is_shown_at_the_field(
+    store: Store, svc: PlanService, guide: Guide
+) -> None:
+    """Both tabs wrote the same year: the other tab's text stays saved, this tab's is shown beside
+    it at the year's field, and the user chooses."""
+    plan_id = _create(store, svc, guide, period=True, measures=1)
+    tab_a = page(plan_id, "measures")
+    tab_b = page(plan_id, "measures")
+    widget(tab_b, "schedule:M01:2026").input("タブBの取組").run()
+    widget(tab_a, "schedule:M01:2026").input("タブAの取組").run()
+    assert not tab_a.exception, tab_a.exception
+    assert {e.fy: e.activity for e in store.get_plan(plan_id).plan.measure("M01").schedule} == {
+        2026: "タブBの取組"
+    }
+    assert any("同じ欄を同時に変更" in w.value for w in tab_a.warning)
+    shown = [t.value for t in tab_a.text]
+    assert "タブAの取組" in shown and "タブBの取組" in shown
+    next(b for b in tab_a.button if b.label == "この入力を残す").click().run()
+    assert {e.fy: e.activity for e in store.get_plan(plan_id).plan.measure("M01").schedule} == {
+        2026: "タブAの取組"
+    }
+    assert not any("同じ欄を同時に変更" in w.value for w in tab_a.warning)
+
+
 def test_a_measure_is_deleted_from_the_editor_box(store: Store, svc: PlanService, guide: Guide) -> None:
     plan_id = _create(store, svc, guide, period=True, measures=2)
     at = page(plan_id, "measures")

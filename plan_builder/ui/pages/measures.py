@@ -18,7 +18,7 @@ import streamlit as st
 
 from plan_builder.guide import Pillar
 from plan_builder.plan import Measure, MeasureOrigin, Plan, edit, format_fiscal_year
-from plan_builder.ui import common, scroll, state
+from plan_builder.ui import common, questions, scroll, state
 from plan_builder.ui.render import md_escape
 
 SCHEDULE_PICK = "pb_schedule_measure"  # the measure the editor box shows
@@ -259,23 +259,34 @@ def _bind(m: Measure, fields: tuple[str, ...]) -> dict[str, str]:
     return keys
 
 
+def _conflict(paths: tuple[str, ...], wk: str, name: str) -> None:
+    """A field this tab and another changed at once: both texts and the choice, at the field."""
+    for path in paths:
+        if path in state.conflicts():
+            questions.conflict_box(path, [wk], name)
+
+
 def _fields(op, m: Measure) -> None:
     """The measure's own fields, each saved alone when changed."""
     k = m.key
     w = _bind(m, tuple(FIELD_LABELS))
+
+    def _err(field: str) -> None:
+        common.show_error(f"measure:{k}:{field}")
+        _conflict((f"measures.{k}.{field}",), w[field], f"measure:{k}:{field}")
+
     a, b = st.columns([3, 2])
     a.text_input("施策名（必須）", key=w["name"], max_chars=200)
     b.text_input("担当課", key=w["department"], max_chars=200)
-    _err = common.show_error
-    _err(f"measure:{k}:name")
-    _err(f"measure:{k}:department")
+    _err("name")
+    _err("department")
     c, d = st.columns([2, 3])
     c.selectbox("出典", list(MeasureOrigin), format_func=lambda o: o.label, key=w["origin"])
     d.text_input("国の施策名", key=w["national_ref"], max_chars=200)
-    _err(f"measure:{k}:origin")
-    _err(f"measure:{k}:national_ref")
+    _err("origin")
+    _err("national_ref")
     st.text_area("概要", key=w["summary"], max_chars=5000, height=100)
-    _err(f"measure:{k}:summary")
+    _err("summary")
     kpis = {x.key: f"{x.key} {x.name}" for x in op.plan.kpis}
     st.multiselect(
         "関連KPI",
@@ -285,7 +296,7 @@ def _fields(op, m: Measure) -> None:
         placeholder="選択（任意）" if kpis else "KPIはまだありません（「指標（KPI）」で追加します）",
         disabled=not kpis and not m.kpi_keys,
     )
-    _err(f"measure:{k}:kpi_keys")
+    _err("kpi_keys")
 
 
 def _schedule(op, m: Measure) -> None:
@@ -306,6 +317,8 @@ def _schedule(op, m: Measure) -> None:
         state.on_edit(wk, _on_activity, m.key, fy, wk)
         st.text_input(f"{format_fiscal_year(fy)}の取組内容", key=wk, max_chars=200)
         common.show_error(name)
+        path = f"measures.{m.key}.schedule.{fy}"
+        _conflict((f"{path}.activity", path), wk, name)
 
 
 def _editor(op) -> None:
