@@ -156,7 +156,7 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
             width="stretch",
             column_config={
                 "番号": st.column_config.TextColumn(width="small"),
-                "施策名": st.column_config.TextColumn(width="large"),
+                "施策名": st.column_config.TextColumn(width="medium"),  # all columns fit at 1024 px
                 "工程": st.column_config.TextColumn(
                     width="small", help="年度ごとの取組の入力状況。下の「施策の編集」で入力します。"
                 ),
