@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plan_builder.guide import Guide
-from plan_builder.plan import edit
+from plan_builder.guide import Guide, get_guide
+from plan_builder.plan import clean_text, edit, format_fiscal_year
 from plan_builder.plan.edit import EditError
 from plan_builder.plan.model import MeasureOrigin, Plan
 from plan_builder.samples import sample_plan
@@ -292,3 +292,38 @@ def test_any_baseline_input_is_validated(empty: Plan, value: object) -> None:
         return
     v = q.kpi("K01").baseline.value
     assert v is None or isinstance(v, float)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    fy=st.integers(2020, 2040),
+    text=st.text(st.characters(exclude_categories=("Cs",)), max_size=230),
+)
+def test_set_activity_sets_one_year_only(fy: int, text: str) -> None:
+    """Any text: stored as cleaned if 200 characters or fewer after cleaning, the year removed if
+    empty, refused with a message naming the measure and the year if longer; the other years and
+    the other measures are untouched."""
+    guide = get_guide("kanmin-2019-municipality")
+    start = Plan(lg_code="033227", lg_name="矢巾町", guide_id=guide.id, title="計画")
+    plan = edit.add_measure(start, guide, pillar="online", name="施策1")
+    plan = edit.add_measure(plan, guide, pillar="online", name="施策2")
+    others = {2019: "前の計画", 2041: "次の計画"}
+    plan = edit.set_schedule(plan, "M01", {**others, fy: "元の取組"})
+    plan = edit.set_schedule(plan, "M02", {fy: "別の施策"})
+    clean = clean_text(text)
+    if len(clean) > 200:
+        with pytest.raises(EditError, match=rf"施策 M01 の{format_fiscal_year(fy)}の取組内容は200文字以内"):
+            edit.set_activity(plan, "M01", fy, text)
+        return
+    changed = edit.set_activity(plan, "M01", fy, text)
+    expected = {**others, fy: clean} if clean else others
+    assert {e.fy: e.activity for e in changed.measure("M01").schedule} == expected
+    assert changed.measure("M02") == plan.measure("M02")
+    assert changed.measures[0].model_copy(update={"schedule": []}) == plan.measures[0].model_copy(
+        update={"schedule": []}
+    )
+
+
+def test_set_activity_unknown_measure_is_refused_in_japanese(empty: Plan) -> None:
+    with pytest.raises(EditError, match="施策「M09」が見つかりません"):
+        edit.set_activity(empty, "M09", 2026, "検討")

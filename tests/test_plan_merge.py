@@ -135,3 +135,51 @@ def test_with_value_sets_the_conflicting_field() -> None:
     assert with_value(BASE, f"kpis.{k}.method", "測る").kpi(k).method == "測る"
     assert KEYS[0] not in with_value(BASE, f"answers.{KEYS[0]}", None).answers
     assert with_value(BASE, "contact.phone", "019-000-0000").contact.phone == "019-000-0000"
+
+
+def _years(plan: Plan, key: str) -> dict[int, str]:
+    return {e.fy: e.activity for e in plan.measure(key).schedule}
+
+
+def test_measure_schedules_merge_per_year() -> None:
+    """Issue 9: the measures page saves each year's 取組内容 on its own; two tabs writing different
+    years of one measure both keep theirs, the same year is a conflict named by the year."""
+    m = BASE.measures[0].key
+    base = edit.set_schedule(BASE, m, {2026: "検討"})
+    mine = edit.set_activity(base, m, 2027, "設計")
+    theirs = edit.set_activity(base, m, 2028, "運用開始")
+    result = merge_plans(base, mine, theirs)
+    assert result.conflicts == {}
+    assert _years(result.plan, m) == {2026: "検討", 2027: "設計", 2028: "運用開始"}
+    assert [e.fy for e in result.plan.measure(m).schedule] == [2026, 2027, 2028]  # year order
+    # one side removes a year, the other writes another: both count
+    result = merge_plans(base, edit.set_activity(base, m, 2026, ""), theirs)
+    assert result.conflicts == {}
+    assert _years(result.plan, m) == {2028: "運用開始"}
+    # the same year written differently: a conflict at that year, theirs kept
+    clash = merge_plans(
+        base, edit.set_activity(base, m, 2026, "自分の取組"), edit.set_activity(base, m, 2026, "相手の取組")
+    )
+    assert clash.conflicts == {f"measures.{m}.schedule.2026.activity": ("自分の取組", "相手の取組")}
+    assert _years(clash.plan, m) == {2026: "相手の取組"}
+    # written here, removed there: a conflict on the year, and the written text is kept
+    gone = merge_plans(
+        base, edit.set_activity(base, m, 2026, "書き直し"), edit.set_activity(base, m, 2026, "")
+    )
+    assert list(gone.conflicts) == [f"measures.{m}.schedule.2026"]
+    assert _years(gone.plan, m) == {2026: "書き直し"}
+
+
+def test_with_value_sets_and_removes_a_schedule_year() -> None:
+    from plan_builder.plan.merge import with_value
+
+    m = BASE.measures[0].key
+    base = edit.set_schedule(BASE, m, {2026: "検討", 2027: "設計"})
+    assert _years(with_value(base, f"measures.{m}.schedule.2026.activity", "選んだ取組"), m) == {
+        2026: "選んだ取組",
+        2027: "設計",
+    }
+    assert _years(with_value(base, f"measures.{m}.schedule.2027", None), m) == {2026: "検討"}
+    added = with_value(base, f"measures.{m}.schedule.2029", {"fy": 2029, "activity": "評価"})
+    assert _years(added, m) == {2026: "検討", 2027: "設計", 2029: "評価"}
+    assert [e.fy for e in added.measure(m).schedule] == [2026, 2027, 2029]

@@ -15,6 +15,7 @@ from ui_support import APP, by_label, texts
 
 from plan_builder.auth.actor import Actor, Role
 from plan_builder.guide import Guide
+from plan_builder.plan import format_fiscal_year
 from plan_builder.samples import sample_plan
 from plan_builder.service import PlanService
 from plan_builder.store import Store
@@ -22,6 +23,7 @@ from plan_builder.training import TrainingService, join
 
 WIZARD = "plan_builder/ui/pages/wizard.py"
 KPIS = "plan_builder/ui/pages/kpis.py"
+MEASURES = "plan_builder/ui/pages/measures.py"
 TRAINER = Actor("koshi", Role.TRAINER)
 
 
@@ -153,24 +155,22 @@ def test_a_closed_seats_participant_opening_another_page_is_told_in_japanese(
         assert not at.text_input and not at.text_area  # nothing of the page itself
 
 
-def test_a_measure_cell_typed_when_the_session_closes_is_shown_unsaved(store: Store, guide: Guide) -> None:
-    """The measures table saves through `state.commit`, not `save_field`: its refused edit must
-    be kept and shown too (the page is replaced by the closed page, which shows it to copy)."""
-    trainer = TrainingService(store, TRAINER)
-    info = trainer.create_session("回", guide.id, start="sample")
-    token, actor = join(store, info.join_code, "山田")
-    at = _as_participant(token, str(actor.seat_plan_id), "plan_builder/ui/pages/measures.py")
-    table = at.data_editor[0]
+def test_a_measure_field_typed_when_the_session_closes_is_shown_unsaved(store: Store, guide: Guide) -> None:
+    """The measures page's fields save through `save_field` like the KPI page's: a refused edit
+    is kept and shown, named as the user knows the field (the page is replaced by the closed
+    page, which shows it to copy)."""
     typed = "庁内の申請を電子化する"
-    at.session_state[table.key] = {
-        "edited_rows": {0: {"summary": typed}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    trainer.close(info.id)
-    at.run()
-    assert not at.exception, at.exception
-    assert store.get_plan(actor.seat_plan_id).version == 1  # nothing saved
+    at, seat = _typed_then_closed(store, guide, MEASURES, "概要", typed, start="sample")
+    assert store.get_plan(seat).version == 1  # nothing saved
     assert "この研修は終了したため、この画面は使えません。" in texts(at)
     assert [e.value for e in at.code] == [typed]
-    assert "個別施策：保存されなかった入力" in texts(at)
+    assert "施策 M01 の概要：保存されなかった入力" in texts(at)
+
+
+def test_a_schedule_year_typed_when_the_session_closes_is_shown_unsaved(store: Store, guide: Guide) -> None:
+    typed = "窓口の手続を洗い出す"
+    label = f"{format_fiscal_year(2022)}の取組内容"
+    at, seat = _typed_then_closed(store, guide, MEASURES, label, typed, start="sample")
+    assert store.get_plan(seat).version == 1
+    assert [e.value for e in at.code] == [typed]
+    assert f"施策 M01 の{format_fiscal_year(2022)}の取組内容：保存されなかった入力" in texts(at)

@@ -1,5 +1,5 @@
 """The item a page edits is kept in the URL, so a reload reopens it: the KPI on the KPI page
-(?kpi=K03) and the measure of the schedule editor on the measures page (?measure=M03)."""
+(?kpi=K03) and the measure of the editor box on the measures page (?measure=M03)."""
 
 from __future__ import annotations
 
@@ -55,10 +55,10 @@ def test_a_kpi_key_the_plan_lacks_falls_back_to_the_first(plan_id: int, wanted: 
     assert at.query_params["kpi"] in ("K01", ["K01"])
 
 
-def test_reload_reopens_the_measure_of_the_schedule_editor(plan_id: int) -> None:
+def test_reload_reopens_the_measure_of_the_editor_box(plan_id: int) -> None:
     at = reload(plan_id, "measures", measure="M03")
-    assert by_label(at.selectbox, "工程を入力する施策").value == "M03"
-    by_label(at.selectbox, "工程を入力する施策").set_value("M02").run()
+    assert by_label(at.selectbox, "編集する施策").value == "M03"
+    by_label(at.selectbox, "編集する施策").set_value("M02").run()
     assert at.query_params["measure"] in ("M02", ["M02"])
     at = reload(plan_id, "measures", measure="M77")
-    assert by_label(at.selectbox, "工程を入力する施策").value != "M77"
+    assert by_label(at.selectbox, "編集する施策").value != "M77"

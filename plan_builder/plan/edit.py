@@ -28,7 +28,7 @@ from plan_builder.plan.model import (
     Plan,
     PlanPeriod,
 )
-from plan_builder.plan.text import is_web_url
+from plan_builder.plan.text import clean_text, is_web_url
 from plan_builder.plan.validation import describe_validation_error
 
 OPEN_DATA_LIST = "open_data_sets"
@@ -307,19 +307,38 @@ def remove_measure(plan: Plan, key: str) -> Plan:
     return _validated(data)
 
 
+MAX_ACTIVITY_CHARS = 200
+
+
 def set_schedule(plan: Plan, key: str, activities: dict[int, str | None]) -> Plan:
-    """Replace the yearly schedule of a measure; empty activities drop the year."""
+    """Replace the yearly schedule of a measure; empty activities drop the year. The length is
+    that of the text as stored (cleaned: see plan.text.clean_text)."""
     data = plan.model_dump()
     i = _index(data["measures"], key, "施策")
     entries = []
     for fy, activity in sorted(activities.items()):
-        text = str(activity or "").strip()
+        text = clean_text(str(activity or ""))
         if text:
-            if len(text) > 200:
-                raise EditError(f"施策 {key} の{format_fiscal_year(fy)}の取組内容は200文字以内にしてください")
+            if len(text) > MAX_ACTIVITY_CHARS:
+                raise EditError(
+                    f"施策 {key} の{format_fiscal_year(fy)}の取組内容は{MAX_ACTIVITY_CHARS}文字以内にしてください"
+                    f"（現在{len(text)}文字）"
+                )
             entries.append({"fy": fy, "activity": text})
     data["measures"][i]["schedule"] = entries
     return _validated(data)
+
+
+def set_activity(plan: Plan, key: str, fy: int, text: str | None) -> Plan:
+    """One fiscal year's activity of a measure, the other years as they are in `plan`; empty text
+    removes the year. The measures page saves each year's field on its own through this, against
+    the plan as it is at save time."""
+    measure = next((m for m in plan.measures if m.key == key), None)
+    if measure is None:
+        raise EditError(f"施策「{key}」が見つかりません")
+    activities: dict[int, str | None] = {e.fy: e.activity for e in measure.schedule}
+    activities[fy] = text
+    return set_schedule(plan, key, activities)
 
 
 # KPIs ----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from plan_builder.auth import Actor, Role, shared_mode
+from plan_builder.plan import format_fiscal_year
 from plan_builder.ui import auth_pages, plan_links, state
 
 # Each page is a file in plan_builder/ui/pages/ (so AppTest can switch to it): key -> (title, icon, url)
@@ -73,12 +74,18 @@ def _closed_page() -> None:
 
 
 def _field_label(name: str) -> str:
-    """A kept field's name as the user knows it: 「KPI K01」 for `kpi:K01:unit`, 「個別施策」 for a
-    measures table, else the question's label."""
+    """A kept field's name as the user knows it: 「KPI K01」 for `kpi:K01:unit`, 「施策 M01 の施策名」
+    for `measure:M01:name`, 「施策 M01 の令和8年度の取組内容」 for `schedule:M01:2026`, else the
+    question's label."""
     parts = name.split(":")
-    tables = {"kpi": "KPI {}", "measures": "個別施策", "schedule": "工程表 {}"}
-    if parts[0] in tables and len(parts) > 1:
-        return tables[parts[0]].format(parts[1])
+    if parts[0] == "kpi" and len(parts) > 1:
+        return f"KPI {parts[1]}"
+    if parts[0] == "measure" and len(parts) == 3:
+        from plan_builder.ui.pages.measures import FIELD_LABELS
+
+        return f"施策 {parts[1]} の{FIELD_LABELS.get(parts[2], parts[2])}"
+    if parts[0] == "schedule" and len(parts) == 3 and parts[2].isdigit():
+        return f"施策 {parts[1]} の{format_fiscal_year(int(parts[2]))}の取組内容"
     op = state.current()
     try:
         return op.guide.question(name).label if op is not None else name

@@ -346,6 +346,8 @@ def show_value(value: Any) -> str:
     """A saved or typed value as plain text for the conflict box (JSON form, as plan.merge gives)."""
     if value in (None, "", [], {}):
         return "（空欄）"
+    if isinstance(value, dict) and "activity" in value:  # a measure's schedule year
+        return str(value["activity"])
     if isinstance(value, dict) and {"start_fy", "end_fy"} <= set(value):
         return f"{format_fiscal_year(value['start_fy'])}〜{format_fiscal_year(value['end_fy'])}"
     if isinstance(value, list | tuple):  # a tuple: the period's two years, kept unsaved

@@ -1,5 +1,5 @@
 """Scrolling after a step the user took: to the top after a chapter change, to a question opened
-from 点検's 「修正する」, to the schedule editor opened from the 工程表 page.
+from 点検's 「修正する」, to the measures page's editor box opened from the 工程表 page.
 
 A constant script (`st.components.v2`, part of Streamlit, nothing loaded from outside) receives as
 data only one of the fixed target names below and a one-off id, never user text. The request is
@@ -15,7 +15,7 @@ import streamlit as st
 
 TOP = "top"
 FOCUSED = "pb_focused_question"  # the container key of the question opened from 点検
-SCHEDULE = "pb_schedule_editor"  # the container key of the measures page's schedule editor
+SCHEDULE = "pb_schedule_editor"  # the container key of the measures page's editor box (fields and 工程)
 _TARGETS = (TOP, FOCUSED, SCHEDULE)
 _REQUEST = "pb_scroll"
 

@@ -1,7 +1,7 @@
 """End to end in headless Chromium (issue 13): a planner inserts a 記載例 under their own text and
 undoes it; Tab from the field then Enter only asks; the next chapter opens at its top; 点検's
 「修正する」 opens the question scrolled into view and highlighted; the 工程 typed into the
-schedule editor is drawn on the 工程表.
+measures page's editor box, one field per year, is drawn on the 工程表.
 
 Screenshots go to test-artifacts/wizard_flow/ (gitignored) for a person to look at.
 """
@@ -17,7 +17,7 @@ import pytest
 from plan_builder.auth.actor import Actor
 from plan_builder.creation import new_plan
 from plan_builder.guide import get_guide
-from plan_builder.plan import edit
+from plan_builder.plan import edit, format_fiscal_year
 from plan_builder.plan.model import PlanPeriod
 from plan_builder.service import PlanService
 from plan_builder.store import Store
@@ -120,7 +120,7 @@ def test_examples_undo_navigation_highlight_and_schedule(
     assert outline == "solid"
     shot("fix_highlighted")
 
-    # 5. 工程表 without 工程 explains; its button opens the schedule editor; typed 工程 is drawn.
+    # 5. 工程表 without 工程 explains; its button opens the editor box; typed 工程 is drawn.
     page.get_by_role("link", name="工程表").first.click()
     idle()
     expect(
@@ -133,25 +133,12 @@ def test_examples_undo_navigation_highlight_and_schedule(
     editor = page.locator(".st-key-pb_schedule_editor")
     expect(editor).to_be_in_viewport(timeout=WAIT)
     shot("schedule_editor")
-    grid = editor.locator('[data-testid="stDataFrame"]')
-    for row, text in ((0, "検討・設計"), (2, "運用開始")):
-        # the grid is a canvas: select the 取組内容 cell of a row (rows ~35 px under a ~35 px
-        # header) and open its editor with a double click; type once the editor is there
-        cell = page.locator("textarea.gdg-input")
-        for _ in range(6):  # the saved table is redrawn under a new key; a double click that
-            bb = None  # lands while it is laid out again is lost: a person clicks again
-            while bb is None:  # while it is redrawn the old table can still be shown beside it
-                expect(grid).to_have_count(1, timeout=WAIT)
-                bb = grid.bounding_box()
-            page.mouse.dblclick(bb["x"] + bb["width"] * 0.6, bb["y"] + 35 * (row + 1) + 17)
-            try:
-                expect(cell).to_be_visible(timeout=5_000)
-                break
-            except AssertionError:
-                idle()
-        expect(cell).to_be_visible(timeout=WAIT)
-        cell.fill(text)
-        cell.press("Enter")
+    for fy, text in ((2026, "検討・設計"), (2028, "運用開始")):
+        # one plain field per year (the canvas table it replaced dropped keys typed after a click)
+        field = editor.get_by_label(f"{format_fiscal_year(fy)}の取組内容", exact=True)
+        field.click()
+        field.press_sequentially(text, delay=30)
+        field.press("Enter")
         idle()
     # the app says it has both (a run that starts late on a loaded machine is waited for), and
     # it is still on M01 after saving
@@ -164,10 +151,11 @@ def test_examples_undo_navigation_highlight_and_schedule(
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("M02 窓口のキャッシュレス化", exact=False)).to_be_visible()
     shot("schedule_drawn", full=True)
-    # 6. The measures table: the column beside the name says how much 工程 each measure has.
+    # 6. The measures overview: the column beside the name says how much 工程 each measure has.
     page.get_by_role("link", name="個別施策").first.click()
     idle()
     expect(page.get_by_role("heading", name="オンライン化原則", exact=False).first).to_be_visible(
         timeout=WAIT
     )
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=WAIT)
     shot("measures_table")

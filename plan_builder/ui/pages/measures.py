@@ -1,6 +1,13 @@
-"""Measures (個別施策): a table editor per pillar; add from the national list or as the town's own;
-the yearly schedule (工程) of one measure at a time in an editor of its own, which fits any screen
-(as columns of the wide table it was off-screen)."""
+"""Measures (個別施策): per pillar a read-only overview and the add form; below them one editor
+box for the measure chosen: its fields and its yearly schedule (工程), one plain field per fiscal
+year.
+
+Plain fields, not table editors (issue 9): Streamlit's canvas table took a click's selection late
+and dropped the keys typed right after it (on the KPI page 500 was stored as 0). Every field is
+bound with `state.bind` and saved in the run through `state.on_edit`: only the field the user
+changed, against the plan as it is at save time, each schedule year on its own (two tabs writing
+different years of one measure both count, plan.merge).
+"""
 
 from __future__ import annotations
 
@@ -9,20 +16,26 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from plan_builder.guide import Guide, Pillar
-from plan_builder.plan import MeasureOrigin, Plan, edit, format_fiscal_year
-from plan_builder.ui import common, scroll, state
+from plan_builder.guide import Pillar
+from plan_builder.plan import Measure, MeasureOrigin, Plan, edit, format_fiscal_year
+from plan_builder.ui import common, questions, scroll, state
 from plan_builder.ui.render import md_escape
 
-ORIGIN_LABELS = {o.label: o for o in MeasureOrigin}
-# 工程 (the status only) right after the name, where it stays on screen
-COLUMNS = ["key", "name", "schedule", "origin", "national_ref", "department", "summary", "kpi_keys"]
-SCHEDULE_PICK = "pb_schedule_measure"  # the measure whose 工程 the schedule editor shows
-QP_MEASURE = "measure"  # in the URL too, so a reload reopens the measure whose 工程 is edited
+SCHEDULE_PICK = "pb_schedule_measure"  # the measure the editor box shows
+QP_MEASURE = "measure"  # in the URL too, so a reload reopens the measure being edited
+# a measure's fields as the user knows them (also for messages about a field, nav._field_label)
+FIELD_LABELS = {
+    "name": "施策名",
+    "department": "担当課",
+    "origin": "出典",
+    "national_ref": "国の施策名",
+    "summary": "概要",
+    "kpi_keys": "関連KPI",
+}
 
 
 def open_schedule(measure_key: str) -> None:
-    """Open this page at the schedule editor, on one measure (the 工程表 page's link)."""
+    """Open this page at the editor box, on one measure (the 工程表 page's link)."""
     st.session_state[SCHEDULE_PICK] = measure_key
     scroll.request(scroll.SCHEDULE)
 
@@ -33,81 +46,19 @@ def _years(plan: Plan) -> list[int]:
     return sorted(years)
 
 
+def _measure_years(plan: Plan, measure: Measure) -> list[int]:
+    """The plan period's years and any year the measure already has (one outside the period stays
+    visible, to be read or emptied)."""
+    years = set(plan.period.years) if plan.period else set()
+    return sorted(years | {e.fy for e in measure.schedule})
+
+
 def _schedule_label(plan: Plan, key: str, years: list[int]) -> str:
     """How much of a measure's 工程 is written: 「3/5年度」, or 「未入力」."""
     done = {e.fy for e in plan.measure(key).schedule}
     if not done:
         return "未入力"
     return f"{len(done & set(years))}/{len(years)}年度" if years else f"{len(done)}年度"
-
-
-def _frame(plan: Plan, pillar: str, years: list[int]) -> pd.DataFrame:
-    rows = []
-    for m in plan.measures:
-        if m.pillar != pillar:
-            continue
-        row: dict[str, Any] = {
-            "key": m.key,
-            "name": m.name,
-            "origin": m.origin.label,
-            "national_ref": m.national_ref,
-            "department": m.department,
-            "summary": m.summary,
-            "kpi_keys": list(m.kpi_keys),
-            "schedule": _schedule_label(plan, m.key, years),
-        }
-        rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _apply_row(plan: Plan, guide: Guide, key: str, changes: dict[str, Any]) -> Plan:
-    fields: dict[str, Any] = {}
-    for col, value in changes.items():
-        if col == "origin":
-            fields["origin"] = ORIGIN_LABELS.get(value, MeasureOrigin.OWN)
-        elif col == "kpi_keys":
-            fields["kpi_keys"] = list(value or [])
-        elif col in ("name", "national_ref", "department", "summary"):
-            fields[col] = "" if value is None else str(value)
-    if fields:
-        plan = edit.update_measure(plan, guide, key, **fields)
-    return plan
-
-
-def _typed(delta: dict[str, Any]) -> str:
-    """The texts typed into a table edit, one a line: kept when the edit could not be saved."""
-    rows = [*(delta.get("edited_rows") or {}).values(), *(delta.get("added_rows") or [])]
-    return "\n".join(v for row in rows for v in row.values() if isinstance(v, str) and v.strip())
-
-
-def _on_table(pillar: str, wk: str, keys: list[str]) -> None:
-    op = state.current()
-    if op is None or not state.on_screen(wk):  # a table the browser no longer shows never writes
-        return
-    delta = st.session_state.get(wk) or {}
-    field = f"measures:{pillar}"
-    plan = op.plan
-    try:
-        for idx, changes in (delta.get("edited_rows") or {}).items():
-            plan = _apply_row(plan, op.guide, keys[int(idx)], changes)
-        for row in delta.get("added_rows") or []:
-            if not any(v not in (None, "", []) for v in row.values()):
-                continue
-            origin = ORIGIN_LABELS.get(row.get("origin"), MeasureOrigin.OWN)
-            plan = edit.add_measure(
-                plan, op.guide, pillar=pillar, name=str(row.get("name") or ""), origin=origin
-            )
-            new_key = plan.measures[-1].key
-            rest = {k: v for k, v in row.items() if k not in ("name", "origin", "key")}
-            plan = _apply_row(plan, op.guide, new_key, rest)
-        for idx in sorted(delta.get("deleted_rows") or [], reverse=True):
-            plan = edit.remove_measure(plan, keys[int(idx)])
-    except edit.EditError as exc:
-        state.set_error(field, f"{exc}（この変更は保存されていません）")
-        return
-    state.set_error(field, None)
-    if not state.commit(plan, note="施策を変更") and state.outage() is None:
-        state.keep_unsaved(field, _typed(delta), None)  # refused (a closed session): shown to copy
 
 
 def _on_add(pillar: str, prefix: str) -> None:
@@ -133,6 +84,7 @@ def _on_add(pillar: str, prefix: str) -> None:
         return
     state.set_error(f"add:{pillar}", None)
     if state.commit(plan, note=f"施策「{name}」を追加"):
+        ss[SCHEDULE_PICK] = plan.measures[-1].key  # the editor box opens on the new measure
         ss[prefix + "name"] = ss[prefix + "dept"] = ""
         if isinstance(ss.get(prefix + "national"), str) and not edit.national_measures(op.guide):
             ss[prefix + "national"] = ""
@@ -186,112 +138,214 @@ def _pillar_section(op, pillar: Pillar, years: list[int]) -> None:
     st.markdown(f"##### {md_escape(pillar.short_name)}（{pillar.article_label}）　{len(ms)}件")
     st.caption(md_escape(pillar.name) + ("" if chosen else "　※第5章で「取り組む柱」に選ばれていません"))
     if ms:
-        keys = [m.key for m in ms]
-        wk = state.wkey(f"mt:{pillar.key}:{op.version}")
-        state.mark_drawn(wk)
-        state.on_edit(wk, _on_table, pillar.key, wk, keys)
-        kpi_names = {k.key: f"{k.key} {k.name}" for k in plan.kpis}
-        config: dict[str, Any] = {
-            "key": st.column_config.TextColumn("番号", disabled=True, width="small"),
-            "name": st.column_config.TextColumn("施策名", required=True, max_chars=200, width="medium"),
-            "origin": st.column_config.SelectboxColumn("出典", options=list(ORIGIN_LABELS), required=True),
-            "national_ref": st.column_config.TextColumn("国の施策名", max_chars=200),
-            "department": st.column_config.TextColumn("担当課", max_chars=200),
-            "summary": st.column_config.TextColumn("概要", max_chars=5000, width="medium"),
-            "kpi_keys": st.column_config.MultiselectColumn(
-                "関連KPI", options=list(kpi_names), format_func=lambda k: kpi_names.get(k, k)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "番号": m.key,
+                        "施策名": m.name,
+                        "工程": _schedule_label(plan, m.key, years),
+                        "出典": m.origin.label,
+                        "担当課": m.department,
+                        "関連KPI": "、".join(m.kpi_keys),
+                    }
+                    for m in ms
+                ]
             ),
-        }
-        config["schedule"] = st.column_config.TextColumn(
-            "工程",
-            disabled=True,
-            width="small",
-            help="年度ごとの取組の入力状況。下の「年度ごとの取組（工程）」で入力します。",
-        )
-        st.data_editor(
-            _frame(plan, pillar.key, years),
-            key=wk,
-            column_config=config,
             hide_index=True,
-            num_rows="dynamic",
             width="stretch",
+            column_config={
+                "番号": st.column_config.TextColumn(width="small"),
+                "施策名": st.column_config.TextColumn(width="medium"),  # all columns fit at 1024 px
+                "工程": st.column_config.TextColumn(
+                    width="small", help="年度ごとの取組の入力状況。下の「施策の編集」で入力します。"
+                ),
+            },
         )
     else:
         st.caption(
             "この柱の施策はまだありません。取り組むときに追加してください（スモールスタートで構いません）。"
         )
-    common.show_error(f"measures:{pillar.key}")
     _add_form(op, pillar)
 
 
-def schedule_edit(
-    plan: Plan, measure_key: str, edited_rows: dict[Any, dict[str, Any]], years: list[int]
-) -> Plan:
-    """The plan with the schedule editor's edited rows (row index -> {"activity": text}) applied."""
-    changes = {years[int(i)]: c["activity"] for i, c in edited_rows.items() if "activity" in c}
-    activities: dict[int, str | None] = {e.fy: e.activity for e in plan.measure(measure_key).schedule}
-    activities.update(changes)
-    return edit.set_schedule(plan, measure_key, activities)
+# The editor box -----------------------------------------------------------------------------
 
 
-def _on_schedule(measure_key: str, wk: str, years: list[int]) -> None:
+def _save(key: str, field: str, raw: Any, value: Any) -> None:
+    """Validate one field's change on this tab's plan, then save only that change."""
     op = state.current()
-    if op is None or not state.on_screen(wk) or measure_key not in {m.key for m in op.plan.measures}:
+    if op is None:
         return
-    edited = (st.session_state.get(wk) or {}).get("edited_rows") or {}
-    field = f"schedule:{measure_key}"
+    name = f"measure:{key}:{field}"
+    guide = op.guide
+
+    def change(plan: Plan) -> Plan:
+        return edit.update_measure(plan, guide, key, **{field: value})
+
     try:
-        plan = schedule_edit(op.plan, measure_key, edited, years)
-    except edit.EditError as exc:
-        state.set_error(field, f"{exc}（この変更は保存されていません）")
+        change(op.plan)
+    except edit.EditError as exc:  # e.g. an emptied name: said at the field, the typed text kept
+        state.set_error(name, str(exc))
+        state.keep_unsaved(name, raw, None)
         return
-    state.set_error(field, None)
-    if not state.commit(plan, note=f"施策 {measure_key} の工程を変更") and state.outage() is None:
-        state.keep_unsaved(field, _typed({"edited_rows": edited}), None)  # refused: shown to copy
+    state.set_error(name, None)
+    state.save_field(name, raw, change, f"施策 {key} の{FIELD_LABELS[field]}を変更")
 
 
-def _schedule_editor(op, years: list[int]) -> None:
-    """One measure's activities by fiscal year: a narrow table of 年度 and 取組内容."""
+def _on_field(key: str, field: str, wk: str) -> None:
+    value = state.edited(wk)
+    if value is state.NO_EDIT:
+        return
+    raw = value
+    if field == "kpi_keys":
+        value = list(value or [])
+    elif field == "origin":
+        value = MeasureOrigin(value)
+    else:
+        value = "" if value is None else str(value)
+    _save(key, field, raw, value)
+
+
+def _on_activity(key: str, fy: int, wk: str) -> None:
+    """One fiscal year's 取組内容, saved on its own against the plan as it is at save time."""
+    value = state.edited(wk)
+    if value is state.NO_EDIT:
+        return
+    op = state.current()
+    if op is None:
+        return
+    text = "" if value is None else str(value)
+
+    def change(plan: Plan) -> Plan:
+        return edit.set_activity(plan, key, fy, text)
+
+    name = f"schedule:{key}:{fy}"
+    try:
+        change(op.plan)
+    except edit.EditError as exc:  # it names the measure and the year
+        state.set_error(name, str(exc))
+        state.keep_unsaved(name, value, None)
+        return
+    state.set_error(name, None)
+    state.save_field(name, value, change, f"施策 {key} の{format_fiscal_year(fy)}の取組を変更")
+
+
+def _on_delete(key: str) -> None:
+    op = state.current()
+    if op is None:
+        return
+    try:
+        plan = edit.remove_measure(op.plan, key)
+    except edit.EditError as exc:
+        state.flash(str(exc))
+        return
+    if state.commit(plan, note=f"施策 {key} を削除"):
+        st.session_state.pop(SCHEDULE_PICK, None)
+
+
+def _bind(m: Measure, fields: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, Any] = {
+        "name": m.name,
+        "department": m.department,
+        "origin": m.origin,
+        "national_ref": m.national_ref,
+        "summary": m.summary,
+        "kpi_keys": list(m.kpi_keys),
+    }
+    keys = {f: state.bind(f"measure:{m.key}:{f}", values[f]) for f in fields}
+    for f, wk in keys.items():
+        state.on_edit(wk, _on_field, m.key, f, wk)
+    return keys
+
+
+def _conflict(paths: tuple[str, ...], wk: str, name: str) -> None:
+    """A field this tab and another changed at once: both texts and the choice, at the field."""
+    for path in paths:
+        if path in state.conflicts():
+            questions.conflict_box(path, [wk], name)
+
+
+def _fields(op, m: Measure) -> None:
+    """The measure's own fields, each saved alone when changed."""
+    k = m.key
+    w = _bind(m, tuple(FIELD_LABELS))
+
+    def _err(field: str) -> None:
+        common.show_error(f"measure:{k}:{field}")
+        _conflict((f"measures.{k}.{field}",), w[field], f"measure:{k}:{field}")
+
+    a, b = st.columns([3, 2])
+    a.text_input("施策名（必須）", key=w["name"], max_chars=200)
+    b.text_input("担当課", key=w["department"], max_chars=200)
+    _err("name")
+    _err("department")
+    c, d = st.columns([2, 3])
+    c.selectbox("出典", list(MeasureOrigin), format_func=lambda o: o.label, key=w["origin"])
+    d.text_input("国の施策名", key=w["national_ref"], max_chars=200)
+    _err("origin")
+    _err("national_ref")
+    st.text_area("概要", key=w["summary"], max_chars=5000, height=100)
+    _err("summary")
+    kpis = {x.key: f"{x.key} {x.name}" for x in op.plan.kpis}
+    st.multiselect(
+        "関連KPI",
+        list(kpis),
+        format_func=lambda x: kpis.get(x, x),
+        key=w["kpi_keys"],
+        placeholder="選択（任意）" if kpis else "KPIはまだありません（「指標（KPI）」で追加します）",
+        disabled=not kpis and not m.kpi_keys,
+    )
+    _err("kpi_keys")
+
+
+def _schedule(op, m: Measure) -> None:
+    """年度ごとの取組（工程）: one plain field per fiscal year, each saved alone."""
+    st.markdown("**年度ごとの取組（工程）**")
+    years = _measure_years(op.plan, m)
+    if not years:
+        st.info("第3章で計画期間を入力すると、年度ごとの取組（工程）を入力できます。")
+        return
+    st.caption(
+        f"入力済み：{_schedule_label(op.plan, m.key, _years(op.plan))}。"
+        "書いた内容は工程表に載ります。空にするとその年度の取組を消します。"
+    )
+    activities = {e.fy: e.activity for e in m.schedule}
+    for fy in years:
+        name = f"schedule:{m.key}:{fy}"
+        wk = state.bind(name, activities.get(fy, ""))
+        state.on_edit(wk, _on_activity, m.key, fy, wk)
+        st.text_input(f"{format_fiscal_year(fy)}の取組内容", key=wk, max_chars=200)
+        common.show_error(name)
+        path = f"measures.{m.key}.schedule.{fy}"
+        _conflict((f"{path}.activity", path), wk, name)
+
+
+def _editor(op) -> None:
+    """One measure at a time: its fields, its schedule and its delete."""
     plan = op.plan
-    with st.container(border=True, key=scroll.SCHEDULE):
-        st.markdown("##### 年度ごとの取組（工程）")
+    with st.container(border=True, key=scroll.SCHEDULE):  # the 工程表 page's link scrolls here
+        st.markdown("##### 施策の編集")
         if not plan.measures:
-            st.caption("施策を追加すると、ここで年度ごとの取組を入力できます。")
+            st.caption("施策を追加すると、ここで施策の内容と年度ごとの取組（工程）を入力できます。")
             return
-        if not years:
-            st.info("第3章で計画期間を入力すると、年度ごとの取組（工程）を入力できます。")
-            return
-        st.caption("施策を選び、年度ごとの取組内容を書きます。書いた内容は工程表に載ります。")
         # no 工程 status in the labels: changed labels make a new widget, which forgets the pick
         names = {m.key: f"{m.key} {m.name}" for m in plan.measures}
-        ss = st.session_state
         first_open = next((m.key for m in plan.measures if not m.schedule), plan.measures[0].key)
         common.url_pick(SCHEDULE_PICK, QP_MEASURE, list(names), first_open)
-        st.selectbox("工程を入力する施策", list(names), format_func=names.get, key=SCHEDULE_PICK)
-        key = ss[SCHEDULE_PICK]
-        st.caption(f"入力済み：{_schedule_label(plan, key, years)}")
-        activities = {e.fy: e.activity for e in plan.measure(key).schedule}
-        shown = [*years, *sorted(set(activities) - set(years))]  # a year outside the period stays visible
-        frame = pd.DataFrame(
-            {
-                "year": [format_fiscal_year(fy) for fy in shown],
-                "activity": [activities.get(fy, "") for fy in shown],
-            }
-        )
-        wk = state.wkey(f"sched:{key}:{op.version}")
-        state.mark_drawn(wk)
-        state.on_edit(wk, _on_schedule, key, wk, shown)
-        st.data_editor(
-            frame,
-            key=wk,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "year": st.column_config.TextColumn("年度", disabled=True, width="small"),
-                "activity": st.column_config.TextColumn("取組内容", max_chars=200, width="large"),
-            },
-        )
-        common.show_error(f"schedule:{key}")
+        st.selectbox("編集する施策", list(names), format_func=names.get, key=SCHEDULE_PICK)
+        m = plan.measure(st.session_state[SCHEDULE_PICK])
+        _fields(op, m)
+        _schedule(op, m)
+        with st.popover("この施策を削除"):
+            st.caption("削除すると、この施策の工程も消えます。変更履歴から元に戻せます。")
+            st.button(
+                "削除する",
+                key=state.wkey(f"measure:{m.key}:delete"),
+                on_click=_on_delete,
+                args=(m.key,),
+                type="primary",
+            )
 
 
 def render() -> None:
@@ -300,9 +354,8 @@ def render() -> None:
         return
     common.header(op, "個別施策")
     st.caption(
-        "柱ごとに施策を入力します。表のセルを直接編集でき、行の追加・削除もできます。"
-        "年度ごとの取組（工程表に載ります）は、下の「年度ごとの取組（工程）」で施策を選んで書きます。"
-        "全ての柱に施策を置く必要はありません。"
+        "柱ごとに施策を追加し、下の「施策の編集」で施策を選んで、施策名・担当課・概要などと"
+        "年度ごとの取組（工程表に載ります）を入力します。全ての柱に施策を置く必要はありません。"
     )
     years = _years(op.plan)
     shown = op.guide.pillars_shown(set(op.plan.pillars))
@@ -312,7 +365,7 @@ def render() -> None:
     for pillar in [*shown, *extra]:
         with st.container(border=True):
             _pillar_section(op, pillar, years)
-    _schedule_editor(op, years)
+    _editor(op)
     scroll.apply()
 
 

@@ -1,6 +1,6 @@
 """Schedule (工程表): the measures across the plan's fiscal years as a Gantt-style chart. When the
 chart would be empty or miss measures, the page says which measures have no 工程 and opens the
-measures page at the schedule editor."""
+measures page at its editor box (the measure's fields and 工程)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _missing(missing: list[Measure], total: int) -> None:
     if len(missing) == total:
         st.info(
             "どの施策にも年度ごとの取組（工程）がまだ入力されていないため、工程表を描けません。"
-            "「個別施策」の画面の「年度ごとの取組（工程）」で、施策ごとに入力してください。",
+            "「個別施策」の画面の「施策の編集」で施策を選び、年度ごとに入力してください。",
             icon=":material/info:",
         )
     else:
