@@ -2,7 +2,17 @@
 
 import streamlit as st
 
-from plan_builder.ui import auth_pages, browser_warmup, chrome_ja, host_guard, leave_guard, nav, state, warmup
+from plan_builder.ui import (
+    auth_pages,
+    browser_warmup,
+    chrome_ja,
+    common,
+    host_guard,
+    leave_guard,
+    nav,
+    state,
+    warmup,
+)
 
 with warmup.page_run():  # the background warm-up waits while any session's script runs
     # The icon as a shortcode, not the emoji itself: for a non-ASCII icon Streamlit loads its
@@ -18,6 +28,7 @@ with warmup.page_run():  # the background warm-up waits while any session's scri
         if acting.read_only:  # once per page, above it (a closed briefing session)
             st.info(state.CLOSED_NOTICE, icon=":material/lock:")
         nav.run(acting)
+        common.conflicts_elsewhere()  # under the page's header: conflicts of fields not on this page
     except state.STORAGE_ERRORS as exc:
         message = state.outage_message(exc)
         if message is None:

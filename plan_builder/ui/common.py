@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan_builder.ui import state
+from plan_builder.ui import questions, state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.state import OpenPlan
 
@@ -13,6 +13,7 @@ STALE_MESSAGE = (
     "（同じ欄が変更されていた場合は、その欄で両方の内容を示して選んでいただきます）。"
     "最新の内容を表示するには「最新の内容を表示する」を押してください。入力中の内容は失われません。"
 )
+K_CONFLICT_SLOT = "pb_conflict_slot"  # this run's place for conflicts of fields on other pages
 SEAT_MISSING = "練習用の計画を開けませんでした。画面を再読み込みしても開けない場合は、講師にお尋ねください。"
 
 
@@ -56,6 +57,22 @@ def header(op: OpenPlan, title: str) -> None:
     saved_caption(op)
     stale_banner()
     show_flash()
+    state.per_run(K_CONFLICT_SLOT, st.container)  # filled by conflicts_elsewhere, after the page
+
+
+def conflicts_elsewhere() -> None:
+    """Under the page's header, the conflicts whose field this page did not show (the user typed
+    and went on to another page, the walk-through lost such text 3 of 3 times: no sign of it)."""
+    if not state.conflicts():
+        return
+    slot = state.per_run(K_CONFLICT_SLOT, lambda: None)
+    op = state.current() if slot is not None else None  # no slot: a page without the plan header
+    if op is None:
+        return
+    for path in state.conflicts_not_shown():
+        name = path.removeprefix("answers.") if path.startswith("answers.") else ""
+        with slot:
+            questions.conflict_box(path, [], name, label=questions.conflict_label(path, op.guide))
 
 
 def require_plan() -> OpenPlan | None:

@@ -393,12 +393,61 @@ def _take_theirs(path: str, keys: list[str], name: str) -> None:
     state.resolve(path)
 
 
-def conflict_box(path: str, keys: list[str], name: str) -> None:
-    """Both texts of a field this tab and another changed at once, and the choice, at the field."""
+_KPI_FIELDS = {
+    "name": "指標名",
+    "unit": "単位",
+    "kind": "指標の種類",
+    "nature": "定量・定性",
+    "pillar": "柱",
+    "baseline.value": "現状値",
+    "baseline.as_of": "現状値の基準日",
+    "source": "データの出典",
+    "method": "測定方法",
+    "targets": "目標値",
+    "actuals": "実績値",
+}
+_MEASURE_FIELDS = {
+    "name": "施策名",
+    "department": "担当課",
+    "origin": "出典",
+    "national_ref": "国の施策名",
+    "summary": "概要",
+    "kpi_keys": "関連KPI",
+    "pillar": "柱",
+}
+
+
+def conflict_label(path: str, guide: Guide) -> str:
+    """Where a conflicting field is, as the user knows it, from its plan.merge path:
+    「第3章 位置付け：計画の名称」, 「KPI K01 の令和7年度の目標値」, 「施策 M01 の令和8年度の取組内容」."""
+    for q in guide.questions():
+        if question_path(q) == path:
+            chapter = guide.chapter_of(q.key)
+            return f"第{chapter.number}章 {chapter.title}：{q.label}"
+    kind, _, rest = path.partition(".")
+    item, _, field = rest.partition(".")
+    year = next((int(p) for p in field.split(".") if p.isdigit()), None)
+    in_year = f"{format_fiscal_year(year)}の" if year is not None else ""
+    if kind == "kpis" and item:
+        series = field.split(".")[0]
+        label = _KPI_FIELDS.get(field, _KPI_FIELDS.get(series, field))
+        return f"KPI {item} の{in_year}{label}"
+    if kind == "measures" and item:
+        if field.startswith("schedule"):
+            return f"施策 {item} の{in_year}取組内容"
+        return f"施策 {item} の{_MEASURE_FIELDS.get(field, field)}"
+    return path
+
+
+def conflict_box(path: str, keys: list[str], name: str, label: str = "") -> None:
+    """Both texts of a field this tab and another changed at once, and the choice, at the field
+    (with `label`: above the page, for a field not on it)."""
     mine, theirs = state.conflicts()[path]
+    state.conflict_shown(path)
     with st.container(border=True):
+        where = f"「{label}」を、" if label else "同じ欄を"
         st.warning(
-            "別のタブまたは別の利用者が、同じ欄を同時に変更しました。いま保存されているのは相手の内容です。"
+            f"別のタブまたは別の利用者が、{where}同時に変更しました。いま保存されているのは相手の内容です。"
             "どちらを残すか選んでください。",
             icon=":material/merge_type:",
         )

@@ -497,6 +497,31 @@ def resolve(path: str) -> None:
     st.session_state.get(K_CONFLICTS, {}).pop(path, None)
 
 
+K_CONFLICTS_SHOWN = "pb_conflicts_shown"  # paths whose conflict box this run drew
+
+
+def per_run(key: str, make: Callable[[], Any]) -> Any:
+    """A value kept in the session for the current script run only (made anew by the next run)."""
+    ctx = get_script_run_ctx()
+    run = ctx.cursors if ctx is not None else None  # a new dict for every run (ctx.reset)
+    held = st.session_state.get(key)
+    if held is None or held[0] is not run:
+        held = (run, make())  # holding `run` keeps its id from being reused
+        st.session_state[key] = held
+    return held[1]
+
+
+def conflict_shown(path: str) -> None:
+    """Record that this run drew the conflict box of `path` (common draws the others)."""
+    per_run(K_CONFLICTS_SHOWN, set).add(path)
+
+
+def conflicts_not_shown() -> dict[str, tuple[Any, Any]]:
+    """The conflicts whose box this run has not drawn (their field is on another page)."""
+    done = per_run(K_CONFLICTS_SHOWN, set)
+    return {p: v for p, v in conflicts().items() if p not in done}
+
+
 # Field errors and one-off messages ------------------------------------------------------------
 
 
