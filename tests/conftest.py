@@ -8,6 +8,9 @@ Why it is built this way:
   every table except `alembic_version` and `local_government` (read-only reference data) is
   truncated with its identities restarted, so a test sees an empty, fully migrated schema.
   Tests that change the schema itself (migration tests) must use `fresh_database_url` instead.
+- Hypothesis: no per-example deadline. The suite runs on loaded 2-core machines, where a first
+  example (cold imports and caches) took 280 ms against the default 200 ms and failed a test
+  whose other examples took 2–5 ms; the properties, not the timings, are what these tests check.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
 from plan_builder.guide import Guide, get_guide, get_guides
 from plan_builder.store import Store, make_engine
+
+settings.register_profile("plan_builder", deadline=None)
+settings.load_profile("plan_builder")
 
 PG_URL_ENV = "TEST_DATABASE_URL"
 MUNICIPALITY_GUIDE = "kanmin-2019-municipality"
