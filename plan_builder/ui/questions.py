@@ -406,15 +406,6 @@ _KPI_FIELDS = {
     "targets": "目標値",
     "actuals": "実績値",
 }
-_MEASURE_FIELDS = {
-    "name": "施策名",
-    "department": "担当課",
-    "origin": "出典",
-    "national_ref": "国の施策名",
-    "summary": "概要",
-    "kpi_keys": "関連KPI",
-    "pillar": "柱",
-}
 
 
 def conflict_label(path: str, guide: Guide) -> str:
@@ -435,7 +426,9 @@ def conflict_label(path: str, guide: Guide) -> str:
     if kind == "measures" and item:
         if field.startswith("schedule"):
             return f"施策 {item} の{in_year}取組内容"
-        return f"施策 {item} の{_MEASURE_FIELDS.get(field, field)}"
+        from plan_builder.ui.pages.measures import FIELD_LABELS  # that page imports this module
+
+        return f"施策 {item} の{FIELD_LABELS.get(field, field)}"
     return path
 
 

@@ -9,6 +9,9 @@
   test, any request that went anywhere but the app's own 127.0.0.1 address fails it.
 - `AppPage.idle()` waits until the app's script has finished; `AppPage.shot(name)` waits, then
   saves a numbered screenshot to test-artifacts/<artifacts>/ (gitignored) for a person to look at.
+- When a test fails, every page it opened is photographed to test-artifacts/FAILED/ and its text
+  and the end of each server's log are printed: a failure seen once in a loop or in CI can be read
+  afterwards (one was not: a KPI field not found, with no picture of the page).
 """
 
 from __future__ import annotations
@@ -59,8 +62,21 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 3
         time.sleep(0.2)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """Keep each phase's report on the test item, for the fixtures' failure diagnostics."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    report = getattr(request.node, "report_call", None)
+    return report is not None and report.failed
+
+
 @pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
+def app_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., str]]:
     """A function that starts the app on `database_url` and returns its base URL."""
     running: list[tuple[subprocess.Popen, Any]] = []
 
@@ -87,6 +103,10 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
         yield start
     finally:
         for proc, log in running:
+            if _failed(request):
+                log.flush()
+                tail = Path(log.name).read_text(errors="replace").splitlines()[-40:]
+                print(f"--- end of {Path(log.name).name} ---", *tail, sep="\n")
             proc.terminate()
             try:
                 proc.wait(timeout=10)
@@ -153,6 +173,23 @@ class AppPage:
         self.page.wait_for_timeout(100)
         self.waits.append(time.monotonic() - t0)
 
+    def click_straight(self, target: Any, typing_in: Any) -> None:
+        """Click `target` as a person does right after typing in `typing_in`, without leaving it:
+        scroll it into sight (the cursor stays in `typing_in`), move the mouse there, click.
+
+        Measured before the first field's click had scrolled the page, a target was once below the
+        window (y 1009 of 900): the click hit nothing and the keys typed next went nowhere."""
+        from playwright.sync_api import expect
+
+        target.scroll_into_view_if_needed()
+        expect(typing_in).to_be_focused()
+        box = target.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= self.page.viewport_size["height"], box
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        self.page.mouse.move(x, y, steps=8)
+        self.page.mouse.click(x, y)
+
     def shot(self, name: str, full: bool | None = None) -> None:
         self.step += 1
         self.idle()
@@ -161,8 +198,21 @@ class AppPage:
         print(f"{time.monotonic() - self.started:6.1f}s {name}")
 
 
+def _photograph(test: str, pages: list[Any]) -> None:
+    """Each open page of a failed test: a screenshot in test-artifacts/FAILED/, its text printed."""
+    folder = ARTIFACTS / "FAILED"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, page in enumerate(pages):
+        try:
+            page.screenshot(path=str(folder / f"{test}_{i}.png"), timeout=10_000)
+            text = page.locator("body").inner_text(timeout=10_000)
+        except Exception as exc:  # a diagnostic must not hide the test's own failure
+            text = f"(not readable: {exc})"
+        print(f"--- page {i}: {page.url} ---", text[:3000], sep="\n")
+
+
 @pytest.fixture
-def app_page(chromium: Any) -> Iterator[Callable[..., AppPage]]:
+def app_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., AppPage]]:
     """A function that opens a page for the app at `url`; afterwards no request may have left it."""
     opened: list[tuple[Any, str, list[str]]] = []
 
@@ -186,6 +236,8 @@ def app_page(chromium: Any) -> Iterator[Callable[..., AppPage]]:
         return AppPage(page, folder, settle_ms=settle_ms, timeout_ms=timeout_ms, full_page=full_page)
 
     yield open_page
+    if _failed(request):
+        _photograph(request.node.name, [p for context, _, _ in opened for p in context.pages])
     for context, _, _ in opened:
         context.close()
     for _, url, outside in opened:

@@ -77,7 +77,6 @@ def _years(measure: Any) -> dict[int, str]:
 def test_name_then_a_year_typed_at_once_are_both_kept(
     planned: tuple[str, str, int], app_page: Callable[..., Any]
 ) -> None:
-    from playwright.sync_api import expect
 
     url, db, plan_id = planned
     before = _stored(db, plan_id)
@@ -91,16 +90,7 @@ def test_name_then_a_year_typed_at_once_are_both_kept(
     name.click()
     name.press("End")
     name.press_sequentially("（改）", delay=40)
-    # straight from the name to the year, as a person does: scroll it into sight (the cursor stays
-    # in the name), move there, click, type at once (measured before the name's click had scrolled
-    # the page, a field can be out of the window and the click hit nothing: test_typing_e2e)
-    year.scroll_into_view_if_needed()
-    expect(name).to_be_focused()
-    box = year.bounding_box()
-    assert box is not None
-    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"], box
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    app.click_straight(year, name)  # straight from the name to the year, as a person does
     page.keyboard.press("Control+a")  # the year has an activity already: replace it
     page.keyboard.type("窓口で試行する", delay=40)
     page.keyboard.press("Enter")

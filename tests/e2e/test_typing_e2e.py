@@ -180,9 +180,6 @@ def test_kpi_method_then_sidebar_link_keeps_every_field(
 def _date_then_target(app_page: Callable[..., Any], planned: tuple[str, str, int], name: str) -> None:
     """Type the baseline date, click straight into the first year's 目標値, type, Enter; then both
     must be stored (polled until they are, or 60 s), the other years untouched."""
-
-    from playwright.sync_api import expect
-
     url, db, plan_id = planned
     before = _stored(db, plan_id).plan.kpis[0]
     app = app_page(url, name, settle_ms=80)
@@ -194,17 +191,9 @@ def _date_then_target(app_page: Callable[..., Any], planned: tuple[str, str, int
     day.click()
     day.press("Control+a")
     page.keyboard.type("2024/03/31", delay=40)
-    # straight from the field to the target, as a person does: scroll it into sight (the cursor
-    # stays in the date field), move there, click, type at once (the canvas table this replaced
-    # dropped the first keys: 500 was stored as 0). Measured after the date field's click had
-    # scrolled the page, the target was below the window (y 1009 of 900) and the click hit nothing.
-    target.scroll_into_view_if_needed()
-    expect(day).to_be_focused()
-    box = target.bounding_box()
-    assert box is not None
-    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"], box
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # straight from the field to the target, as a person does; type at once (the canvas table this
+    # replaced dropped the first keys: 500 was stored as 0)
+    app.click_straight(target, day)
     page.keyboard.press("Control+a")  # the year has a target already: replace it
     page.keyboard.type("4321", delay=60)
     page.keyboard.press("Enter")
