@@ -91,7 +91,12 @@ def test_board_page_shows_every_seat(store: Store, guide: Guide) -> None:
 
 
 def test_board_page_without_sessions() -> None:
-    assert "まだ研修がありません" in texts(_run("board_page"))
+    assert "まだ研修がありません。「研修の準備」で研修を作成してください。" in texts(_run("board_page"))
+
+
+def test_setup_page_without_sessions_points_up_not_to_itself() -> None:
+    shown = texts(_run("setup_page"))  # the walk-through was told to go to the page it was on
+    assert "まだ研修がありません。上の「新しい研修を作る」で研修を作成してください。" in shown
 
 
 def test_presentation_moves_by_chapter() -> None:

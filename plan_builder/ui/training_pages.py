@@ -54,10 +54,11 @@ def _guide_picker(key: str) -> Guide:
     return guides[gid]
 
 
-def _session_picker(svc: TrainingService, key: str) -> SessionInfo | None:
+def _session_picker(svc: TrainingService, key: str, where: str = "「研修の準備」") -> SessionInfo | None:
+    """The session this page shows; `where` names the place to create one when there is none."""
     sessions = svc.sessions()
     if not sessions:
-        st.info("まだ研修がありません。「研修の準備」で研修を作成してください。")
+        st.info(f"まだ研修がありません。{where}で研修を作成してください。")
         return None
     ids = [s.id for s in sessions]
     by_id = {s.id: s for s in sessions}
@@ -120,7 +121,7 @@ def setup_page() -> None:
                     f"研修「{info.name}」を作成しました。参加コードは {info.join_code} です。"
                 )
                 st.rerun()
-    info = _session_picker(svc, "tr_setup")
+    info = _session_picker(svc, "tr_setup", where="上の「新しい研修を作る」")
     if info is None:
         return
     _join_panel(info)
