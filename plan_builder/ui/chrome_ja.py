@@ -80,6 +80,7 @@ _SCRIPT = """<script>
   // the calendar's title (its month comes in the page's language, see below) and a month's name
   const choose = /^Choose date( range)?, (.*)$/;
   const monthName = /^(\\d{1,2}) – [A-Z][a-z]+$/;
+  const helpFor = /^Help for (.+)$/;  // a field's ? button, read out by screen readers
   const chooseJa = (_, range, rest) => (range ? "期間を選ぶ、" : "日付を選ぶ、") + rest;
   const fixText = (n) => {
     const v = n.nodeValue, t = v.trim(), up = n.parentElement;
@@ -99,6 +100,7 @@ _SCRIPT = """<script>
       else if (part.test(v)) el.setAttribute(a, v.replace(part, (_, p, rest) => PARTS[p] + "、" + rest));
       else if (choose.test(v)) el.setAttribute(a, v.replace(choose, chooseJa));
       else if (monthName.test(v)) el.setAttribute(a, v.replace(monthName, (_, m) => Number(m) + "月"));
+      else if (helpFor.test(v)) el.setAttribute(a, v.replace(helpFor, "$1の説明"));
     }
   };
   const walk = (root) => {

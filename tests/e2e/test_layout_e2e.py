@@ -32,7 +32,9 @@ pytestmark = pytest.mark.browser
 
 SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
 HEADING = '[data-testid="stMain"] :is(h1, h2, h3, h4, h5)'
-ENGLISH = re.compile(r"\bUpload\b|per file|Clear value|Skip to main content|Download as CSV|Drag and drop")
+ENGLISH = re.compile(
+    r"\bUpload\b|per file|Clear value|Skip to main content|Download as CSV|Drag and drop|Help for"
+)
 MESSAGES = (
     '[data-testid="stAlert"], [data-testid="stCaptionContainer"], [data-testid="stToast"], '
     '[data-testid="stWidgetLabel"], [data-testid="stMarkdownContainer"]'
