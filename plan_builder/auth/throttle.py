@@ -57,18 +57,22 @@ def lock_seconds(failures: int, limit: int) -> int:
 
 
 def _state(s: Session, key: str, now: datetime) -> tuple[int, datetime | None, datetime | None]:
-    """(failures, locked_until, updated_at) of `key`; the row is created when missing."""
-    row = s.get(LoginThrottleRecord, key)
-    if row is None:
+    """(failures, locked_until, updated_at) of `key`; the row is created when missing.
+
+    Read fresh each time, never refreshed: a correct password elsewhere deletes the row at any
+    moment (`succeeded`), and refreshing a deleted row raised, shown as an error box on the sign-in
+    screen to 4 of 60 people signing in to two accounts at once."""
+    query = select(LoginThrottleRecord).where(LoginThrottleRecord.key == key)
+    for _ in range(_CAS_TRIES):
+        row = s.exec(query.execution_options(populate_existing=True)).first()
+        if row is not None:
+            return row.failures, _aware(row.locked_until), _aware(row.updated_at)
         try:
             s.add(LoginThrottleRecord(key=key, failures=0, updated_at=now))
             s.commit()
         except IntegrityError:  # another process created it first
             s.rollback()
-        row = s.get(LoginThrottleRecord, key)
-        assert row is not None
-    s.refresh(row)
-    return row.failures, _aware(row.locked_until), _aware(row.updated_at)
+    return 0, None, None  # created and deleted over and over: the CAS update below then retries
 
 
 def locked(engine: Engine, key: str, now: datetime | None = None) -> Refusal | None:

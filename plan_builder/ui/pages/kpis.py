@@ -293,7 +293,7 @@ def _editor(op, kpi: Kpi) -> None:
             "関連する施策："
             + (
                 "、".join(f"{m} {md_escape(op.plan.measure(m).name)}" for m in linked)
-                or "なし（「個別施策」の表で関連KPIを選べます）"
+                or "なし（「個別施策」の「施策の編集」で、施策ごとに関連KPIを選べます）"
             )
         )
         with st.popover("このKPIを削除"):
