@@ -34,6 +34,7 @@ def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
     """No failure delay and a cheap argon2 profile, so the suite stays fast; the production
     parameters are checked in test_production_hash_parameters."""
     monkeypatch.setattr(users_mod, "FAILURE_DELAY_SECONDS", 0.0)
+    monkeypatch.setattr(users_mod, "ADMIT_PATIENCE_SECONDS", 0.0)  # a lock is refused at once
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
