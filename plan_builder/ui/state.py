@@ -40,7 +40,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from plan_builder.auth import Actor
 from plan_builder.errors import NotFoundError, PermissionDeniedError, PlanBuilderError, StaleVersionError
 from plan_builder.guide import Guide, get_guide, get_guides
-from plan_builder.plan import MergeError, Plan, format_date, merge_plans, to_jst
+from plan_builder.plan import EditError, MergeError, Plan, format_date, merge_plans, to_jst
 from plan_builder.service import PlanService
 from plan_builder.store import Store, database_url
 
@@ -337,6 +337,22 @@ def save_field(name: str, raw: Any, change: Callable[[Plan], Plan], note: str) -
     if ss.get(K_OUTAGE) is None:  # refused (permission, deleted plan): nothing to retry
         st.session_state[K_UNSAVED][name] = (raw, None, note)
     return False
+
+
+def save_checked(name: str, raw: Any, change: Callable[[Plan], Plan], note: str) -> bool:
+    """Try `change` on this tab's plan first: a refused edit is said at the field (its message
+    names the field) and the typed text kept; else save it as `save_field` does."""
+    op = current()
+    if op is None:
+        return False
+    try:
+        change(op.plan)
+    except EditError as exc:
+        set_error(name, str(exc))
+        keep_unsaved(name, raw, None)
+        return False
+    set_error(name, None)
+    return save_field(name, raw, change, note)
 
 
 def retry_unsaved() -> None:

@@ -31,19 +31,11 @@ def _years(plan: Plan, kpi: Kpi) -> list[int]:
 
 def _save(kpi_key: str, field: str, raw: Any = None, **changes: Any) -> None:
     """Validate one KPI change on this tab's plan, then save only that change."""
-    op = state.current()
-    if op is None:
-        return
-    name = f"kpi:{kpi_key}:{field}"
-    try:
-        edit.update_kpi(op.plan, kpi_key, **changes)
-    except edit.EditError as exc:
-        state.set_error(name, str(exc))
-        state.keep_unsaved(name, raw, None)
-        return
-    state.set_error(name, None)
-    state.save_field(
-        name, raw, lambda plan: edit.update_kpi(plan, kpi_key, **changes), f"KPI {kpi_key} を変更"
+    state.save_checked(
+        f"kpi:{kpi_key}:{field}",
+        raw,
+        lambda plan: edit.update_kpi(plan, kpi_key, **changes),
+        f"KPI {kpi_key} を変更",
     )
 
 
@@ -82,15 +74,8 @@ def _on_year(kpi_key: str, series: str, fy: int, wk: str) -> None:
         return edit.update_kpi(plan, kpi_key, **{series: {**getattr(kpi, series), fy: value}})
 
     label = f"{format_fiscal_year(fy)}の{SERIES_LABELS[series]}"
-    name = f"kpi:{kpi_key}:{series}:{fy}"
-    try:
-        change(op.plan)
-    except edit.EditError as exc:
-        state.set_error(name, str(exc))  # it names the KPI, the column and the year
-        state.keep_unsaved(name, value, None)
-        return
-    state.set_error(name, None)
-    state.save_field(name, value, change, f"KPI {kpi_key} の{label}を変更")
+    # an error names the KPI, the column and the year
+    state.save_checked(f"kpi:{kpi_key}:{series}:{fy}", value, change, f"KPI {kpi_key} の{label}を変更")
 
 
 def _year_rows(kpi: Kpi, years: list[int]) -> None:

@@ -177,20 +177,13 @@ def _save(key: str, field: str, raw: Any, value: Any) -> None:
     op = state.current()
     if op is None:
         return
-    name = f"measure:{key}:{field}"
     guide = op.guide
 
     def change(plan: Plan) -> Plan:
         return edit.update_measure(plan, guide, key, **{field: value})
 
-    try:
-        change(op.plan)
-    except edit.EditError as exc:  # e.g. an emptied name: said at the field, the typed text kept
-        state.set_error(name, str(exc))
-        state.keep_unsaved(name, raw, None)
-        return
-    state.set_error(name, None)
-    state.save_field(name, raw, change, f"施策 {key} の{FIELD_LABELS[field]}を変更")
+    # e.g. an emptied name: said at the field, the typed text kept
+    state.save_checked(f"measure:{key}:{field}", raw, change, f"施策 {key} の{FIELD_LABELS[field]}を変更")
 
 
 def _on_field(key: str, field: str, wk: str) -> None:
@@ -220,15 +213,8 @@ def _on_activity(key: str, fy: int, wk: str) -> None:
     def change(plan: Plan) -> Plan:
         return edit.set_activity(plan, key, fy, text)
 
-    name = f"schedule:{key}:{fy}"
-    try:
-        change(op.plan)
-    except edit.EditError as exc:  # it names the measure and the year
-        state.set_error(name, str(exc))
-        state.keep_unsaved(name, value, None)
-        return
-    state.set_error(name, None)
-    state.save_field(name, value, change, f"施策 {key} の{format_fiscal_year(fy)}の取組を変更")
+    note = f"施策 {key} の{format_fiscal_year(fy)}の取組を変更"
+    state.save_checked(f"schedule:{key}:{fy}", value, change, note)  # an error names measure and year
 
 
 def _on_delete(key: str) -> None:
