@@ -229,6 +229,7 @@ def _from_cookie() -> str | None:
 
 _COOKIE_JS = """export default function (component) {
   const data = component.data || {};
+  const host = component.parentElement;
   const cookies = Array.isArray(data.cookies) ? data.cookies : [];
   const secure = location.protocol === "https:" ? "; Secure" : "";
   for (const cookie of cookies) {
@@ -236,15 +237,24 @@ _COOKIE_JS = """export default function (component) {
       document.cookie = cookie + secure;
     }
   }
-  if (typeof data.ticket === "string" && data.ticket) {
+  const ticket = typeof data.ticket === "string" ? data.ticket : "";
+  host.pbTicket = ticket;  // a later call (the wait is over: no ticket) stops this one's reports
+  if (!ticket) return;
+  // Report either way: the page waits for this answer (no timer on the server, see remember()).
+  // A report can be lost on its way (seen on a loaded machine: the page waited for ever), so it
+  // is repeated, numbered so that each one makes a run, until the wait is over.
+  const report = (attempt) => {
+    if (host.pbTicket !== ticket || !host.isConnected) return;
     const have = document.cookie.split("; ");
     const stored = cookies.every((c) => {
       const pair = String(c).split(";")[0];
       return pair.endsWith("=") || have.includes(pair);
     });
-    // Report either way: the page waits for this answer (no timer on the server, see remember()).
-    component.setStateValue("written", (stored ? "" : "failed:") + data.ticket);  // login_cookie.FAILED
-  }
+    const answer = (stored ? "" : "failed:") + ticket;  // login_cookie.FAILED
+    component.setStateValue("written", attempt ? answer + "#" + attempt : answer);  // login_cookie.ATTEMPT
+    if (attempt < 5) setTimeout(() => report(attempt + 1), 2000);
+  };
+  report(0);
 }"""
 
 
@@ -312,8 +322,9 @@ def _hold_screen() -> None:
     """A calm page while the browser writes the cookie; the pages stay registered (hidden), so
     the address asked for survives. No timer: a fragment's `run_every` rerun that arrives while
     the page after the wait is being drawn left that page blank or on the wrong page (30 briefing
-    participants joining at once: 5 of 30). The browser's script answers either way; a run after
-    HOLD_SECONDS (e.g. the button below) continues without it."""
+    participants joining at once: 5 of 30). The browser's script answers either way and repeats
+    its answer every 2 s while the wait lasts (one answer lost on a loaded machine kept the page
+    here for ever); a run after HOLD_SECONDS (a repeat, or the button below) continues without it."""
     _register_pages()
     st.title("官民データ活用推進計画 作成支援")
     st.info("サインインしています…", icon=":material/hourglass_top:")

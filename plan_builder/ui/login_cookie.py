@@ -34,6 +34,7 @@ USER, PARTICIPANT = "user", "participant"  # what a token names
 K_HOLD = "pb_auth_hold"  # session key: (ticket, monotonic start) of a fresh sign-in's wait
 HOLD_SECONDS = 6.0  # after this, any run continues without the browser's confirmation
 FAILED = "failed:"  # the browser's answer, before the ticket, when it could not store the cookie
+ATTEMPT = "#"  # after the ticket in the browser's repeated answers: "<ticket>#2"
 SECRET_ENV = "PLAN_BUILDER_SESSION_SECRET"
 HOURS_ENV = "PLAN_BUILDER_SESSION_HOURS"
 SECRET_FILE = "session_secret"
@@ -128,7 +129,9 @@ def hold_step(ticket: str, started: float, answer: str | None, now: float, limit
     """What a fresh sign-in does while the browser writes its cookie: "go" once the browser has
     confirmed it, "give_up" when the browser could not store it or after `limit` seconds
     (continue with a note: the user is never stuck, only a reload would ask for the password
-    again), "wait" until then. Answers about an earlier sign-in's ticket do not count."""
+    again), "wait" until then. Answers about an earlier sign-in's ticket do not count; a repeated
+    answer (numbered after ATTEMPT, so that it makes a run of its own) counts as the first."""
+    answer = answer.split(ATTEMPT, 1)[0] if isinstance(answer, str) else answer
     if answer == ticket:
         return "go"
     if answer == FAILED + ticket:

@@ -205,3 +205,46 @@ def test_sign_in_button_says_the_password_is_being_checked(
     expect(page.get_by_label("パスワード")).to_have_count(0)
     expect(page.get_by_text("計画の入力").first).to_be_visible()
     app.shot("signed_in")
+
+
+def test_sign_in_goes_on_when_the_browsers_first_confirmation_is_lost(
+    shared: tuple[str, int], app_page: Callable[..., Any]
+) -> None:
+    """A reviewer's fresh sign-in stayed on 「サインインしています…」 for a minute (e2e loop, loaded
+    machine): the page waits for the browser to confirm the cookie, and that one message never
+    reached the server, so no run came to end the wait. Here the browser's first confirmation is
+    dropped on its way (the socket is routed): the page still goes on by itself, signed in, with
+    the cookie stored, and a reload keeps the user signed in."""
+    from playwright.sync_api import expect
+
+    url, _ = shared
+    app = app_page(url, "signin_lost_report", settle_ms=0)
+    page = app.page
+    dropped: list[int] = []
+
+    def route(ws: Any) -> None:
+        server = ws.connect_to_server()
+
+        def to_server(message: str | bytes) -> None:
+            data = message.encode() if isinstance(message, str) else message
+            if b'"written"' in data and not dropped:
+                dropped.append(len(data))  # the first confirmation is lost
+                return
+            server.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(ws.send)
+
+    page.route_web_socket("**/_stcore/stream", route)
+    page.goto(url)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
+    page.get_by_label("利用者名").fill("shinsa")
+    page.get_by_label("パスワード").fill(PW)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_text("審査キュー").first).to_be_visible(timeout=30_000)
+    assert dropped, "the browser's confirmation was never seen on the socket"
+    app.idle()
+    expect(page.get_by_text("保存できませんでした")).to_have_count(0)
+    assert any(c["name"] == "pb_session" for c in page.context.cookies())
+    _reload_stays_signed_in(app)
+    expect(page.get_by_text("審査キュー").first).to_be_visible()
