@@ -252,14 +252,19 @@ _COOKIE_JS = """export default function (component) {
     });
     const answer = (stored ? "" : "failed:") + ticket;  // login_cookie.FAILED
     component.setStateValue("written", attempt ? answer + "#" + attempt : answer);  // login_cookie.ATTEMPT
-    if (attempt < 5) setTimeout(() => report(attempt + 1), 2000);
+    if (attempt < 5) setTimeout(() => report(attempt + 1), 3000);
   };
   report(0);
 }"""
 
 
 def _cookie_reported() -> None:
-    """The browser reported a written cookie; remember() reads the value (nothing to do here)."""
+    """The browser reported a written cookie. Callbacks run before the script, so remember() knows
+    the answer before it draws the writer, and the page that goes on draws it without the ticket:
+    that tells the browser the wait is over and its repeats stop."""
+    written = (st.session_state.get(WRITER_KEY) or {}).get("written")
+    if isinstance(written, str) and written:
+        st.session_state[K_WRITTEN] = written
 
 
 def _write_cookies(cookies: list[str], ticket: str | None = None) -> None:
@@ -301,15 +306,15 @@ def remember() -> None:
         return
     ss = st.session_state
     hold = ss.get(login_cookie.K_HOLD)
-    _write_cookies(cookies, hold[0] if hold else None)
-    if not hold:
-        return
-    step = login_cookie.hold_step(hold[0], hold[1], ss.get(K_WRITTEN), time.monotonic())
+    step = login_cookie.hold_step(hold[0], hold[1], ss.get(K_WRITTEN), time.monotonic()) if hold else None
     if step == "wait" and ss.get(HOLD_CONTINUE):
         step = "give_up"  # the user pressed 続ける: never stuck on this screen
+    _write_cookies(cookies, hold[0] if step == "wait" else None)  # no ticket: the browser stops asking
     if step == "wait":
         _hold_screen()
         st.stop()
+    if not hold:
+        return
     ss.pop(login_cookie.K_HOLD, None)
     if step == "give_up":
         st.info(
@@ -323,7 +328,7 @@ def _hold_screen() -> None:
     the address asked for survives. No timer: a fragment's `run_every` rerun that arrives while
     the page after the wait is being drawn left that page blank or on the wrong page (30 briefing
     participants joining at once: 5 of 30). The browser's script answers either way and repeats
-    its answer every 2 s while the wait lasts (one answer lost on a loaded machine kept the page
+    its answer every 3 s while the wait lasts (one answer lost on a loaded machine kept the page
     here for ever); a run after HOLD_SECONDS (a repeat, or the button below) continues without it."""
     _register_pages()
     st.title("官民データ活用推進計画 作成支援")

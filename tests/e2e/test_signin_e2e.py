@@ -207,6 +207,52 @@ def test_sign_in_button_says_the_password_is_being_checked(
     app.shot("signed_in")
 
 
+def _count_reports(page: Any, reports: list[int], *, drop_first: bool = False) -> None:
+    """Route the page's socket: count the browser's cookie confirmations (and drop the first)."""
+
+    def route(ws: Any) -> None:
+        server = ws.connect_to_server()
+
+        def to_server(message: str | bytes) -> None:
+            data = message.encode() if isinstance(message, str) else message
+            if b'"written"' in data:
+                reports.append(len(data))
+                if drop_first and len(reports) == 1:
+                    return  # lost on its way
+            server.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(ws.send)
+
+    page.route_web_socket("**/_stcore/stream", route)
+
+
+def test_after_sign_in_the_browser_confirms_once_and_the_page_stays_still(
+    shared: tuple[str, int], app_page: Callable[..., Any]
+) -> None:
+    """The confirmation is repeated while the page waits (below), but the page that follows the
+    wait had been drawn still asking for it, so 2 s later a repeat made one more run of the whole
+    page, just when a user starts typing (the e2e loop's one failure on that code: a trainer's
+    研修を作成する right after sign-in made nothing). Now the page that goes on tells the browser
+    the wait is over: one confirmation."""
+    from playwright.sync_api import expect
+
+    url, _ = shared
+    app = app_page(url, "signin_one_report", settle_ms=0)
+    page = app.page
+    reports: list[int] = []
+    _count_reports(page, reports)
+    page.goto(url)
+    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
+    page.get_by_label("利用者名").fill("shinsa")
+    page.get_by_label("パスワード").fill(PW)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_text("審査キュー").first).to_be_visible(timeout=60_000)
+    app.idle()
+    page.wait_for_timeout(8_000)  # longer than the browser's repeats would take to start
+    assert len(reports) == 1, f"the browser confirmed the cookie {len(reports)} times"
+
+
 def test_sign_in_goes_on_when_the_browsers_first_confirmation_is_lost(
     shared: tuple[str, int], app_page: Callable[..., Any]
 ) -> None:
@@ -221,21 +267,7 @@ def test_sign_in_goes_on_when_the_browsers_first_confirmation_is_lost(
     app = app_page(url, "signin_lost_report", settle_ms=0)
     page = app.page
     dropped: list[int] = []
-
-    def route(ws: Any) -> None:
-        server = ws.connect_to_server()
-
-        def to_server(message: str | bytes) -> None:
-            data = message.encode() if isinstance(message, str) else message
-            if b'"written"' in data and not dropped:
-                dropped.append(len(data))  # the first confirmation is lost
-                return
-            server.send(message)
-
-        ws.on_message(to_server)
-        server.on_message(ws.send)
-
-    page.route_web_socket("**/_stcore/stream", route)
+    _count_reports(page, dropped, drop_first=True)
     page.goto(url)
     expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
     page.get_by_label("利用者名").fill("shinsa")
