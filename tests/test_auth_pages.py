@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from ui_support import cookie_written
 
@@ -255,3 +256,44 @@ def test_joining_a_briefing_keeps_the_secret_out_of_the_address(shared) -> None:
     assert not at.exception, at.exception
     assert participant_actor(store, secret).seat_plan_id == int(at.query_params["plan"][0])
     assert set(at.query_params) <= {"plan", "chapter"}
+
+
+def test_a_logout_signs_out_every_tab_of_that_sign_in_at_its_next_run(shared) -> None:
+    """A tester logged out in one tab; the other tab of the same browser stayed signed in and
+    saved what was typed next. The logout now ends the sign-in itself (auth.revocation): a tab
+    showing the same cookie is signed out at its next run, before anything is read or saved."""
+    from plan_builder.auth import revocation
+
+    store, _ = shared
+    tab_a = _login(_app().run(), "planner-a", PW)
+    token = tab_a.session_state[auth_pages.K_TOKEN]
+    tab_b = _app()
+    tab_b.session_state[auth_pages.K_USER] = "planner-a"  # as a second tab reads the cookie
+    tab_b.session_state[auth_pages.K_TOKEN] = token
+    tab_b.run()
+    assert not tab_b.exception
+    assert not any(t.label == "パスワード" for t in tab_b.text_input)  # signed in
+
+    other = _login(_app().run(), "planner-a", PW)  # another browser: its own sign-in
+    revocation.revoke(store, *login_cookie.token_id(token))  # what logout() does in tab A
+    tab_b.run()
+    assert not tab_b.exception
+    assert any(t.label == "パスワード" for t in tab_b.text_input)
+    assert "別のタブなどでログアウトしました" in _texts(tab_b)
+    other.run()
+    assert not any(t.label == "パスワード" for t in other.text_input)  # not this browser's sign-in
+
+
+def test_revoking_is_idempotent_and_forgets_expired_tokens(shared) -> None:
+    from plan_builder.auth import revocation
+    from plan_builder.auth.tables import RevokedTokenRecord
+
+    store, _ = shared
+    now = time.time()
+    revocation.revoke(store, "old.1", now - 10)  # expired already: dropped by the next revoke
+    revocation.revoke(store, "a.2", now + 3600)
+    revocation.revoke(store, "a.2", now + 3600)  # the same logout twice (two tabs at once)
+    assert revocation.is_revoked(store, "a.2")
+    assert not revocation.is_revoked(store, "b.3")
+    with store.session() as s:
+        assert sorted(r.token_id for r in s.exec(select(RevokedTokenRecord))) == ["a.2"]

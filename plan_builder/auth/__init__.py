@@ -24,6 +24,6 @@ _LATER = {
     "shared_mode": "mode",
     "trusted_proxies": "mode",
 }
-_MODULES = ("audit", "policy")
+_MODULES = ("audit", "policy", "revocation")
 __all__ += [*_LATER, *_MODULES]
 __getattr__ = lazy.exports(__name__, _LATER, modules=_MODULES)

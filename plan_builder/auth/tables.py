@@ -58,3 +58,15 @@ class LoginThrottleRecord(SQLModel, table=True):
     failures: int = Field(default=0)
     locked_until: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RevokedTokenRecord(SQLModel, table=True):
+    """A sign-in cookie ended by its logout (migration 0011): every session showing it, in any
+    tab or app process, is signed out at its next run, and the value can never sign in again.
+    Kept until the token would have expired anyway."""
+
+    __tablename__ = "revoked_token"
+
+    token_id: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(index=True)
+    revoked_at: datetime = Field(default_factory=utcnow)

@@ -25,6 +25,7 @@ from plan_builder.auth import (
     audit,
     authenticate,
     client_address,
+    revocation,
     shared_mode,
     trusted_proxies,
 )
@@ -181,6 +182,8 @@ def current_actor() -> Actor:
     store = _store()
     ss = st.session_state
     username = ss.get(K_USER) or _from_cookie()
+    if username and _logged_out_elsewhere(store):
+        username = None
     if username:
         actor = active_actor(store, username)
         if actor is not None:
@@ -205,6 +208,23 @@ def current_actor() -> Actor:
     join_page.join_form(store)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() ends the run
+
+
+def _logged_out_elsewhere(store: Store) -> bool:
+    """This session's sign-in was ended by a logout in another tab (or its cookie, copied, after
+    one): then it is signed out here too, before it can read or save anything."""
+    ss = st.session_state
+    ident = login_cookie.token_id(ss.get(K_TOKEN))
+    if ident is None or not revocation.is_revoked(store, ident[0]):
+        return False
+    ss.pop(K_USER, None)
+    ss.pop(K_TOKEN, None)
+    ss[K_LOGGED_OUT] = True
+    st.warning(
+        "この画面のログインは終了しています（同じブラウザーの別のタブなどでログアウトしました）。"
+        "続けるには、もう一度ログインしてください。"
+    )
+    return True
 
 
 def _browser_cookie(name: str) -> str | None:
@@ -428,6 +448,9 @@ def _oidc_login(store: Store) -> None:
 def logout() -> None:
     """End this browser session's login (and the OIDC session, when there is one)."""
     username = st.session_state.pop(K_USER, None)
+    ident = login_cookie.token_id(st.session_state.get(K_TOKEN))
+    if ident is not None:  # every tab showing this sign-in is signed out at its next run
+        revocation.revoke(_store(), *ident)
     st.session_state.pop(K_OIDC_LOGGED, None)
     for key in [k for k in st.session_state if str(k).startswith("pb_")]:
         del st.session_state[key]  # the open plan and its widgets belong to the user who left

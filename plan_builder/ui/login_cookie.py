@@ -91,11 +91,8 @@ def make_token(subject: str, *, kind: str = USER, now: float | None = None, key:
     return f"{payload}.{_sign(payload, key or secret())}"
 
 
-def read_token(
-    token: str | None, *, kind: str = USER, now: float | None = None, key: bytes | None = None
-) -> str | None:
-    """The subject of a valid, unexpired token of this kind; None for anything else (never raises).
-    The kind is signed too, so a participant's cookie never names a user and the reverse."""
+def _signed_body(token: str | None, key: bytes | None) -> dict[str, Any] | None:
+    """The payload of a token whose signature is right (expired or not); None for anything else."""
     if not token or not isinstance(token, str) or token.count(".") != 1 or len(token) > 1000:
         return None
     payload, sig = token.split(".")
@@ -103,12 +100,35 @@ def read_token(
         return None
     try:
         body = json.loads(_unb64(payload))
-        username, expires, token_kind = body["u"], int(body["e"]), body.get("k", USER)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def read_token(
+    token: str | None, *, kind: str = USER, now: float | None = None, key: bytes | None = None
+) -> str | None:
+    """The subject of a valid, unexpired token of this kind; None for anything else (never raises).
+    The kind is signed too, so a participant's cookie never names a user and the reverse."""
+    body = _signed_body(token, key)
+    try:
+        username, expires, token_kind = body["u"], int(body["e"]), body.get("k", USER)  # type: ignore[index]
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     now = time.time() if now is None else now
     ok = isinstance(username, str) and token_kind == kind and expires > now
     return username if ok else None
+
+
+def token_id(token: str | None, *, key: bytes | None = None) -> tuple[str, int] | None:
+    """(id, expiry epoch second) of a signed token, for ending it at logout (auth.revocation);
+    None for anything unsigned. The id is the token's random part with its expiry."""
+    body = _signed_body(token, key)
+    try:
+        nonce, expires = str(body["n"]), int(body["e"])  # type: ignore[index]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return f"{nonce}.{expires}"[:64], expires
 
 
 def set_cookie(token: str, name: str = COOKIE) -> str:

@@ -34,6 +34,14 @@ def shared(tmp_path: Path, app_server: Callable[..., str]) -> tuple[str, int]:
     return app_server(db, mode="shared"), plan_id
 
 
+def _answers(db: str, plan_id: int) -> dict[str, Any]:
+    store = Store.open(db, load_lgs=False)
+    try:
+        return dict(store.get_plan(plan_id).plan.answers)
+    finally:
+        store.engine.dispose()
+
+
 @pytest.fixture
 def slow_login(tmp_path: Path, app_server: Callable[..., str]) -> str:
     """A shared-mode server whose password check takes 3 s more (tests/e2e/slow_login)."""
@@ -280,3 +288,38 @@ def test_sign_in_goes_on_when_the_browsers_first_confirmation_is_lost(
     assert any(c["name"] == "pb_session" for c in page.context.cookies())
     _reload_stays_signed_in(app)
     expect(page.get_by_text("審査キュー").first).to_be_visible()
+
+
+def test_logout_in_one_tab_signs_out_the_other_before_it_saves(
+    shared: tuple[str, int], app_page: Callable[..., Any], tmp_path: Path
+) -> None:
+    """A tester logged out in one tab; the other tab of the same browser stayed signed in, and
+    what was typed there next was saved. Now the other tab is signed out at its next run, with a
+    note saying why, and nothing it sends is saved; a reload asks for the password too."""
+    from playwright.sync_api import expect
+
+    url, plan_id = shared
+    db = f"sqlite:///{tmp_path / 'signin.db'}"  # _accounts
+    app = app_page(url, "signin_logout_tabs")
+    _login(app, url, "planner-a")
+    first = app.page
+    second = first.context.new_page()  # a second tab of the same browser: same cookie
+    second.goto(f"{url}/wizard?plan={plan_id}")
+    expect(second.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
+    box = second.get_by_label("地域の現状（必須）", exact=True)
+    expect(box).to_be_visible(timeout=60_000)
+    before = _answers(db, plan_id)["current.overview"]
+
+    first.goto(f"{url}/account")
+    first.get_by_role("button", name="ログアウト").click()
+    expect(first.get_by_label("パスワード")).to_be_visible(timeout=60_000)
+
+    box.click()
+    box.press("Control+End")
+    box.press_sequentially("ログアウト後の入力", delay=40)
+    second.get_by_role("heading", name="計画の入力").click()  # leaves the field: a run that saves
+    expect(second.get_by_label("パスワード")).to_be_visible(timeout=60_000)
+    expect(second.get_by_text("別のタブなどでログアウトしました", exact=False)).to_be_visible()
+    assert _answers(db, plan_id)["current.overview"] == before
+    second.reload()
+    expect(second.get_by_label("パスワード")).to_be_visible(timeout=60_000)

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import plan_builder.auth.tables  # accounts, audit log, login throttle (migrations 0003, 0005)
+import plan_builder.auth.tables  # accounts, audit log, login throttle, revoked tokens (0003, 0007, 0011)
 import plan_builder.review.tables  # review workflow and comments (migration 0002)
 import plan_builder.store.tables  # registers the tables on SQLModel.metadata
 import plan_builder.training.tables  # noqa: F401  (briefing sessions, seats, participants: 0006)
