@@ -297,3 +297,22 @@ def test_revoking_is_idempotent_and_forgets_expired_tokens(shared) -> None:
     assert not revocation.is_revoked(store, "b.3")
     with store.session() as s:
         assert sorted(r.token_id for r in s.exec(select(RevokedTokenRecord))) == ["a.2"]
+
+
+def test_a_planners_only_plan_opens_by_itself_on_a_plan_page(shared, guide) -> None:
+    """A tester signed in and chose 計画の入力: 「計画が開かれていません」, though the town has one
+    plan. With exactly one plan, a plan page opens it; with two, the user still chooses."""
+    store, _ = shared
+    svc = PlanService(store, Actor("planner-a", Role.PLANNER, org_code="033227"))
+    first = svc.create(sample_plan(guide, lg_code="033227", lg_name="矢巾町", n_measures=1, n_kpis=1)).id
+    at = _login(_app().run(), "planner-a", PW)
+    at.switch_page("plan_builder/ui/pages/wizard.py").run()
+    assert not at.exception
+    assert "計画が開かれていません" not in _texts(at)
+    assert at.query_params["plan"] == str(first)
+
+    svc.create(sample_plan(guide, lg_code="033227", lg_name="矢巾町", n_measures=1, n_kpis=1))
+    other = _login(_app().run(), "planner-a", PW)
+    other.switch_page("plan_builder/ui/pages/wizard.py").run()
+    assert not other.exception
+    assert "計画が開かれていません" in _texts(other)

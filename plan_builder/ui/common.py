@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plan_builder.auth.actor import Role
 from plan_builder.ui import questions, state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.state import OpenPlan
@@ -80,6 +81,9 @@ def require_plan() -> OpenPlan | None:
     opens by itself, is told to ask the trainer). Saves text kept during an outage."""
     state.check_fresh()
     op = state.current()
+    if op is None and (only := _only_plan()) is not None:
+        state.open_plan(only)
+        op = state.current()
     if op is not None and state.has_unsaved():
         state.retry_unsaved()
         op = state.current()
@@ -93,6 +97,16 @@ def require_plan() -> OpenPlan | None:
 
         st.page_link(nav.page("home"), label="ホームへ", icon=":material/home:")
     return op
+
+
+def _only_plan() -> int | None:
+    """The plan to open when none is: the user's only one. A town has one plan, and a tester
+    signed in, chose 計画の入力 and was told that no plan was open (home → 開く first)."""
+    acting = state.actor()
+    if acting.read_only or acting.role is Role.REVIEWER or acting.seat_plan_id is not None:
+        return None
+    plans = state.service().list_plans(training=False, limit=2)
+    return plans[0].id if len(plans) == 1 else None
 
 
 def url_pick(session_key: str, param: str, options: list[str], default: str) -> str:
