@@ -59,6 +59,13 @@ def test_the_box_is_drawn_once_where_the_field_is(store: Store, guide: Guide) ->
     by_label(tab_a.text_area, "地域の現状（必須）").input("タブAの内容").run()
     assert len(_warned(tab_a)) == 1  # at the field, not again under the header
     assert "同じ欄を" in _warned(tab_a)[0]
+    # under the header, a line says which field, for a box below the fold (a tester missed one)
+    assert [w.value for w in tab_a.warning if "別の画面でも変更された項目" in w.value] == [
+        "別の画面でも変更された項目があります：「第1章 現状及び課題：地域の現状」。"
+        "この下の項目の所で、どちらの内容を残すか選んでください。"
+    ]
+    next(b for b in tab_a.button if b.label == "この入力を残す").click().run()
+    assert not [w for w in tab_a.warning if "別の画面でも変更された項目" in w.value]
 
 
 def test_a_kpi_conflict_is_shown_on_the_kpi_page(store: Store, guide: Guide) -> None:

@@ -70,7 +70,16 @@ def conflicts_elsewhere() -> None:
     op = state.current() if slot is not None else None  # no slot: a page without the plan header
     if op is None:
         return
-    for path in state.conflicts_not_shown():
+    elsewhere = state.conflicts_not_shown()
+    here = [questions.conflict_label(path, op.guide) for path in state.conflicts() if path not in elsewhere]
+    if here:  # their boxes are at the fields, perhaps below the fold (a tester missed one)
+        slot.warning(
+            "別の画面でも変更された項目があります："
+            + "、".join(f"「{md_escape(label)}」" for label in here)
+            + "。この下の項目の所で、どちらの内容を残すか選んでください。",
+            icon=":material/call_split:",
+        )
+    for path in elsewhere:
         name = path.removeprefix("answers.") if path.startswith("answers.") else ""
         with slot:
             questions.conflict_box(path, [], name, label=questions.conflict_label(path, op.guide))
