@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan_builder.auth.actor import Role
+from plan_builder.auth import Role
 from plan_builder.ui import questions, state
 from plan_builder.ui.render import md_escape
 from plan_builder.ui.state import OpenPlan
