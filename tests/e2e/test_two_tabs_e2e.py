@@ -4,6 +4,7 @@ nothing is silently overwritten. Screenshots go to test-artifacts/two_tabs/ (git
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,15 @@ def _answers(db: str, plan_id: int) -> dict:
         store.engine.dispose()
 
 
+def _saved(db: str, plan_id: int, key: str, text: str, timeout: float = 60) -> dict:
+    """The stored answers once `key` holds `text` (a loaded machine may start the save's run
+    after idle() has returned: the database was once read before it); the last ones otherwise."""
+    deadline = time.monotonic() + timeout
+    while (answers := _answers(db, plan_id)).get(key) != text and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return answers
+
+
 def _replace(app: Any, label: str, text: str) -> None:
     box = app.page.get_by_label(label, exact=True)
     box.click()
@@ -59,19 +69,21 @@ def test_two_tabs_merge_and_conflict_at_the_field(
         expect(tab.page.get_by_role("heading", name="計画の入力")).to_be_visible(timeout=60_000)
         tab.idle()
     _replace(tab_b, "地域の現状（必須）", "タブBで書いた現状")
+    _saved(db, plan_id, "current.overview", "タブBで書いた現状")
     _replace(tab_a, "地域と行政の課題（必須）", "タブAで書いた課題")  # another field: merged
-    answers = _answers(db, plan_id)
+    answers = _saved(db, plan_id, "current.issues", "タブAで書いた課題")
     assert answers["current.overview"] == "タブBで書いた現状"
     assert answers["current.issues"] == "タブAで書いた課題"
 
     _replace(tab_b, "これまでの情報化の取組（推奨）", "タブBの取組")
+    _saved(db, plan_id, "current.initiatives", "タブBの取組")
     _replace(tab_a, "これまでの情報化の取組（推奨）", "タブAの取組")  # the same field: a conflict
-    assert _answers(db, plan_id)["current.initiatives"] == "タブBの取組"  # not overwritten
     expect(tab_a.page.get_by_text("同じ欄を同時に変更しました", exact=False)).to_be_visible()
+    assert _answers(db, plan_id)["current.initiatives"] == "タブBの取組"  # not overwritten
     expect(tab_a.page.get_by_text("タブBの取組", exact=True)).to_be_visible()
     expect(tab_a.page.get_by_label("これまでの情報化の取組（推奨）", exact=True)).to_have_value("タブAの取組")
     tab_a.shot("conflict_at_the_field")
     tab_a.page.get_by_role("button", name="この入力を残す").click()
     tab_a.idle()
-    assert _answers(db, plan_id)["current.initiatives"] == "タブAの取組"
+    assert _saved(db, plan_id, "current.initiatives", "タブAの取組")["current.initiatives"] == "タブAの取組"
     expect(tab_a.page.get_by_text("同じ欄を同時に変更しました", exact=False)).to_have_count(0)
