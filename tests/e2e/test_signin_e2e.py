@@ -66,15 +66,22 @@ def _accounts(tmp_path: Path) -> tuple[str, int]:
     return db, plan_id
 
 
-def _login(app: Any, url: str, username: str) -> None:
+def _submit(page: Any, url: str, username: str) -> None:
+    """Open the sign-in screen and submit the account's password."""
     from playwright.sync_api import expect
 
-    page = app.page
     page.goto(url)
     expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
     page.get_by_label("利用者名").fill(username)
     page.get_by_label("パスワード").fill(PW)
     page.get_by_role("button", name="ログイン").click()
+
+
+def _login(app: Any, url: str, username: str) -> None:
+    from playwright.sync_api import expect
+
+    page = app.page
+    _submit(page, url, username)
     expect(page.get_by_label("パスワード")).to_have_count(0, timeout=60_000)
     app.idle()
     page.wait_for_function("document.cookie.includes('pb_session=')", timeout=60_000)
@@ -250,11 +257,7 @@ def test_after_sign_in_the_browser_confirms_once_and_the_page_stays_still(
     page = app.page
     reports: list[int] = []
     _count_reports(page, reports)
-    page.goto(url)
-    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
-    page.get_by_label("利用者名").fill("shinsa")
-    page.get_by_label("パスワード").fill(PW)
-    page.get_by_role("button", name="ログイン").click()
+    _submit(page, url, "shinsa")
     expect(page.get_by_text("審査キュー").first).to_be_visible(timeout=60_000)
     app.idle()
     page.wait_for_timeout(8_000)  # longer than the browser's repeats would take to start
@@ -276,11 +279,7 @@ def test_sign_in_goes_on_when_the_browsers_first_confirmation_is_lost(
     page = app.page
     dropped: list[int] = []
     _count_reports(page, dropped, drop_first=True)
-    page.goto(url)
-    expect(page.get_by_label("パスワード")).to_be_visible(timeout=60_000)
-    page.get_by_label("利用者名").fill("shinsa")
-    page.get_by_label("パスワード").fill(PW)
-    page.get_by_role("button", name="ログイン").click()
+    _submit(page, url, "shinsa")
     expect(page.get_by_text("審査キュー").first).to_be_visible(timeout=30_000)
     assert dropped, "the browser's confirmation was never seen on the socket"
     app.idle()
