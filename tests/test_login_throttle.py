@@ -205,3 +205,18 @@ def test_list_is_shipped_and_offline() -> None:
 def test_common_word_with_decoration_is_refused(word: str, tail: str, head: str) -> None:
     with pytest.raises(WeakPasswordError):
         check_strength(head + word.capitalize() + tail, username="tanaka")
+
+
+def test_a_wrong_password_warns_before_the_back_off_and_says_when_it_starts(
+    store: Store, admin: UserAdmin
+) -> None:
+    """A planner who mistypes five times was told only 「正しくありません」 and found out about the
+    lock on the sixth try, with the right password."""
+    msgs = [_fail(store, "sato", OWNER) for _ in range(throttle.MAX_FAILURES)]
+    assert all("正しくありません" in m for m in msgs)
+    assert not any("あと" in m for m in msgs[:-3])
+    assert "あと2回誤ると" in msgs[-3] and "あと1回誤ると" in msgs[-2]
+    assert "約1分間はログインできません" in msgs[-1]
+    assert "約1分間はログインできません" in _fail(store, "sato", OWNER, PW)  # and so it is
+    # another address has its own count: a guesser elsewhere does not shorten the owner's warning
+    assert "あと" not in _fail(store, "sato", ATTACKER)

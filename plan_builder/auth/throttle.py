@@ -148,10 +148,21 @@ def failures(engine: Engine, key: str) -> int:
         return row.failures if row else 0
 
 
+def pair_key(username: str, source: str) -> str:
+    """The counter of one name from one address."""
+    return f"pair:{username}@{source or '-'}"
+
+
+def attempts_left(engine: Engine, username: str, source: str) -> int:
+    """Wrong passwords this name may still take from this address before its back-off starts;
+    told to the person at the sign-in screen so that the lock never comes as a surprise."""
+    return max(0, MAX_FAILURES - failures(engine, pair_key(username, source)))
+
+
 def admit(engine: Engine, username: str, source: str, *, now: datetime | None = None) -> Refusal | None:
     """Charge the attempt to all three counters, or say why it may not be checked now."""
     now = now or utcnow()
-    src, pair, user = f"src:{source or '-'}", f"pair:{username}@{source or '-'}", f"user:{username}"
+    src, pair, user = f"src:{source or '-'}", pair_key(username, source), f"user:{username}"
     refused = charge(engine, src, MAX_SOURCE_FAILURES, now=now)
     if refused:
         return refused
@@ -173,7 +184,7 @@ def succeeded(engine: Engine, username: str, source: str) -> None:
     with Session(engine) as s:
         s.exec(  # type: ignore[call-overload]
             delete(LoginThrottleRecord).where(
-                LoginThrottleRecord.key.in_([f"user:{username}", f"pair:{username}@{source or '-'}"])
+                LoginThrottleRecord.key.in_([f"user:{username}", pair_key(username, source)])
             )
         )
         s.commit()

@@ -30,6 +30,8 @@ from plan_builder.store import Store, is_training_org, utcnow
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 FAILURE_DELAY_SECONDS = 0.5  # every failed attempt waits this long before answering
 ADMIT_PATIENCE_SECONDS = 10.0  # how long a refused attempt waits for parallel ones to clear it
+WRONG_PASSWORD = "利用者名またはパスワードが正しくありません"
+WARN_WHEN_LEFT = 2  # wrong passwords left before the back-off at which the refusal warns
 
 
 class LoginError(PlanBuilderError):
@@ -276,6 +278,28 @@ def _admit_patiently(store: Store, username: str, source: str) -> throttle.Refus
     return wait
 
 
+def _locked_message(wait: throttle.Refusal) -> str:
+    minutes = max(1, (wait.seconds + 59) // 60)
+    return (
+        f"ログインの試行が続いたため、約{minutes}分間はログインできません。"
+        "時間をおいてからやり直すか、管理者に連絡してください。"
+    )
+
+
+def _wrong_password_message(store: Store, username: str, source: str) -> str:
+    """The refusal, with a warning while the back-off is near and the wait once it has started.
+
+    Counted the same for unknown names, so the message still never says whether a name exists."""
+    message = WRONG_PASSWORD
+    left = throttle.attempts_left(store.engine, username, source)
+    wait = throttle.locked(store.engine, throttle.pair_key(username, source))
+    if wait is not None:
+        return f"{message}。{_locked_message(wait)}"
+    if left <= WARN_WHEN_LEFT:
+        return f"{message}。あと{left}回誤ると、しばらくログインできなくなります。"
+    return message
+
+
 def authenticate(store: Store, username: str, password: str, *, source: str = "") -> Actor:
     """Check a password login; returns the Actor or raises LoginError (Japanese message).
 
@@ -284,7 +308,7 @@ def authenticate(store: Store, username: str, password: str, *, source: str = ""
     time and get the same message, and a throttled attempt gets the same message whether or not
     the name exists.
     """
-    refused = LoginError("利用者名またはパスワードが正しくありません")
+    refused = LoginError(WRONG_PASSWORD)
     username = (username or "").strip()
     source = (source or "")[:64]
     if not USERNAME_RE.match(username) or len(password or "") == 0:
@@ -293,13 +317,9 @@ def authenticate(store: Store, username: str, password: str, *, source: str = ""
         raise refused
     wait = _admit_patiently(store, username, source)
     if wait is not None:
-        minutes = max(1, (wait.seconds + 59) // 60)
         audit.record(store.engine, username, "login.locked", f"user:{username}", source=source)
         time.sleep(FAILURE_DELAY_SECONDS)
-        raise LoginError(
-            f"ログインの試行が続いたため、約{minutes}分間はログインできません。"
-            "時間をおいてからやり直すか、管理者に連絡してください。"
-        )
+        raise LoginError(_locked_message(wait))
     with store.session() as s:
         row = s.exec(select(UserRecord).where(UserRecord.username == username)).first()
         usable = row is not None and row.active and bool(row.password_hash)
@@ -308,7 +328,7 @@ def authenticate(store: Store, username: str, password: str, *, source: str = ""
         if not usable or not verify_password(row.password_hash, password):
             audit.record(store.engine, username, "login.failed", f"user:{username}", source=source)
             time.sleep(FAILURE_DELAY_SECONDS)
-            raise refused
+            raise LoginError(_wrong_password_message(store, username, source))
         if needs_rehash(row.password_hash):
             row.password_hash = hash_password(password)
         row.last_login_at = utcnow()
