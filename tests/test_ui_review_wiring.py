@@ -169,3 +169,15 @@ def test_placement_of_comments_for_questions_the_guide_no_longer_has(
     assert [c.body for c in placed["current.issues"]] == [ON_ISSUES]
     counts = chapter_counts(guide, placed)
     assert counts["current"] == 4 and counts["policy"] == 1 and sum(counts.values()) == 5
+
+
+def test_a_planner_creates_plans_for_their_own_organisation_only(store: Store, shared: None) -> None:
+    """The form offered all 1,788 local governments to a planner and refused the pick only on
+    作成; now it names the planner's own organisation and asks nothing else."""
+    at = open_app(None, None, username="yahaba")
+    assert not [t for t in at.text_input if t.label.startswith("団体を検索")]
+    assert not [s for s in at.selectbox if s.label == "都道府県で絞り込む"]
+    assert any("矢巾町" in c.value and "市町村版の手引を使います" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "作成して入力を始める").click().run()
+    assert not at.exception and not at.error
+    assert [p.lg_code for p in store.list_plans()] == ["033227"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plan_builder.auth.actor import Role
 from plan_builder.checks import check_plan
 from plan_builder.creation import default_title, ensure_guide_fits, new_plan
 from plan_builder.errors import PlanBuilderError
 from plan_builder.review import CommentService, ReviewService
+from plan_builder.store import LocalGovernment, Store
 from plan_builder.ui import common, nav, planner_desk, review_pages, state, uploads_ui
 from plan_builder.ui.render import md_escape
 from plan_builder.uploads import MAX_JSON_BYTES
@@ -103,9 +105,12 @@ def _lg_label(lg) -> str:
     return f"{pref}{lg.name}（{lg.name_kana}・{lg.code6}）"
 
 
-def _new_plan_form() -> None:
-    st.markdown("##### 新しい計画を作成")
-    store = state.get_store()
+def _pick_government(store: Store) -> LocalGovernment | None:
+    """The local government the new plan is for: a planner's own (they may write no other's),
+    anyone else's found by prefecture, name, reading or code. None while nothing is picked."""
+    own = state.actor().org_code if state.actor().role is Role.PLANNER else None
+    if own:
+        return store.local_government(own)
     prefs = store.prefectures()
     a, b = st.columns([1, 2])
     pref_names = {p.pref_code: p.name for p in prefs}
@@ -120,11 +125,11 @@ def _new_plan_form() -> None:
     )
     if not text and not pref:
         st.caption("都道府県を選ぶか、名称・よみがな・団体コードを入力すると候補が表示されます。")
-        return
+        return None
     found = store.search_local_governments(text, pref_code=pref, limit=100)
     if not found:
         st.warning("該当する団体が見つかりません。表記やよみがな（ひらがな・カタカナ）を確かめてください。")
-        return
+        return None
     by_code = {lg.code6: lg for lg in found}
     code = st.selectbox(
         f"団体を選ぶ（候補 {len(found)}件{'、先頭100件まで' if len(found) == 100 else ''}）",
@@ -132,7 +137,15 @@ def _new_plan_form() -> None:
         format_func=lambda c: _lg_label(by_code[c]),
         key="new_lg",
     )
-    lg = by_code[code]
+    return by_code[code]
+
+
+def _new_plan_form() -> None:
+    st.markdown("##### 新しい計画を作成")
+    lg = _pick_government(state.get_store())
+    if lg is None:
+        return
+    code = lg.code6
     variant = "prefecture" if lg.level == "prefecture" else "municipality"
     fitting = {g.id: g for g in state.guides().values() if g.variant == variant}
     label = "都道府県版" if variant == "prefecture" else "市町村版"
