@@ -163,6 +163,21 @@ def test_kpi_chart_beside_the_editor(full_id: int) -> None:
     assert "名前を変えた指標" in spec  # the chart follows what was just typed
 
 
+def test_a_kpi_without_values_says_where_its_chart_will_come(
+    store: Store, svc: PlanService, empty_id: int
+) -> None:
+    """A new KPI showed an empty table (年度・目標・実績 and no rows) where its chart goes."""
+    cur = svc.get(empty_id)
+    svc.save(
+        empty_id, edit.add_kpi(cur.plan, name="公開データセット数", unit="件"), expected_version=cur.version
+    )
+    at = open_page(empty_id, "kpis")
+    assert not at.get("plotly_chart")
+    assert "現状値・目標値・実績値を入力すると、ここにグラフを表示します。" in texts(at)
+    by_label(at.text_input, "現状値").input("12").run()
+    assert len(at.get("plotly_chart")) == 1
+
+
 # Open data ----------------------------------------------------------------------------------
 
 

@@ -53,6 +53,9 @@ def upright_categories(fig) -> None:
 
 
 def kpi_chart(kpi: Kpi, plan: Plan, key: str) -> None:
+    if kpi.baseline.value is None and not kpi.targets and not kpi.actuals:
+        st.caption("現状値・目標値・実績値を入力すると、ここにグラフを表示します。")  # not an empty table
+        return
     fig = figures.kpi_figure(kpi, plan.period, compact=True)
     name = f"{kpi.name}（{kpi.unit}）" if kpi.unit else kpi.name
     lines = [figures.plain(name[i : i + TITLE_CHARS]) for i in range(0, len(name), TITLE_CHARS)]
