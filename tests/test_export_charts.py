@@ -59,6 +59,19 @@ def test_schedule_figure_has_a_row_per_measure(plan):
     ]
 
 
+def test_a_long_activity_keeps_the_schedule_legend_short_and_its_hover_whole(plan):
+    """A 200-character 取組内容 filled the legend and squeezed the chart to a strip."""
+    long = "庁内の全ての申請手続について、" + "業務の見直しと様式の統一を行い、" * 12 + "オンライン化する"
+    m = plan.measures[0]
+    entries = [m.schedule[0].model_copy(update={"activity": long}), *m.schedule[1:]]
+    spec = figures.schedule_spec(
+        plan.model_copy(update={"measures": [m.model_copy(update={"schedule": entries}), *plan.measures[1:]]})
+    )
+    trace = next(t for t in spec["data"] if t["name"].startswith("庁内の全ての申請手続"))
+    assert len(trace["name"]) <= figures.LEGEND_CHARS
+    assert trace["customdata"] == [long] and "%{customdata}" in trace["hovertemplate"]
+
+
 def test_disabled_rendering_says_why():
     batch = charts.render_pngs(
         [figures.schedule_spec(sample_plan(get_guide("kanmin-2019-municipality")))], enabled=False

@@ -64,7 +64,7 @@ def qualitative(name: str) -> Kpi:
 def text_elements(spec: Any) -> list[str]:
     """Every string in a plotly spec that plotly draws as text (titles, names, labels, cells)."""
     out: list[str] = []
-    keys = {"text", "name", "ticktext", "y", "values", "hovertemplate"}
+    keys = {"text", "name", "ticktext", "y", "values", "hovertemplate", "customdata"}
 
     def walk(node: Any, key: str = "") -> None:
         if isinstance(node, dict):

@@ -35,6 +35,7 @@ PHASE_COLORS = ["#DDEBF7", "#BDD7EE", "#9DC3E6", "#5B9BD5", "#2E75B6", "#1F4E79"
 KPI_SIZE = (400, 280)
 KPI_SIZE_LARGE = (720, 400)
 SCHEDULE_WIDTH = 760
+LEGEND_CHARS = 20  # an activity longer than this is cut in the legend (the hover shows it whole)
 
 Spec = dict[str, Any]
 _ERAS = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
@@ -245,13 +246,14 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
     colors = {a: PHASE_COLORS[i % len(PHASE_COLORS)] for i, a in enumerate(activities)}
     data = []
     for a in activities:
-        xs, ys, texts = [], [], []
+        xs, ys, texts, whole = [], [], [], []
         for m, row in zip(measures, rows, strict=True):
             for e in m.schedule:
                 if e.activity == a:
                     xs.append(0.96)
                     ys.append(row)
                     texts.append(plain(_clip(e.activity, 8)))
+                    whole.append(plain(e.activity))
         base = [e.fy - 0.48 for m in measures for e in m.schedule if e.activity == a]
         dark = PHASE_COLORS.index(colors[a]) in (4, 5)
         data.append(
@@ -261,14 +263,15 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
                 "x": xs,
                 "base": base,
                 "y": ys,
-                "name": plain(a),
+                "name": plain(_clip(a, LEGEND_CHARS)),
                 "marker": {"color": colors[a], "line": {"width": 0}},
                 "text": texts,
+                "customdata": whole,
                 "textposition": "inside",
                 "insidetextanchor": "middle",
                 "textfont": {"size": 10, "color": "white" if dark else "#1F2937"},
                 "width": 0.68,
-                "hovertemplate": "%{y}<br>%{text}<extra></extra>",
+                "hovertemplate": "%{y}<br>%{customdata}<extra></extra>",
             }
         )
     n = max(1, len(rows))
