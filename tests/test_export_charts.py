@@ -67,6 +67,10 @@ def test_a_long_activity_keeps_the_schedule_legend_short_and_its_hover_whole(pla
     spec = figures.schedule_spec(
         plan.model_copy(update={"measures": [m.model_copy(update={"schedule": entries}), *plan.measures[1:]]})
     )
+    short = figures.schedule_spec(plan)["layout"]
+    # the legend's extra rows make the chart taller; the plot itself keeps its height
+    assert spec["layout"]["height"] > short["height"]
+    assert spec["layout"]["height"] - spec["layout"]["margin"]["b"] == short["height"] - short["margin"]["b"]
     trace = next(t for t in spec["data"] if t["name"].startswith("庁内の全ての申請手続"))
     assert len(trace["name"]) <= figures.LEGEND_CHARS
     assert trace["customdata"] == [long] and "%{customdata}" in trace["hovertemplate"]

@@ -15,6 +15,7 @@ numbers, for the picture's alternative text.
 from __future__ import annotations
 
 import html
+import unicodedata
 from typing import Any
 
 import plotly.graph_objects as go
@@ -36,6 +37,8 @@ KPI_SIZE = (400, 280)
 KPI_SIZE_LARGE = (720, 400)
 SCHEDULE_WIDTH = 760
 LEGEND_CHARS = 20  # an activity longer than this is cut in the legend (the hover shows it whole)
+LEGEND_ROW = 22  # px per row of the 工程表 legend
+LEGEND_SWATCH = 40  # px of a legend entry besides its text (swatch and gaps)
 
 Spec = dict[str, Any]
 _ERAS = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
@@ -224,6 +227,21 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _text_px(text: str, size: float) -> float:
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6 for c in text)
+
+
+def _legend_rows(names: list[str], plot_width: float) -> int:
+    """Rows of plotly's horizontal legend under the plot: one row when every entry fits in the
+    plot's width, else a grid of columns as wide as the widest entry. The chart grows by the
+    extra rows; with a fixed height they squeezed the bars until their labels were hidden."""
+    widths = [LEGEND_SWATCH + _text_px(n, 10) for n in names]
+    if not widths or sum(widths) + 5 * (len(widths) - 1) < plot_width:
+        return 1
+    per_row = max(1, int(plot_width // (max(widths) + 5)))
+    return -(-len(widths) // per_row)
+
+
 def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDULE_WIDTH) -> Spec:
     """The 工程表 as plotly JSON: one row per measure (grouped by pillar), a bar per year of work.
 
@@ -275,7 +293,10 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
             }
         )
     n = max(1, len(rows))
-    height = 90 + 27 * n
+    labels = max((_text_px(html.unescape(r), 11) for r in rows), default=0)
+    plot_width = width - 20 - labels - 8  # the row labels' automargin takes the rest
+    legend_extra = LEGEND_ROW * (_legend_rows([_clip(a, LEGEND_CHARS) for a in activities], plot_width) - 1)
+    height = 90 + 27 * n + legend_extra
     shapes = [
         {
             "type": "line",
@@ -312,7 +333,7 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
         "width": width,
         "height": height,
         "barmode": "overlay",
-        "margin": {"l": 10, "r": 10, "t": 36, "b": 44},
+        "margin": {"l": 10, "r": 10, "t": 36, "b": 44 + legend_extra},
         "legend": {
             "orientation": "h",
             "yanchor": "top",
