@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan_builder.auth.actor import Role
+from plan_builder.auth import Role
 from plan_builder.checks import check_plan
 from plan_builder.creation import default_title, ensure_guide_fits, new_plan
 from plan_builder.errors import PlanBuilderError
