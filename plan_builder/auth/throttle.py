@@ -81,6 +81,10 @@ def locked(engine: Engine, key: str, now: datetime | None = None) -> Refusal | N
     with Session(engine) as s:
         row = s.get(LoginThrottleRecord, key)
         until = _aware(row.locked_until) if row else None
+    return _refusal(until, now)
+
+
+def _refusal(until: datetime | None, now: datetime) -> Refusal | None:
     return Refusal(int((until - now).total_seconds()) + 1) if until and until > now else None
 
 
@@ -148,21 +152,28 @@ def failures(engine: Engine, key: str) -> int:
         return row.failures if row else 0
 
 
-def pair_key(username: str, source: str) -> str:
+def _pair_key(username: str, source: str) -> str:
     """The counter of one name from one address."""
     return f"pair:{username}@{source or '-'}"
 
 
-def attempts_left(engine: Engine, username: str, source: str) -> int:
-    """Wrong passwords this name may still take from this address before its back-off starts;
-    told to the person at the sign-in screen so that the lock never comes as a surprise."""
-    return max(0, MAX_FAILURES - failures(engine, pair_key(username, source)))
+def standing(
+    engine: Engine, username: str, source: str, now: datetime | None = None
+) -> tuple[int, Refusal | None]:
+    """(wrong passwords this name may still take from this address before its back-off starts,
+    the back-off if it has started), from one read: told to the person at the sign-in screen so
+    that the lock never comes as a surprise."""
+    now = now or utcnow()
+    with Session(engine) as s:
+        row = s.get(LoginThrottleRecord, _pair_key(username, source))
+        failed, until = (row.failures, _aware(row.locked_until)) if row else (0, None)
+    return max(0, MAX_FAILURES - failed), _refusal(until, now)
 
 
 def admit(engine: Engine, username: str, source: str, *, now: datetime | None = None) -> Refusal | None:
     """Charge the attempt to all three counters, or say why it may not be checked now."""
     now = now or utcnow()
-    src, pair, user = f"src:{source or '-'}", pair_key(username, source), f"user:{username}"
+    src, pair, user = f"src:{source or '-'}", _pair_key(username, source), f"user:{username}"
     refused = charge(engine, src, MAX_SOURCE_FAILURES, now=now)
     if refused:
         return refused
@@ -184,7 +195,7 @@ def succeeded(engine: Engine, username: str, source: str) -> None:
     with Session(engine) as s:
         s.exec(  # type: ignore[call-overload]
             delete(LoginThrottleRecord).where(
-                LoginThrottleRecord.key.in_([f"user:{username}", pair_key(username, source)])
+                LoginThrottleRecord.key.in_([f"user:{username}", _pair_key(username, source)])
             )
         )
         s.commit()

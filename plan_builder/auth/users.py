@@ -290,14 +290,12 @@ def _wrong_password_message(store: Store, username: str, source: str) -> str:
     """The refusal, with a warning while the back-off is near and the wait once it has started.
 
     Counted the same for unknown names, so the message still never says whether a name exists."""
-    message = WRONG_PASSWORD
-    left = throttle.attempts_left(store.engine, username, source)
-    wait = throttle.locked(store.engine, throttle.pair_key(username, source))
+    left, wait = throttle.standing(store.engine, username, source)
     if wait is not None:
-        return f"{message}。{_locked_message(wait)}"
+        return f"{WRONG_PASSWORD}。{_locked_message(wait)}"
     if left <= WARN_WHEN_LEFT:
-        return f"{message}。あと{left}回誤ると、しばらくログインできなくなります。"
-    return message
+        return f"{WRONG_PASSWORD}。あと{left}回誤ると、しばらくログインできなくなります。"
+    return WRONG_PASSWORD
 
 
 def authenticate(store: Store, username: str, password: str, *, source: str = "") -> Actor:

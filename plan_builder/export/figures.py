@@ -262,6 +262,7 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
             if e.activity not in activities:
                 activities.append(e.activity)
     colors = {a: PHASE_COLORS[i % len(PHASE_COLORS)] for i, a in enumerate(activities)}
+    legend_names = {a: _clip(a, LEGEND_CHARS) for a in activities}
     data = []
     for a in activities:
         xs, ys, texts, whole = [], [], [], []
@@ -281,7 +282,7 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
                 "x": xs,
                 "base": base,
                 "y": ys,
-                "name": plain(_clip(a, LEGEND_CHARS)),
+                "name": plain(legend_names[a]),
                 "marker": {"color": colors[a], "line": {"width": 0}},
                 "text": texts,
                 "customdata": whole,
@@ -295,7 +296,7 @@ def schedule_spec(plan: Plan, guide: Guide | None = None, *, width: int = SCHEDU
     n = max(1, len(rows))
     labels = max((_text_px(html.unescape(r), 11) for r in rows), default=0)
     plot_width = width - 20 - labels - 8  # the row labels' automargin takes the rest
-    legend_extra = LEGEND_ROW * (_legend_rows([_clip(a, LEGEND_CHARS) for a in activities], plot_width) - 1)
+    legend_extra = LEGEND_ROW * (_legend_rows(list(legend_names.values()), plot_width) - 1)
     height = 90 + 27 * n + legend_extra
     shapes = [
         {

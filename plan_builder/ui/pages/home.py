@@ -108,9 +108,9 @@ def _lg_label(lg) -> str:
 def _pick_government(store: Store) -> LocalGovernment | None:
     """The local government the new plan is for: a planner's own (they may write no other's),
     anyone else's found by prefecture, name, reading or code. None while nothing is picked."""
-    own = state.actor().org_code if state.actor().role is Role.PLANNER else None
-    if own:
-        return store.local_government(own)
+    acting = state.actor()
+    if acting.role is Role.PLANNER and acting.org_code:
+        return store.local_government(acting.org_code)
     prefs = store.prefectures()
     a, b = st.columns([1, 2])
     pref_names = {p.pref_code: p.name for p in prefs}
